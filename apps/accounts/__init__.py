@@ -1,0 +1,7 @@
+"""Accounts inside a tenant: each user's profile and role (owner or member), login pages, the dashboard.
+
+Public surface for other apps:
+- `apps.accounts.models.Profile` (`role`, `phone_number`)
+- `apps.accounts.roles`: `is_owner`, `owner_required`, `OwnerRequiredMixin`
+- `apps.accounts.services`: `member_create`, `group_ensure`
+"""

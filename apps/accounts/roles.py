@@ -1,0 +1,53 @@
+"""The tenant owner role: an owner manages their tenant; a member may not."""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+
+from apps.accounts.models import Profile
+
+
+def is_owner(user: Any) -> bool:
+    """Return whether `user` is an active owner of the tenant whose schema is active."""
+    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:
+        return False  # Profiles live in tenant schemas only.
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return False
+    try:
+        return bool(user.profile.role == Profile.Role.OWNER)
+    except ObjectDoesNotExist:
+        return False
+
+
+def _deny(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied("Only the tenant's owners may open this page.")
+
+
+def owner_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Let owners through; send anonymous visitors to log in and answer 403 to members."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_owner(request.user):
+            return _deny(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class OwnerRequiredMixin(AccessMixin):
+    """Class-based counterpart of `owner_required`."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_owner(request.user):
+            return _deny(request)
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]

@@ -1,0 +1,34 @@
+"""Tenant pages for every signed-in user (dashboard) and for owners (their tenant's people)."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from apps.accounts.roles import owner_required
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Show the dashboard: who you are here and where you can go."""
+    return render(request, "accounts/home.html", {"groups": request.user.groups.all()})
+
+
+@owner_required
+def owner_overview(request: HttpRequest) -> HttpResponse:
+    """List the tenant's people with their roles and groups (owners only)."""
+    users = (
+        get_user_model()
+        .objects.select_related("profile")
+        .prefetch_related(Prefetch("groups", queryset=Group.objects.order_by("name")))
+        .order_by("username")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        users = users.filter(username__icontains=query)
+    page = Paginator(users, 25).get_page(request.GET.get("page"))
+    groups = Group.objects.order_by("name")
+    return render(request, "accounts/owner_overview.html", {"page": page, "query": query, "groups": groups})

@@ -1,0 +1,28 @@
+"""Show Django messages after htmx swaps, which never reload the base template's toast area."""
+
+from collections.abc import Callable
+
+from django.contrib.messages import get_messages
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+
+class HtmxMessagesMiddleware:
+    """Append pending messages to htmx HTML responses as an out-of-band swap into the toast area."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not getattr(request, "htmx", False) or response.streaming:
+            return response
+        # A redirect (plain or HX-Redirect) leaves the messages for the page it leads to.
+        if response.status_code in (301, 302) or "HX-Redirect" in response or "HX-Location" in response:
+            return response
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        messages = list(get_messages(request))
+        if messages:
+            response.content += render_to_string("_messages.html#toasts-oob", {"messages": messages}).encode()
+        return response

@@ -1,0 +1,15 @@
+"""Views with no domain: the health endpoint."""
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+
+from apps.core.health import health_report
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Report database, Redis and Celery reachability as JSON; 503 if the database or Redis is down."""
+    report = health_report(worker_timeout=0.5)
+    essential_ok = all(check.ok for check in report if check.name != "workers")
+    body = {"ok": essential_ok, "services": {c.name: {"ok": c.ok, "detail": c.detail} for c in report}}
+    return JsonResponse(body, status=200 if essential_ok else 503)

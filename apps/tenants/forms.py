@@ -1,0 +1,53 @@
+"""Console forms for the tenant lifecycle."""
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+
+from apps.tenants.services import OwnerAccount
+from apps.tenants.validation import validate_subdomain, validate_tenant_name
+
+
+class TenantCreateForm(forms.Form):
+    name = forms.CharField(max_length=100, validators=[validate_tenant_name], help_text="Shown in the tenant's portal.")
+    subdomain = forms.CharField(
+        max_length=40,
+        validators=[validate_subdomain],
+        help_text="Lowercase letters, digits and hyphens; the site will live at <subdomain>.<base domain>.",
+    )
+    owner_username = forms.CharField(max_length=150, required=False, label="Owner's username")
+    owner_email = forms.EmailField(required=False, label="Owner's email")
+    owner_password = forms.CharField(
+        required=False, label="Owner's password", widget=forms.PasswordInput(render_value=False)
+    )
+
+    def clean_subdomain(self) -> str:
+        return self.cleaned_data["subdomain"].strip().lower()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        username, password = cleaned.get("owner_username"), cleaned.get("owner_password")
+        if bool(username) != bool(password):
+            raise forms.ValidationError("Give the owner both a username and a password, or neither.")
+        if password:
+            try:
+                validate_password(password)
+            except forms.ValidationError as exc:
+                self.add_error("owner_password", exc)
+        return cleaned
+
+    def owner_account(self) -> OwnerAccount | None:
+        """Return the owner to create with the tenant, with the password already hashed."""
+        if not self.cleaned_data.get("owner_username"):
+            return None
+        return OwnerAccount(
+            username=self.cleaned_data["owner_username"],
+            email=self.cleaned_data.get("owner_email", ""),
+            password_hash=make_password(self.cleaned_data["owner_password"]),
+        )
+
+
+class TenantDeleteForm(forms.Form):
+    confirm_subdomain = forms.CharField(label="Type the tenant's subdomain to confirm")

@@ -1,0 +1,65 @@
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django_tenants.utils import schema_context
+
+from apps.accounts.services import group_ensure, member_create
+from apps.tenants.models import Tenant
+from apps.tenants.services import public_tenant_ensure, tenant_create, tenant_provision
+
+SUPERADMIN = ("admin", "admin-demo-pass")
+DEMO_PASSWORD = "demo-pass-123"
+DEMO_TENANTS = {
+    "acme": {
+        "name": "Acme Corporation",
+        "owner": "olivia",
+        "groups": {"Sales": ["alice", "bob"], "Support": ["carol", "bob"]},
+        "members": ["alice", "bob", "carol", "dave"],
+    },
+    "globex": {
+        "name": "Globex",
+        "owner": "oscar",
+        "groups": {"Engineering": ["gina", "hank"], "Marketing": ["ivy"]},
+        "members": ["gina", "hank", "ivy"],
+    },
+}
+
+
+class Command(BaseCommand):
+    help = "Load the demo superadmin, tenants (acme, globex), owners, members and groups. Safe to run again."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        public_tenant_ensure()
+        user_model = get_user_model()
+        if not user_model.objects.filter(username=SUPERADMIN[0]).exists():
+            user_model.objects.create_superuser(SUPERADMIN[0], "admin@localhost", SUPERADMIN[1])
+        for subdomain, spec in DEMO_TENANTS.items():
+            tenant = Tenant.objects.filter(schema_name=subdomain).first()
+            if tenant is None:
+                tenant = tenant_create(name=spec["name"], subdomain=subdomain, actor="load_demo_data")
+            if tenant.state != Tenant.State.READY:
+                self.stdout.write(f"Provisioning {subdomain}…")
+                tenant_provision(tenant)
+            with schema_context(tenant.schema_name):
+                self._people(spec)
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
+
+    def _people(self, spec: dict[str, Any]) -> None:
+        user_model = get_user_model()
+        password_hash = make_password(DEMO_PASSWORD)
+        if not user_model.objects.filter(username=spec["owner"]).exists():
+            member_create(
+                username=spec["owner"], email=f"{spec['owner']}@example.com", password_hash=password_hash, is_owner=True
+            )
+        for username in spec["members"]:
+            if not user_model.objects.filter(username=username).exists():
+                member_create(
+                    username=username,
+                    email=f"{username}@example.com",
+                    password_hash=password_hash,
+                    first_name=username.capitalize(),
+                )
+        for group_name, usernames in spec["groups"].items():
+            group_ensure(group_name).user_set.add(*user_model.objects.filter(username__in=usernames))

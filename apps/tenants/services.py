@@ -1,0 +1,200 @@
+"""Changes to tenants: create, provision, deactivate, reactivate, delete. Each writes an audit entry."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from django.apps import apps as django_apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.utils import timezone
+from django_tenants.signals import schema_migrate_message
+from django_tenants.utils import schema_context
+
+from apps.tenants.models import Domain, Tenant, TenantEvent
+from apps.tenants.selectors import tenant_subdomain_taken
+from apps.tenants.signals import tenant_ready
+from apps.tenants.validation import schema_name_for, validate_subdomain, validate_tenant_name
+
+logger = logging.getLogger(__name__)
+
+SYSTEM_ACTOR = "system"
+ProgressCallback = Callable[[int, str], None]
+
+
+@dataclass(frozen=True)
+class OwnerAccount:
+    """The first owner of a new tenant. Carries a password hash, never the password itself."""
+
+    username: str
+    email: str
+    password_hash: str
+
+
+def _event(tenant: Tenant, action: str, actor: str, detail: str = "") -> None:
+    TenantEvent.objects.create(
+        tenant_schema=tenant.schema_name, tenant_name=tenant.name, action=action, actor=actor, detail=detail[:500]
+    )
+
+
+def public_tenant_ensure() -> Tenant:
+    """Create or update the public tenant so it serves the base domain and the extra public host names."""
+    public, _ = Tenant.objects.update_or_create(
+        schema_name=settings.PUBLIC_SCHEMA_NAME,
+        defaults={"name": "Public", "state": Tenant.State.READY, "progress": 100, "is_active": True},
+    )
+    hosts = [settings.PORTAL_BASE_DOMAIN, *settings.PORTAL_PUBLIC_EXTRA_DOMAINS]
+    for host in hosts:
+        Domain.objects.update_or_create(
+            domain=host, defaults={"tenant": public, "is_primary": host == settings.PORTAL_BASE_DOMAIN}
+        )
+    return public
+
+
+@transaction.atomic
+def tenant_create(
+    *,
+    name: str,
+    subdomain: str,
+    actor: str = SYSTEM_ACTOR,
+    owner: OwnerAccount | None = None,
+    queue_provisioning: bool = False,
+) -> Tenant:
+    """Record a new tenant and its domain; with `queue_provisioning`, provision it in a worker on commit.
+
+    Raise ValidationError (keyed by field) for an invalid or taken name or subdomain; nothing is written then.
+    """
+    name = name.strip()
+    subdomain = subdomain.strip().lower()
+    errors: dict[str, list[ValidationError]] = {}
+    for field, validate, value in (("name", validate_tenant_name, name), ("subdomain", validate_subdomain, subdomain)):
+        try:
+            validate(value)
+        except ValidationError as exc:
+            errors[field] = [exc]
+    schema_name = schema_name_for(subdomain)
+    if "subdomain" not in errors and tenant_subdomain_taken(subdomain, schema_name):
+        errors["subdomain"] = [ValidationError(f'The subdomain "{subdomain}" is already taken.', code="taken")]
+    if errors:
+        raise ValidationError(errors)
+
+    tenant = Tenant.objects.create(schema_name=schema_name, name=name)
+    Domain.objects.create(tenant=tenant, domain=f"{subdomain}.{settings.PORTAL_BASE_DOMAIN}", is_primary=True)
+    _event(tenant, TenantEvent.Action.CREATED, actor)
+    if queue_provisioning:
+        from apps.tenants.tasks import provision_tenant
+
+        owner_args = (owner.username, owner.email, owner.password_hash) if owner else None
+        transaction.on_commit(partial(provision_tenant.delay, tenant.pk, owner_args))
+    return tenant
+
+
+def _tenant_migration_count() -> int:
+    """Return how many migrations a new tenant schema applies, to turn progress lines into a percentage."""
+    labels = {django_apps.get_app_config(path.rsplit(".", 1)[-1]).label for path in settings.TENANT_APPS}
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return sum(1 for app_label, _ in loader.disk_migrations if app_label in labels)
+
+
+def _set_progress(tenant: Tenant, percent: int, message: str) -> None:
+    # An UPDATE, not save(): the polling page reads these columns while the worker holds the row in memory.
+    Tenant.objects.filter(pk=tenant.pk).update(progress=percent, status_message=message[:500])
+    tenant.progress, tenant.status_message = percent, message
+
+
+def tenant_provision(
+    tenant: Tenant, *, owner: OwnerAccount | None = None, on_progress: ProgressCallback | None = None
+) -> Tenant:
+    """Create the tenant's schema, apply its migrations, seed it, and mark it ready.
+
+    Progress (0 to 100, with a message) is written to the tenant row after each migration, so a page can
+    poll it. On failure the half-made schema is dropped and the tenant marked failed with the error.
+    """
+    if tenant.state == Tenant.State.READY:
+        return tenant
+
+    def report(percent: int, message: str) -> None:
+        _set_progress(tenant, percent, message)
+        if on_progress is not None:
+            on_progress(percent, message)
+
+    Tenant.objects.filter(pk=tenant.pk).update(state=Tenant.State.PROVISIONING)
+    tenant.state = Tenant.State.PROVISIONING
+    report(5, "Creating the database schema")
+    total = max(_tenant_migration_count(), 1)
+    applied = 0
+
+    def on_migrate_line(sender: object, message: str, **kwargs: object) -> None:
+        nonlocal applied
+        if "Applying " in message:
+            applied += 1
+            report(5 + min(85, 85 * applied // total), f"Applying migrations ({applied} of {total})")
+
+    schema_migrate_message.connect(on_migrate_line)
+    try:
+        tenant.create_schema(check_if_exists=True, verbosity=1)
+        report(92, "Seeding the tenant's data")
+        with schema_context(tenant.schema_name):
+            tenant_ready.send(sender=Tenant, tenant=tenant)
+            if owner is not None:
+                from apps.accounts.services import member_create
+
+                member_create(
+                    username=owner.username, email=owner.email, password_hash=owner.password_hash, is_owner=True
+                )
+    except Exception as exc:
+        logger.exception("Provisioning tenant %s failed", tenant.schema_name)
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(tenant.schema_name)} CASCADE")
+        Tenant.objects.filter(pk=tenant.pk).update(state=Tenant.State.FAILED, status_message=str(exc)[:500])
+        tenant.state = Tenant.State.FAILED
+        _event(tenant, TenantEvent.Action.FAILED, SYSTEM_ACTOR, str(exc))
+        raise
+    finally:
+        schema_migrate_message.disconnect(on_migrate_line)
+
+    Tenant.objects.filter(pk=tenant.pk).update(state=Tenant.State.READY)
+    tenant.state = Tenant.State.READY
+    report(100, "Ready")
+    _event(tenant, TenantEvent.Action.PROVISIONED, SYSTEM_ACTOR)
+    return tenant
+
+
+def tenant_deactivate(*, tenant: Tenant, actor: str) -> Tenant:
+    """Take a tenant offline (its domain answers 404); its data stays."""
+    if tenant.is_public:
+        raise ValidationError("The public tenant cannot be deactivated.")
+    with transaction.atomic():
+        tenant.is_active = False
+        tenant.deactivated_at = timezone.now()
+        tenant.save(update_fields=["is_active", "deactivated_at"])
+        _event(tenant, TenantEvent.Action.DEACTIVATED, actor)
+    return tenant
+
+
+def tenant_reactivate(*, tenant: Tenant, actor: str) -> Tenant:
+    """Bring a deactivated tenant back online."""
+    with transaction.atomic():
+        tenant.is_active = True
+        tenant.deactivated_at = None
+        tenant.save(update_fields=["is_active", "deactivated_at"])
+        _event(tenant, TenantEvent.Action.REACTIVATED, actor)
+    return tenant
+
+
+def tenant_delete(*, tenant: Tenant, actor: str, confirm_subdomain: str) -> None:
+    """Delete a tenant, its domains and its schema with all its data. Irreversible.
+
+    `confirm_subdomain` must repeat the tenant's schema name (as typed by a person), as a guard.
+    """
+    if tenant.is_public:
+        raise ValidationError("The public tenant cannot be deleted.")
+    if schema_name_for(confirm_subdomain.strip().lower()) != tenant.schema_name:
+        raise ValidationError("Type the tenant's subdomain exactly to confirm the deletion.", code="confirm")
+    with transaction.atomic():
+        _event(tenant, TenantEvent.Action.DELETED, actor)
+        tenant.delete(force_drop=True)
