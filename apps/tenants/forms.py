@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 
@@ -15,13 +16,18 @@ class TenantCreateForm(forms.Form):
     subdomain = forms.CharField(
         max_length=40,
         validators=[validate_subdomain],
-        help_text="Lowercase letters, digits and hyphens; the site will live at <subdomain>.<base domain>.",
+        help_text="Lowercase letters, digits and hyphens.",
     )
     owner_username = forms.CharField(max_length=150, required=False, label="Owner's username")
     owner_email = forms.EmailField(required=False, label="Owner's email")
     owner_password = forms.CharField(
         required=False, label="Owner's password", widget=forms.PasswordInput(render_value=False)
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        example = f"acme.{settings.PORTAL_BASE_DOMAIN}"
+        self.fields["subdomain"].help_text = f"Lowercase letters, digits and hyphens: acme is served at {example}."
 
     def clean_subdomain(self) -> str:
         return self.cleaned_data["subdomain"].strip().lower()

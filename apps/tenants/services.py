@@ -105,6 +105,13 @@ def _set_progress(tenant: Tenant, percent: int, message: str) -> None:
     tenant.progress, tenant.status_message = percent, message
 
 
+def _drop_schema(schema_name: str) -> None:
+    with connection.cursor() as cursor:
+        # Inside an outer transaction, deferred foreign-key checks on the schema's tables would block the drop.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(schema_name)} CASCADE")
+
+
 def tenant_provision(
     tenant: Tenant, *, owner: OwnerAccount | None = None, on_progress: ProgressCallback | None = None
 ) -> Tenant:
@@ -148,8 +155,7 @@ def tenant_provision(
     except Exception as exc:
         logger.exception("Provisioning tenant %s failed", tenant.schema_name)
         connection.set_schema_to_public()
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP SCHEMA IF EXISTS {connection.ops.quote_name(tenant.schema_name)} CASCADE")
+        _drop_schema(tenant.schema_name)
         Tenant.objects.filter(pk=tenant.pk).update(state=Tenant.State.FAILED, status_message=str(exc)[:500])
         tenant.state = Tenant.State.FAILED
         _event(tenant, TenantEvent.Action.FAILED, SYSTEM_ACTOR, str(exc))
@@ -197,4 +203,6 @@ def tenant_delete(*, tenant: Tenant, actor: str, confirm_subdomain: str) -> None
         raise ValidationError("Type the tenant's subdomain exactly to confirm the deletion.", code="confirm")
     with transaction.atomic():
         _event(tenant, TenantEvent.Action.DELETED, actor)
-        tenant.delete(force_drop=True)
+        schema_name = tenant.schema_name
+        tenant.delete()
+        _drop_schema(schema_name)

@@ -1,0 +1,21 @@
+from tests.conftest import client_for
+
+
+def test_healthz_reports_database_redis_and_workers_without_a_session(acme):
+    response = client_for("acme.localhost").get("/healthz")
+
+    body = response.json()
+    assert response.status_code == 200
+    assert body["ok"] is True
+    assert body["services"]["database"]["ok"] and body["services"]["redis"]["ok"]
+    assert "workers" in body["services"]
+
+
+def test_healthz_answers_503_when_redis_is_unreachable(acme, settings):
+    # Nothing listens on port 1; Django rebuilds the cache handlers when CACHES changes.
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
+
+    response = client_for("localhost").get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["services"]["redis"]["ok"] is False

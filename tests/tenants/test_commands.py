@@ -1,0 +1,55 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django_tenants.utils import schema_context, schema_exists
+
+from apps.accounts.roles import is_owner
+from apps.tenants.models import Tenant
+
+
+def test_add_tenant_creates_a_ready_tenant_with_its_owner(tenants, capsys):
+    call_command("add_tenant", "hooli", "Hooli", "--owner-username", "gavin", "--owner-password", "a-long-password-1")
+
+    output = capsys.readouterr().out
+    assert "[100%] Ready" in output
+    assert "hooli.localhost" in output
+    assert Tenant.objects.get(schema_name="hooli").state == Tenant.State.READY
+    with schema_context("hooli"):
+        from django.contrib.auth import get_user_model
+
+        gavin = get_user_model().objects.get(username="gavin")
+        assert gavin.check_password("a-long-password-1")
+        assert is_owner(gavin)
+
+
+def test_add_tenant_with_a_taken_subdomain_says_why_and_creates_nothing(tenants):
+    count = Tenant.objects.count()
+
+    with pytest.raises(CommandError, match='subdomain: The subdomain "acme" is already taken'):
+        call_command("add_tenant", "acme", "Another Acme")
+
+    assert Tenant.objects.count() == count
+
+
+def test_add_tenant_with_an_invalid_subdomain_creates_no_schema(tenants):
+    with pytest.raises(CommandError, match="Nothing was created"):
+        call_command("add_tenant", "Bad_Name", "Bad")
+
+    assert not schema_exists("bad_name")
+
+
+def test_demo_data_loads_twice_without_duplicates(tenants):
+    call_command("load_demo_data")
+    call_command("load_demo_data")
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    with schema_context("acme"):
+        assert get_user_model().objects.filter(username="olivia").count() == 1
+        assert is_owner(get_user_model().objects.get(username="olivia"))
+        assert sorted(Group.objects.values_list("name", flat=True)) == ["Sales", "Support"]
+        assert get_user_model().objects.count() == 5
+    with schema_context("globex"):
+        assert get_user_model().objects.filter(username="olivia").count() == 0
+        assert get_user_model().objects.count() == 4
+    assert get_user_model().objects.filter(username="admin", is_superuser=True).count() == 1
