@@ -2,13 +2,28 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.accounts import views as account_views
 from apps.core.views import healthz
 
+api_patterns = [
+    path("", include("apps.preferences.api_urls")),
+    path("", include("apps.notifications.api_urls")),
+    path("", include("apps.lov.api_urls")),
+    path("", include("apps.projects.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("owner/", account_views.owner_overview, name="owner-overview"),
+    path("", include("apps.preferences.urls")),
+    path("", include("apps.notifications.urls")),
+    path("", include("apps.lov.urls")),
+    path("", include("apps.projects.urls")),
+    path("api/", include(api_patterns)),
     path("accounts/", include("apps.accounts.auth_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -5,3 +5,9 @@ class AccountsConfig(AppConfig):
     name = "apps.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from apps.core.navigation import Audience, NavItem, nav_register
+
+        nav_register(NavItem("Dashboard", "home", Audience.MEMBER, order=10))
+        nav_register(NavItem("Owner", "owner-overview", Audience.OWNER, order=50))

@@ -5,6 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from apps.core.navigation import nav_links, widgets_for
+
 
 def portal(request: HttpRequest) -> dict[str, Any]:
     """Return the tenant and the visitor's roles; safe on error pages rendered before routing finished."""
@@ -14,9 +16,16 @@ def portal(request: HttpRequest) -> dict[str, Any]:
     tenant = getattr(request, "tenant", None)
     is_public = tenant is None or tenant.schema_name == settings.PUBLIC_SCHEMA_NAME
     user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    superadmin = signed_in and is_superadmin(request)
+    owner = signed_in and not is_public and is_owner(user)
+    roles = {"is_superadmin": superadmin, "is_owner": owner, "on_tenant_site": not is_public}
     return {
         "portal_tenant": None if is_public else tenant,
         "portal_is_public_site": is_public,
-        "portal_is_superadmin": is_superadmin(request) if user is not None else False,
-        "portal_is_owner": (not is_public) and user is not None and is_owner(user),
+        "portal_is_superadmin": superadmin,
+        "portal_is_owner": owner,
+        "portal_nav": nav_links(**roles) if signed_in else [],
+        "portal_navbar_widgets": widgets_for("navbar", **roles) if signed_in else [],
+        "portal_dashboard_widgets": widgets_for("dashboard", **roles) if signed_in else [],
     }

@@ -5,3 +5,10 @@ class TenantsConfig(AppConfig):
     name = "apps.tenants"
     label = "tenants"
     verbose_name = "Tenants"
+
+    def ready(self) -> None:
+        from apps.core.navigation import Audience, NavItem, nav_register
+
+        nav_register(NavItem("Overview", "console:overview", Audience.SUPERADMIN, order=10))
+        nav_register(NavItem("Tenants", "console:tenant-list", Audience.SUPERADMIN, order=20))
+        nav_register(NavItem("Admin", "admin:index", Audience.SUPERADMIN, order=90))

@@ -1,0 +1,1 @@
+"""Lists of values curated by tenant owners (being built: see issue 6)."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LovConfig(AppConfig):
+    name = "apps.lov"
+    label = "lov"
+    verbose_name = "Lists of values"

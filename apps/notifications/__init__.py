@@ -1,0 +1,1 @@
+"""Notifications per delivery backend with group inheritance (being built: see issue 5)."""

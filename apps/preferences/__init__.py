@@ -1,0 +1,1 @@
+"""The typed dynamic-preferences engine (being built: see issue 3)."""
