@@ -16,6 +16,7 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from apps.accounts.services import group_ensure, member_create
+from apps.preferences.cache import clear_local
 from apps.tenants.models import Tenant
 from portal.celery import app as celery_app
 from tests.tenant_setup import empty_tenant_schemas, ensure_test_tenants
@@ -36,6 +37,14 @@ def _back_to_public_schema() -> Iterator[None]:
     """Leave the connection on the public schema after each test (requests switch it to their tenant)."""
     yield
     connection.set_schema_to_public()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_preference_snapshots() -> Iterator[None]:
+    """Start each test without this process's preference snapshots (the previous test rolled its rows back)."""
+    clear_local()
+    yield
+    clear_local()
 
 
 @pytest.fixture

@@ -1,0 +1,200 @@
+"""Per-process snapshots of the site and tenant-wide scopes, kept current by version tokens in Redis.
+
+Every cached scope ("site", "global:<schema>") has a version token in Redis, replaced on each committed
+write. A request (or Celery task) starts with `snapshots_pinned()`: one MGET fetches the tokens of the
+scopes it may read, a scope whose token moved is reloaded from PostgreSQL (one query), and the snapshots
+are pinned for the rest of the request so it sees one consistent set of values. Reads are then plain dict
+lookups: no SQL, no Redis.
+
+Redis down or stalled: its client has short timeouts, a failure opens a circuit for a few seconds, and
+scopes are read from PostgreSQL (one query per scope per request) with a logged warning; never an error.
+"""
+
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY_PREFIX = "portal:prefs:version:"
+
+
+@dataclass
+class Snapshot:
+    """One scope's stored values, {key: (raw JSON text, decoded value)}, and the version they were loaded at."""
+
+    values: dict[str, tuple[str, Any]]
+    version: str | None  # None: loaded without Redis, so never trusted beyond the current request
+    loaded_at: float = field(default_factory=time.monotonic)
+
+
+# A loader reads one scope from PostgreSQL; it is found by the scope key's prefix ("global:acme" -> "global")
+# and called with the rest ("acme").
+Loader = Callable[[str], dict[str, tuple[str, Any]]]
+
+_lock = threading.Lock()
+_snapshots: dict[str, Snapshot] = {}
+_loaders: dict[str, Loader] = {}
+# Scopes written in the current (uncommitted) transaction of this thread: read them from the database.
+_dirty = threading.local()
+_pinned: ContextVar[dict[str, Snapshot] | None] = ContextVar("preferences_pinned", default=None)
+_circuit_open_until = 0.0
+
+
+def _setting(name: str, default: Any) -> Any:
+    return getattr(settings, name, default)
+
+
+def _redis() -> Any:
+    from django_redis import get_redis_connection
+
+    return get_redis_connection("default")
+
+
+def _redis_available() -> bool:
+    return time.monotonic() >= _circuit_open_until
+
+
+def _redis_failed(exc: Exception) -> None:
+    global _circuit_open_until
+    _circuit_open_until = time.monotonic() + _setting("PREFERENCES_REDIS_RETRY_SECONDS", 5.0)
+    logger.warning("Preferences: Redis unavailable (%s); reading from PostgreSQL for a while.", exc)
+
+
+def fetch_versions(scope_keys: list[str]) -> dict[str, str | None] | None:
+    """Return the version token of each scope in one round trip, or None if Redis cannot answer."""
+    if not scope_keys or not _redis_available():
+        return None
+    try:
+        tokens = _redis().mget([VERSION_KEY_PREFIX + key for key in scope_keys])
+    except Exception as exc:  # Any Redis failure: serve from PostgreSQL instead.
+        _redis_failed(exc)
+        return None
+    return {
+        key: (token.decode() if isinstance(token, bytes) else token)
+        for key, token in zip(scope_keys, tokens, strict=True)
+    }
+
+
+def bump_version(scope_key: str) -> None:
+    """Give a scope a new version token (after a commit), so every process reloads it."""
+    # A fresh random token, not INCR: if Redis loses its data, no old token can ever match again.
+    try:
+        if _redis_available():
+            _redis().set(VERSION_KEY_PREFIX + scope_key, uuid.uuid4().hex)
+    except Exception as exc:
+        _redis_failed(exc)
+    with _lock:
+        _snapshots.pop(scope_key, None)
+    pinned = _pinned.get()
+    if pinned is not None:
+        pinned.pop(scope_key, None)
+
+
+def register_loader(prefix: str, loader: Loader) -> None:
+    """Say how to load the scopes whose key starts with `prefix` (done once by the engine at import)."""
+    _loaders[prefix] = loader
+
+
+def _dirty_scopes() -> set[str]:
+    scopes = getattr(_dirty, "scopes", None)
+    if scopes is None:
+        scopes = _dirty.scopes = set()
+    if scopes and not connection.in_atomic_block:
+        # The transaction that wrote them ended without on_commit clearing them: it rolled back.
+        with _lock:
+            for key in scopes:
+                _snapshots.pop(key, None)
+        scopes.clear()
+    return scopes
+
+
+def mark_dirty(scope_key: str) -> None:
+    """Note that this thread's open transaction wrote to a scope; reads bypass the snapshot until commit."""
+    _dirty_scopes().add(scope_key)
+
+
+def clear_dirty(scope_key: str) -> None:
+    _dirty_scopes().discard(scope_key)
+
+
+def _load(scope_key: str, version: str | None) -> Snapshot:
+    prefix, _, rest = scope_key.partition(":")
+    return Snapshot(values=_loaders[prefix](rest), version=version)
+
+
+def _refresh(scope_keys: list[str]) -> dict[str, Snapshot]:
+    """Return current snapshots of the scopes, reloading those whose version moved (one MGET in all)."""
+    versions = fetch_versions(scope_keys)
+    max_age = _setting("PREFERENCES_SNAPSHOT_MAX_AGE", 300.0)
+    now = time.monotonic()
+    result = {}
+    for key in scope_keys:
+        if versions is None:
+            # Without Redis nothing proves a snapshot current: read PostgreSQL, keep it for this request only.
+            result[key] = _load(key, None)
+            continue
+        remote = versions[key] or ""
+        with _lock:
+            local = _snapshots.get(key)
+        if local is None or local.version != remote or now - local.loaded_at > max_age:
+            local = _load(key, remote)
+            with _lock:
+                _snapshots[key] = local
+        result[key] = local
+    return result
+
+
+def snapshot(scope_key: str) -> Snapshot:
+    """Return the snapshot to read a scope from: the pinned one, or a freshly verified one."""
+    if scope_key in _dirty_scopes():
+        return _load(scope_key, None)
+    pinned = _pinned.get()
+    if pinned is not None:
+        if scope_key not in pinned:
+            pinned.update(_refresh([scope_key]))
+        return pinned[scope_key]
+    # Outside a request or task (shell, command): verify at most every few seconds.
+    with _lock:
+        local = _snapshots.get(scope_key)
+    interval = _setting("PREFERENCES_UNPINNED_CHECK_SECONDS", 1.0)
+    if local is not None and local.version is not None and time.monotonic() - local.loaded_at < interval:
+        return local
+    return _refresh([scope_key])[scope_key]
+
+
+def scope_keys_for_current_schema() -> list[str]:
+    """Return the cached scopes a request on the current schema may read."""
+    schema = connection.schema_name
+    if schema == settings.PUBLIC_SCHEMA_NAME:
+        return ["site"]
+    return ["site", f"global:{schema}"]
+
+
+@contextmanager
+def snapshots_pinned(scope_keys: list[str] | None = None) -> Iterator[None]:
+    """Verify the scopes' versions in one round trip, then serve every read in the block from them."""
+    keys = scope_keys if scope_keys is not None else scope_keys_for_current_schema()
+    token = _pinned.set(_refresh(keys))
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
+def clear_local() -> None:
+    """Forget every snapshot of this process (tests; an operator's cache reset)."""
+    global _circuit_open_until
+    with _lock:
+        _snapshots.clear()
+    _dirty_scopes().clear()
+    _circuit_open_until = 0.0

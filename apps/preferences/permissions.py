@@ -1,0 +1,38 @@
+"""Who may change which preference.
+
+- Site preferences: superadmins.
+- A tenant's global preferences: its owners, or users holding the section's permission
+  (`preferences.change_section_<section>`, created for every section, which owners can grant).
+- A user's own preferences: that user.
+- On top of that, a preference class may name a `permission` of its own.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+from apps.accounts.roles import is_owner
+from apps.preferences.types import BasePreferenceType
+
+SECTION_PERMISSION_PREFIX = "change_section_"
+
+
+def section_permission_codename(section: str) -> str:
+    return f"{SECTION_PERMISSION_PREFIX}{section or 'none'}"
+
+
+def can_change(user: Any, preference: BasePreferenceType, *, scope: str, owner: Any = None) -> bool:
+    """Return whether `user` may change `preference` in `scope` (owned by `owner` for user scope)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if preference.permission and not user.has_perm(preference.permission):
+        return False
+    if scope == "site":
+        return bool(connection.schema_name == settings.PUBLIC_SCHEMA_NAME and user.is_superuser)
+    if scope == "global":
+        permission = f"preferences.{section_permission_codename(preference.section_name)}"
+        return is_owner(user) or user.has_perm(permission)
+    if scope == "user":
+        return owner is not None and owner.pk == user.pk
+    return is_owner(user)

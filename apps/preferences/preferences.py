@@ -1,0 +1,103 @@
+"""The product's own preferences: what a tenant calls itself, and how each user likes the portal."""
+
+from django.core.exceptions import ValidationError
+
+from apps.preferences.registries import global_preferences_registry, user_preferences_registry
+from apps.preferences.types import (
+    BooleanPreference,
+    ChoicePreference,
+    IntegerPreference,
+    Section,
+    StringPreference,
+)
+
+general = Section("general", "General", "How your organisation appears in the portal.")
+appearance = Section("appearance", "Appearance")
+locale = Section("locale", "Language and region")
+
+TIME_ZONES = [
+    ("UTC", "UTC"),
+    ("Europe/London", "London"),
+    ("Europe/Paris", "Paris, Berlin, Madrid"),
+    ("America/New_York", "New York"),
+    ("America/Los_Angeles", "Los Angeles"),
+    ("Asia/Tokyo", "Tokyo"),
+]
+
+
+@global_preferences_registry.register
+class SiteTitle(StringPreference):
+    section = general
+    name = "title"
+    verbose_name = "Portal title"
+    help_text = "Shown in the navigation bar and page titles; leave empty to use the organisation's name."
+    default = ""
+    field_kwargs = {"max_length": 80}
+
+
+@global_preferences_registry.register
+class SupportEmail(StringPreference):
+    section = general
+    name = "support_email"
+    verbose_name = "Support email"
+    help_text = "Where members should write when they need help."
+    default = ""
+
+    def validate(self, value: str) -> None:
+        if value and ("@" not in value or value.startswith("@") or value.endswith("@")):
+            raise ValidationError("Enter an email address such as help@example.com.", code="invalid")
+
+
+@global_preferences_registry.register
+class MaxUploadMegabytes(IntegerPreference):
+    section = general
+    name = "max_upload_mb"
+    verbose_name = "Largest upload (MB)"
+    default = 10
+    field_kwargs = {"min_value": 1, "max_value": 500}
+
+
+@global_preferences_registry.register
+class WeekStart(ChoicePreference):
+    section = locale
+    name = "week_start"
+    verbose_name = "First day of the week"
+    choices = [("monday", "Monday"), ("sunday", "Sunday"), ("saturday", "Saturday")]
+    default = "monday"
+
+
+@user_preferences_registry.register
+class Theme(ChoicePreference):
+    section = appearance
+    name = "theme"
+    verbose_name = "Colour theme"
+    choices = [("light", "Light"), ("dark", "Dark"), ("auto", "Follow my device")]
+    default = "auto"
+
+
+@user_preferences_registry.register
+class ItemsPerPage(IntegerPreference):
+    section = appearance
+    name = "items_per_page"
+    verbose_name = "Items per page"
+    help_text = "How many rows long lists show at once."
+    default = 25
+    field_kwargs = {"min_value": 5, "max_value": 200}
+
+
+@user_preferences_registry.register
+class CompactTables(BooleanPreference):
+    section = appearance
+    name = "compact_tables"
+    verbose_name = "Compact tables"
+    default = False
+
+
+@user_preferences_registry.register
+class TimeZone(ChoicePreference):
+    section = locale
+    name = "time_zone"
+    verbose_name = "Time zone"
+    help_text = "Dates and times are shown in this zone."
+    choices = TIME_ZONES
+    default = "UTC"

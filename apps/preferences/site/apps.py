@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PreferencesSiteConfig(AppConfig):
+    name = "apps.preferences.site"
+    label = "preferences_site"
+    verbose_name = "Site preferences"
