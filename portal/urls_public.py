@@ -9,6 +9,7 @@ from apps.core.views import healthz
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:overview"), name="home"),
     path("console/", include("apps.tenants.urls")),
+    path("console/", include("apps.livesettings.console_urls")),
     path("accounts/", include("apps.accounts.auth_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("apps.notifications.urls")),
     path("", include("apps.lov.urls")),
     path("", include("apps.projects.urls")),
+    path("", include("apps.livesettings.urls")),
     path("api/", include(api_patterns)),
     path("accounts/", include("apps.accounts.auth_urls")),
     path("admin/", admin.site.urls),

@@ -28,6 +28,7 @@ SHARED_APPS = [
     "apps.core",
     "apps.tenants",
     "apps.preferences.site",
+    "apps.livesettings",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
