@@ -4,7 +4,7 @@ import os
 
 from tenant_schemas_celery.app import CeleryApp
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
 app = CeleryApp("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")

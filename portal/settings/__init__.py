@@ -1,3 +1,5 @@
-"""Settings: `base` holds everything, read from the environment; `test` adjusts it for the test suite."""
+"""Settings modules: `base` (every environment, read from environment variables) and `test` (the test suite).
 
-from portal.settings.base import *
+This package imports nothing itself, so `portal.settings.test` can set its environment defaults before
+`base` reads them.
+"""

@@ -1,0 +1,204 @@
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+
+import pytest
+import redis
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context
+
+from apps.preferences import cache
+from apps.preferences.cache import snapshots_pinned
+from apps.preferences.registries import global_preferences_registry
+from tests.conftest import REPO_ROOT, _database_url, client_for
+
+
+@pytest.fixture
+def redis_commands(monkeypatch):
+    """Count the commands this process sends to Redis."""
+    sent = []
+    original = redis.Redis.execute_command
+
+    def counting(self, *args, **options):
+        sent.append(args[0])
+        return original(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    return sent
+
+
+def preference_queries(captured):
+    return [q["sql"] for q in captured if "preferences_" in q["sql"]]
+
+
+def test_warm_reads_make_no_sql_query_and_one_redis_round_trip_per_request(
+    acme, redis_commands, django_capture_on_commit_callbacks
+):
+    with schema_context("acme"), django_capture_on_commit_callbacks(execute=True):
+        global_preferences_registry.manager()["general__max_upload_mb"] = 42
+    with schema_context("acme"):
+        with snapshots_pinned():
+            global_preferences_registry.manager()["general__title"]  # warm up this process's snapshot
+        redis_commands.clear()
+
+        with CaptureQueriesContext(connection) as queries, snapshots_pinned():
+            manager = global_preferences_registry.manager()
+            values = [manager["general__max_upload_mb"] for _ in range(100)] + [manager.all()]
+
+    assert values[0] == 42
+    assert len(queries) == 0
+    assert redis_commands == ["MGET"]
+
+
+def test_a_page_request_costs_one_redis_round_trip_and_no_preference_query_when_warm(
+    acme, redis_commands, django_capture_on_commit_callbacks
+):
+    client = client_for("acme.localhost")
+    with schema_context("acme"), django_capture_on_commit_callbacks(execute=True):
+        global_preferences_registry.manager()["general__title"] = "Acme Portal"
+    client.get("/accounts/login/")  # warms the snapshots
+    redis_commands.clear()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/accounts/login/")
+
+    assert "Acme Portal" in response.content.decode()  # the navbar reads general__title
+    assert redis_commands == ["MGET"]
+    assert preference_queries(queries.captured_queries) == []
+
+
+def test_a_changed_value_reloads_only_that_scope(acme, redis_commands, django_capture_on_commit_callbacks):
+    with schema_context("acme"):
+        with snapshots_pinned():
+            global_preferences_registry.manager()["general__title"]
+        with django_capture_on_commit_callbacks(execute=True):
+            global_preferences_registry.manager()["general__title"] = "New"
+
+        with CaptureQueriesContext(connection) as queries, snapshots_pinned():
+            title = global_preferences_registry.manager()["general__title"]
+
+    assert title == "New"
+    reloaded = preference_queries(queries.captured_queries)
+    assert len(reloaded) == 1 and "preferences_globalpreference" in reloaded[0]
+
+
+CHILD = """
+import json, sys
+import django
+django.setup()
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context
+from apps.preferences.cache import snapshots_pinned
+from apps.preferences.registries import global_preferences_registry
+for line in sys.stdin:
+    with schema_context("acme"), CaptureQueriesContext(connection) as queries, snapshots_pinned():
+        value = global_preferences_registry.manager()["general__max_upload_mb"]
+    print(json.dumps({"value": value, "queries": len(queries)}), flush=True)
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_process_sees_a_change_on_its_next_request(committed_tenants):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "DATABASE_URL": _database_url()}
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD], cwd=REPO_ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+
+    def request() -> dict:
+        child.stdin.write("go\n")
+        child.stdin.flush()
+        return json.loads(child.stdout.readline())
+
+    try:
+        first, unchanged = request(), request()
+        with schema_context("acme"):
+            global_preferences_registry.manager()["general__max_upload_mb"] = 77  # commits, then bumps the version
+        changed = request()
+    finally:
+        child.stdin.close()
+        child.wait(timeout=10)
+
+    assert first["value"] == 10 and first["queries"] > 0
+    assert unchanged == {"value": 10, "queries": 0}  # the version did not move: no query at all
+    assert changed["value"] == 77
+
+
+def dead_redis(settings):
+    # Nothing listens on port 1; Django rebuilds its cache handlers when CACHES changes.
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
+
+
+def test_without_redis_reads_and_writes_work_from_postgresql(
+    acme, settings, caplog, django_capture_on_commit_callbacks
+):
+    dead_redis(settings)
+    with schema_context("acme"), django_capture_on_commit_callbacks(execute=True):
+        global_preferences_registry.manager()["general__max_upload_mb"] = 33
+    with schema_context("acme"):
+        with CaptureQueriesContext(connection) as queries, snapshots_pinned():
+            manager = global_preferences_registry.manager()
+            values = [manager["general__max_upload_mb"] for _ in range(20)]
+
+    assert values == [33] * 20
+    # One query per scope (site and this tenant) for the whole request, however many reads.
+    assert len(preference_queries(queries.captured_queries)) == 2
+    assert "Redis unavailable" in caplog.text
+
+
+def test_without_redis_pages_still_render(acme, settings):
+    dead_redis(settings)
+    with schema_context("acme"):
+        global_preferences_registry.manager()["general__title"] = "Still Acme"
+
+    response = client_for("acme.localhost").get("/accounts/login/")
+
+    assert response.status_code == 200
+    assert "Still Acme" in response.content.decode()
+
+
+@pytest.fixture
+def stalled_redis(settings):
+    """A server that accepts connections and never answers; count the connections it gets."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    accepted = []
+    stop = threading.Event()
+
+    def serve():
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    port = server.getsockname()[1]
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{port}/0"}}
+    yield accepted
+    stop.set()
+    thread.join()
+    for conn in accepted:
+        conn.close()
+    server.close()
+
+
+def test_a_stalled_redis_is_waited_for_once_then_skipped_for_a_while(acme, stalled_redis):
+    with schema_context("acme"):
+        global_preferences_registry.manager()["general__max_upload_mb"] = 21
+        cache.clear_local()
+        results = []
+        for _ in range(5):
+            with snapshots_pinned():
+                results.append(global_preferences_registry.manager()["general__max_upload_mb"])
+
+    assert results == [21] * 5
+    # The first request timed out on Redis and opened the circuit; the next four did not try again.
+    assert len(stalled_redis) == 1
