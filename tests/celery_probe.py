@@ -10,3 +10,11 @@ def schema_probe() -> dict[str, object]:
     """Return the schema the task ran in and the usernames visible from it."""
     usernames = sorted(get_user_model().objects.values_list("username", flat=True))
     return {"schema": connection.schema_name, "usernames": usernames}
+
+
+@shared_task
+def global_preference_probe(key: str) -> object:
+    """Return the current tenant's value of a global preference, as a task sees it."""
+    from apps.preferences.registries import global_preferences_registry
+
+    return global_preferences_registry.manager()[key]

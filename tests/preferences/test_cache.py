@@ -139,10 +139,9 @@ def test_without_redis_reads_and_writes_work_from_postgresql(
     dead_redis(settings)
     with schema_context("acme"), django_capture_on_commit_callbacks(execute=True):
         global_preferences_registry.manager()["general__max_upload_mb"] = 33
-    with schema_context("acme"):
-        with CaptureQueriesContext(connection) as queries, snapshots_pinned():
-            manager = global_preferences_registry.manager()
-            values = [manager["general__max_upload_mb"] for _ in range(20)]
+    with schema_context("acme"), CaptureQueriesContext(connection) as queries, snapshots_pinned():
+        manager = global_preferences_registry.manager()
+        values = [manager["general__max_upload_mb"] for _ in range(20)]
 
     assert values == [33] * 20
     # One query per scope (site and this tenant) for the whole request, however many reads.

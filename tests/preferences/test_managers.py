@@ -196,3 +196,19 @@ def test_any_model_can_have_per_instance_preferences(acme):
         assert sales.preferences["testing__retries"] == 8
         assert support.preferences["testing__retries"] == 3
         assert Group.objects.get(pk=sales.pk).preferences["testing__retries"] == 8
+
+
+def test_templates_read_user_and_global_preferences(acme, rf):
+    from django.template import Context, Template
+
+    alice = make_user(acme, "alice")
+    with schema_context("acme"):
+        alice.preferences["appearance__theme"] = "dark"
+        global_preferences_registry.manager()["testing__greeting"] = "howdy"
+        template = Template("{{ user.preferences.appearance__theme }}/{{ global_preferences.testing__greeting }}")
+
+        rendered = template.render(
+            Context({"user": alice, "global_preferences": global_preferences_registry.manager()})
+        )
+
+    assert rendered == "dark/howdy"
