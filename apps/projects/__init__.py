@@ -1,1 +1,9 @@
-"""The demo domain app: forms that use lists of values (being built: see issue 6)."""
+"""The demo domain app: tasks with a status and members' job titles, both from lists of values.
+
+Public surface:
+- `apps.projects.models`: `Task` (`status`), `MemberJobTitle` (`job_title`), in each tenant's schema
+- `apps.projects.lists.models`: the shared lists `TaskStatus`, `JobTitle` and their selection models
+- `apps.projects.services`: `task_create`, `task_update`, `member_job_title_set`
+- `apps.projects.demo.projects_demo_load(tenant=…)` (also `manage.py load_projects_demo`)
+- pages `/projects/` and `/profile/`
+"""

@@ -5,3 +5,9 @@ class ProjectsConfig(AppConfig):
     name = "apps.projects"
     label = "projects"
     verbose_name = "Projects"
+
+    def ready(self) -> None:
+        from apps.core.navigation import Audience, NavItem, nav_register
+
+        nav_register(NavItem("Tasks", "projects:task-list", Audience.MEMBER, order=30))
+        nav_register(NavItem("Profile", "projects:profile", Audience.MEMBER, order=35))

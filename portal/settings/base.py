@@ -44,6 +44,8 @@ SHARED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Lists of values shared by every tenant (defaults once, custom values tagged with their tenant).
+    "apps.projects.lists",
 ]
 # Each tenant's schema: its own users, groups, permissions, sessions and data.
 TENANT_APPS = [

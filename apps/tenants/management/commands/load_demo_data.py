@@ -6,6 +6,8 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
 from apps.accounts.services import group_ensure, member_create
+from apps.preferences.registries import global_preferences_registry
+from apps.projects.demo import projects_demo_load
 from apps.tenants.models import Tenant
 from apps.tenants.services import public_tenant_ensure, tenant_create, tenant_provision
 
@@ -17,12 +19,14 @@ DEMO_TENANTS = {
         "owner": "olivia",
         "groups": {"Sales": ["alice", "bob"], "Support": ["carol", "bob"]},
         "members": ["alice", "bob", "carol", "dave"],
+        "preferences": {"general__title": "Acme Portal", "general__support_email": "help@acme.example"},
     },
     "globex": {
         "name": "Globex",
         "owner": "oscar",
         "groups": {"Engineering": ["gina", "hank"], "Marketing": ["ivy"]},
         "members": ["gina", "hank", "ivy"],
+        "preferences": {"locale__week_start": "sunday"},
     },
 }
 
@@ -44,6 +48,7 @@ class Command(BaseCommand):
                 tenant_provision(tenant)
             with schema_context(tenant.schema_name):
                 self._people(spec)
+                projects_demo_load(tenant=tenant)
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
 
     def _people(self, spec: dict[str, Any]) -> None:
@@ -63,3 +68,5 @@ class Command(BaseCommand):
                 )
         for group_name, usernames in spec["groups"].items():
             group_ensure(group_name).user_set.add(*user_model.objects.filter(username__in=usernames))
+        # Through the manager, like any other write: validated, recorded in the history, no-op if already set.
+        global_preferences_registry.manager(actor="load_demo_data", source="command").update(spec["preferences"])

@@ -1,0 +1,81 @@
+"""Read-only API of the active tenant's lists: what members may pick, and (for owners) what is available."""
+
+from typing import Any
+
+from django.http import Http404
+from rest_framework import serializers
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.roles import is_owner
+from apps.lov.registry import LOVList, lov_list_get, lov_lists
+from apps.lov.selectors import lov_value_rows
+
+
+class IsTenantOwner(BasePermission):
+    message = "Only the tenant's owners may see this."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return is_owner(request.user)
+
+
+class LOVValueSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    value_type = serializers.CharField()
+
+
+class LOVAvailableValueSerializer(LOVValueSerializer):
+    selected = serializers.SerializerMethodField()
+
+    def get_selected(self, value: Any) -> bool:
+        return bool(value.is_mandatory or value.is_selected)
+
+
+def _list_or_404(key: str) -> LOVList:
+    lov_list = lov_list_get(key)
+    if lov_list is None:
+        raise Http404("No such list.")
+    return lov_list
+
+
+class LOVListsView(APIView):
+    """List every list with the values members of this tenant may pick."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request: Request) -> Response:
+        body = []
+        for lov_list in lov_lists():
+            values = lov_list.selection_model._default_manager.selected_values_for_tenant(request.tenant)
+            body.append(
+                {
+                    "key": lov_list.key,
+                    "label": lov_list.label,
+                    "values": LOVValueSerializer(values.order_by("name", "pk"), many=True).data,
+                }
+            )
+        return Response(body)
+
+
+class LOVSelectedValuesView(APIView):
+    """Return the values members of this tenant may pick in one list."""
+
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request: Request, key: str) -> Response:
+        lov_list = _list_or_404(key)
+        values = lov_list.selection_model._default_manager.selected_values_for_tenant(request.tenant)
+        return Response(LOVValueSerializer(values.order_by("name", "pk"), many=True).data)
+
+
+class LOVAvailableValuesView(APIView):
+    """Return every value available to this tenant in one list, with whether it is offered (owners only)."""
+
+    permission_classes = [IsAuthenticated, IsTenantOwner]
+
+    def get(self, request: Request, key: str) -> Response:
+        rows = lov_value_rows(lov_list=_list_or_404(key), tenant=request.tenant)
+        return Response(LOVAvailableValueSerializer(rows, many=True).data)

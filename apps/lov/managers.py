@@ -1,0 +1,127 @@
+"""Query sets and managers of list values and of tenants' selections."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from apps.lov.types import DEFAULT_VALUE_TYPES, LOVValueType
+
+if TYPE_CHECKING:
+    from apps.lov.models import AbstractLOVValue
+
+
+def tenant_pk(tenant: Any) -> Any:
+    """Return the primary key of a tenant given as an instance or as a key."""
+    return getattr(tenant, "pk", tenant)
+
+
+class LOVValueQuerySet(models.QuerySet):
+    """Values of one list. Every method filters without joins, so it chains and never repeats a row."""
+
+    def live(self) -> LOVValueQuerySet:
+        """Return the values that are not (soft-)deleted."""
+        return self.filter(deleted__isnull=True)
+
+    def defaults(self) -> LOVValueQuerySet:
+        """Return the values provided in code (mandatory and optional)."""
+        return self.filter(value_type__in=DEFAULT_VALUE_TYPES)
+
+    def for_tenant(self, tenant: Any) -> LOVValueQuerySet:
+        """Return the live values `tenant` may use: every mandatory and optional value, and its own custom ones."""
+        return self.live().filter(
+            Q(value_type__in=DEFAULT_VALUE_TYPES) | Q(value_type=LOVValueType.CUSTOM, lov_tenant=tenant_pk(tenant))
+        )
+
+    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+        """Soft-delete the custom values in this query set; refuse if it holds a mandatory or optional value.
+
+        Rows are never removed, so records that use a value keep showing it. Defaults are retired only by
+        `update_lovs`, when they leave the code.
+        """
+        if self.exclude(value_type=LOVValueType.CUSTOM).exists():
+            raise ValidationError("Mandatory and optional values cannot be deleted.", code="protected")
+        count = self.live().update(deleted=timezone.now())
+        return count, {self.model._meta.label: count}
+
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
+
+
+class LOVValueManager(models.Manager.from_queryset(LOVValueQuerySet)):  # type: ignore[misc]
+    """Create values with their invariants checked; `before_create`/`after_create` are hooks for subclasses."""
+
+    def before_create(self, value: AbstractLOVValue) -> None:
+        """Run before a value is validated and saved (override to fill in extra fields)."""
+
+    def after_create(self, value: AbstractLOVValue) -> None:
+        """Run after a value is saved, in the same transaction."""
+
+    def create_for_tenant(self, tenant: Any, name: str) -> AbstractLOVValue:
+        """Create a custom value of `tenant`. Raise ValidationError for an invalid or taken name."""
+        if tenant is None:
+            raise ValidationError("A custom value needs a tenant.", code="tenant")
+        return self._create_value(name=name, value_type=LOVValueType.CUSTOM, lov_tenant=tenant)
+
+    def create_mandatory(self, name: str) -> AbstractLOVValue:
+        """Create a value every tenant has."""
+        return self._create_value(name=name, value_type=LOVValueType.MANDATORY, lov_tenant=None)
+
+    def create_optional(self, name: str) -> AbstractLOVValue:
+        """Create a value tenants may select."""
+        return self._create_value(name=name, value_type=LOVValueType.OPTIONAL, lov_tenant=None)
+
+    def _create_value(self, *, name: str, value_type: str, lov_tenant: Any) -> AbstractLOVValue:
+        value = self.model(name=name, value_type=value_type, lov_tenant=lov_tenant)
+        self.before_create(value)
+        # The model's clean() checks the name; the database constraints catch a concurrent duplicate.
+        value.full_clean(validate_constraints=False)
+        try:
+            with transaction.atomic():
+                value.save(force_insert=True)
+                self.after_create(value)
+        except IntegrityError as exc:
+            raise ValidationError(
+                {"name": ValidationError(f"“{value.name}” is already in this list.", code="duplicate")}
+            ) from exc
+        return value
+
+
+class LOVSelectionQuerySet(models.QuerySet):
+    """Selections: which optional and custom values each tenant offers."""
+
+    def for_tenant(self, tenant: Any) -> LOVSelectionQuerySet:
+        """Return the selection rows of `tenant` only."""
+        return self.filter(lov_tenant=tenant_pk(tenant))
+
+    def _value_queryset(self) -> LOVValueQuerySet:
+        return self.model.lov_value_field().related_model._default_manager.all()
+
+    def values_for_tenant(self, tenant: Any) -> LOVValueQuerySet:
+        """Return every live value available to `tenant`: the choices of its owner's selection form."""
+        return self._value_queryset().for_tenant(tenant)
+
+    def selected_values_for_tenant(self, tenant: Any) -> LOVValueQuerySet:
+        """Return the live values `tenant` offers: mandatory ones, and the optional and custom ones it selected."""
+        selected = self.model._default_manager.filter(lov_tenant=tenant_pk(tenant), lov_value=OuterRef("pk"))
+        return self.values_for_tenant(tenant).filter(Q(value_type=LOVValueType.MANDATORY) | Q(Exists(selected)))
+
+    def selections_for_tenant(self, tenant: Any, *, keep: Any = None) -> LOVValueQuerySet:
+        """Return the choices of a form field: the selected values, plus `keep` (a record's current value).
+
+        `keep` lets a record that uses a value since deleted or deselected keep it when edited; the value
+        is offered to that record only, never for new ones.
+        """
+        queryset = self.selected_values_for_tenant(tenant)
+        keep_pk = getattr(keep, "pk", keep)
+        if keep_pk is not None:
+            queryset = self._value_queryset().filter(Q(pk__in=queryset.values("pk")) | Q(pk=keep_pk))
+        return queryset
+
+
+class LOVSelectionManager(models.Manager.from_queryset(LOVSelectionQuerySet)):  # type: ignore[misc]
+    """Manager of a concrete selection model."""

@@ -1,0 +1,73 @@
+"""Every concrete list of values in the project, discovered from the app registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.utils.text import slugify
+
+from apps.lov.models import AbstractLOVSelection, AbstractLOVValue
+
+
+@dataclass(frozen=True)
+class LOVList:
+    """One list: its URL key, its models, and the tenant-schema fields that use its values."""
+
+    key: str
+    value_model: type[AbstractLOVValue]
+    selection_model: type[AbstractLOVSelection]
+    usages: tuple[tuple[type[models.Model], str], ...]
+
+    @property
+    def label(self) -> str:
+        return str(self.value_model._meta.verbose_name_plural).capitalize()
+
+    @property
+    def label_singular(self) -> str:
+        return str(self.value_model._meta.verbose_name)
+
+
+def _is_tenant_model(model: type[models.Model]) -> bool:
+    # Only tenant-schema tables can be counted in a tenant's schema; a shared model referencing values
+    # would mix every tenant's records.
+    name = model._meta.app_config.name  # type: ignore[union-attr]
+    return name in settings.TENANT_APPS and name not in settings.SHARED_APPS
+
+
+def _usages(model: type[AbstractLOVValue]) -> tuple[tuple[type[models.Model], str], ...]:
+    selection = model.lov_selection_model()
+    return tuple(
+        (rel.related_model, rel.field.name)
+        for rel in model._meta.related_objects
+        if rel.one_to_many and rel.related_model is not selection and _is_tenant_model(rel.related_model)
+    )
+
+
+@cache
+def lov_lists() -> tuple[LOVList, ...]:
+    """Return every concrete list, ordered by label (computed once the app registry is ready)."""
+    found = [
+        LOVList(
+            key=slugify(str(model._meta.verbose_name_plural)),
+            value_model=model,
+            selection_model=model.lov_selection_model(),
+            usages=_usages(model),
+        )
+        for model in apps.get_models()
+        if issubclass(model, AbstractLOVValue)
+    ]
+    return tuple(sorted(found, key=lambda item: item.label))
+
+
+def lov_list_get(key: str) -> LOVList | None:
+    """Return the list with this URL key, or None."""
+    return next((item for item in lov_lists() if item.key == key), None)
+
+
+def lov_list_for_model(model: type[AbstractLOVValue]) -> LOVList:
+    """Return the list of a concrete value model."""
+    return next(item for item in lov_lists() if item.value_model is model)

@@ -1,0 +1,90 @@
+"""Members' pages that use lists of values: tasks (with a status) and the profile (with a job title)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+
+from apps.core.htmx import render_page
+from apps.projects.forms import JobTitleForm, TaskForm
+from apps.projects.models import Task
+from apps.projects.selectors import member_job_title_get, task_list
+from apps.projects.services import member_job_title_set, task_create, task_update
+
+
+def _apply_errors(form: TaskForm | JobTitleForm, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        for error in errors:
+            form.add_error(field if field in form.fields else None, error)
+
+
+@login_required
+def task_list_view(request: HttpRequest) -> HttpResponse:
+    """List the tenant's tasks and create one; htmx swaps the form and list without a reload."""
+    form = TaskForm(request.POST or None, tenant=request.tenant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = task_create(
+                tenant=request.tenant,
+                title=form.cleaned_data["title"],
+                status=form.cleaned_data["status"],
+                created_by=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Task “{task.title}” added.")
+            if not request.htmx:
+                return redirect("projects:task-list")
+            form = TaskForm(tenant=request.tenant)
+    query = request.GET.get("q", "").strip()
+    page = Paginator(task_list(query=query), 20).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "query": query}
+    return render_page(request, "projects/task_list.html", context, partial="tasks")
+
+
+@login_required
+def task_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a task; a status no longer offered stays available to this task only (shown as archived)."""
+    task = get_object_or_404(Task.objects.select_related("status"), pk=pk)
+    form = TaskForm(request.POST or None, instance=task, tenant=request.tenant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task_update(
+                task=task,
+                tenant=request.tenant,
+                title=form.cleaned_data["title"],
+                status=form.cleaned_data["status"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Task “{task.title}” saved.")
+            return redirect("projects:task-list")
+    return render_page(request, "projects/task_edit.html", {"form": form, "task": task}, partial="form")
+
+
+@login_required
+def profile_view(request: HttpRequest) -> HttpResponse:
+    """Show and save the member's job title; with htmx it saves on change and says so in place."""
+    record = member_job_title_get(user=request.user)
+    current = record.job_title if record else None
+    form = JobTitleForm(request.POST or None, tenant=request.tenant, current=current)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = member_job_title_set(
+                user=request.user, tenant=request.tenant, job_title=form.cleaned_data["job_title"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if not request.htmx:
+                messages.success(request, "Your job title is saved.")
+                return redirect("projects:profile")
+            saved = True
+            form = JobTitleForm(tenant=request.tenant, current=record.job_title)
+    context = {"form": form, "record": record, "saved": saved}
+    return render_page(request, "projects/profile.html", context, partial="job-title")

@@ -1,0 +1,64 @@
+from playwright.sync_api import Page, expect
+
+from apps.lov.services import lov_defaults_sync_all
+from tests.conftest import PASSWORD, make_user
+
+
+def log_in(page: Page, url: str, username: str) -> None:
+    page.goto(url)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_owner_curates_task_statuses_and_members_see_only_their_tenants(page: Page, committed_tenants, site_url, snap):
+    lov_defaults_sync_all()
+    make_user(committed_tenants["acme"], "olivia", owner=True)
+    make_user(committed_tenants["acme"], "alice")
+    make_user(committed_tenants["globex"], "gina")
+
+    # The owner offers an optional status and adds a custom one, without a page reload.
+    log_in(page, site_url("acme", "/accounts/login/?next=/owner/lists/"), "olivia")
+    expect(page.get_by_role("heading", name="Lists of values")).to_be_visible()
+    snap("lists-index")
+    page.get_by_role("link", name="Task statuses").click()
+    expect(page.get_by_role("switch", name="Offer “Blocked”")).not_to_be_checked()
+    page.get_by_role("switch", name="Offer “Blocked”").check()
+    blocked_row = page.locator('[data-testid="value-row"][data-value="Blocked"]')
+    expect(blocked_row.get_by_test_id("saved")).to_have_text("saved")
+    page.get_by_placeholder("New task status").fill("Awaiting sign-off")
+    page.get_by_role("button", name="Add", exact=True).click()
+    custom_row = page.locator('[data-testid="value-row"][data-value="Awaiting sign-off"]')
+    expect(custom_row).to_be_visible()
+    expect(page.get_by_role("switch", name="Offer “Awaiting sign-off”")).to_be_checked()
+    page.get_by_placeholder("New task status").fill("blocked")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.locator(".invalid-feedback")).to_contain_text("already in this list")
+    snap("owner-console")
+    custom_row.get_by_role("link", name="Delete").click()
+    expect(page.get_by_role("dialog")).to_contain_text("will no longer be offered")
+    snap("delete-confirmation")
+    page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
+    page.context.clear_cookies()
+
+    # A member of acme sees both values and saves a task with them.
+    log_in(page, site_url("acme", "/accounts/login/?next=/projects/"), "alice")
+    status = page.get_by_label("Status")
+    expect(status.locator("option")).to_have_text(["Awaiting sign-off", "Blocked", "Done", "In progress", "To do"])
+    page.get_by_label("Title").fill("Sign the Initech contract")
+    status.select_option(label="Awaiting sign-off")
+    page.get_by_role("button", name="Add task").click()
+    row = page.get_by_test_id("task-row").filter(has_text="Sign the Initech contract")
+    expect(row).to_contain_text("Awaiting sign-off")
+    page.get_by_label("Title").fill("Chase the supplier")
+    page.get_by_label("Status").select_option(label="Blocked")
+    page.get_by_role("button", name="Add task").click()
+    expect(page.get_by_test_id("task-row").filter(has_text="Chase the supplier")).to_contain_text("Blocked")
+    expect(page.get_by_text("saving…")).to_be_hidden()
+    snap("acme-member-tasks")
+
+    # A member of globex sees neither.
+    log_in(page, site_url("globex", "/accounts/login/?next=/projects/"), "gina")
+    expect(page.get_by_label("Status").locator("option")).to_have_text(["Done", "In progress", "To do"])
+    expect(page.get_by_text("Sign the Initech contract")).to_have_count(0)
+    snap("globex-member-tasks")

@@ -1,0 +1,96 @@
+from django import forms
+
+from apps.lov.forms import LOVSelectionsModelForm, LOVValueCreateFormMixin
+from apps.projects.lists.models import TaskStatus, TaskStatusSelection
+
+
+class StatusCreateForm(LOVValueCreateFormMixin, forms.ModelForm):
+    class Meta:
+        model = TaskStatus
+        fields = ["name"]
+
+
+class StatusSelectionsForm(LOVSelectionsModelForm):
+    lov_value_model = TaskStatus
+
+
+def selected_names(tenant):
+    return sorted(v.name for v in TaskStatusSelection.objects.selected_values_for_tenant(tenant))
+
+
+def test_create_form_makes_a_custom_value_of_the_given_tenant(acme):
+    form = StatusCreateForm({"name": "  Escalated "}, lov_tenant=acme)
+
+    assert form.is_valid(), form.errors
+    value = form.save()
+
+    assert (value.name, value.lov_tenant, value.value_type) == ("Escalated", acme, "custom")
+
+
+def test_create_form_reports_a_duplicate_on_the_name_with_nothing_written(acme):
+    before = TaskStatus.objects.count()
+    form = StatusCreateForm({"name": "done"}, lov_tenant=acme)
+
+    assert not form.is_valid()
+    assert "already in this list" in form.errors["name"][0]
+    assert TaskStatus.objects.count() == before
+
+
+def test_selection_form_offers_only_the_tenants_values(acme, globex):
+    TaskStatus.objects.create_for_tenant(globex, "Globex secret")
+
+    form = StatusSelectionsForm(lov_tenant=acme)
+
+    labels = [label for _, label in form.fields["values"].choices]
+    assert "Globex secret" not in labels
+    assert "Blocked" in labels
+
+
+def test_selection_form_keeps_mandatory_values_after_a_post_that_omits_them(acme):
+    blocked = TaskStatus.objects.get(name="Blocked")
+
+    form = StatusSelectionsForm({"values": [blocked.pk]}, lov_tenant=acme)
+    assert form.is_valid(), form.errors
+    form.save()
+
+    assert selected_names(acme) == ["Blocked", "Done", "In progress", "To do"]
+
+
+def test_empty_post_is_valid_and_keeps_the_mandatory_values(acme):
+    TaskStatusSelection.objects.create(lov_tenant=acme, lov_value=TaskStatus.objects.get(name="Blocked"))
+
+    form = StatusSelectionsForm({}, lov_tenant=acme)
+    assert form.is_valid(), form.errors
+    form.save()
+
+    assert selected_names(acme) == ["Done", "In progress", "To do"]
+
+
+def test_forged_post_of_another_tenants_value_is_a_form_error(acme, globex):
+    secret = TaskStatus.objects.create_for_tenant(globex, "Globex secret")
+
+    form = StatusSelectionsForm({"values": [secret.pk]}, lov_tenant=acme)
+
+    assert not form.is_valid()
+    assert "values" in form.errors
+    assert not TaskStatusSelection.objects.filter(lov_value=secret).exists()
+
+
+def test_save_never_touches_another_tenants_selection(acme, globex):
+    blocked = TaskStatus.objects.get(name="Blocked")
+    TaskStatusSelection.objects.create(lov_tenant=globex, lov_value=blocked)
+
+    form = StatusSelectionsForm({"values": []}, lov_tenant=acme)
+    assert form.is_valid()
+    form.save()
+
+    assert TaskStatusSelection.objects.filter(lov_tenant=globex, lov_value=blocked).exists()
+
+
+def test_mandatory_checkboxes_render_checked_and_disabled(acme):
+    html = str(StatusSelectionsForm(lov_tenant=acme)["values"])
+
+    todo = TaskStatus.objects.get(name="To do")
+    assert f'value="{todo.pk}"' in html
+    option = html.split(f'value="{todo.pk}"')[1].split(">")[0]
+    assert "disabled" in option and "checked" in option

@@ -1,0 +1,162 @@
+from django.urls import reverse
+from django_tenants.utils import schema_context
+
+from apps.lov.services import lov_custom_value_create
+from apps.projects.lists.models import TaskStatus, TaskStatusSelection
+from apps.projects.models import Task
+
+DETAIL = "/owner/lists/task-statuses/"
+
+
+def test_members_cannot_open_the_console(acme, acme_member, client_of):
+    response = client_of(acme_member, acme).get("/owner/lists/")
+
+    assert response.status_code == 403
+
+
+def test_index_lists_each_list_with_counts(acme, acme_owner, client_of):
+    lov_custom_value_create(model=TaskStatus, tenant=acme, name="Escalated")
+
+    response = client_of(acme_owner, acme).get("/owner/lists/")
+
+    assert response.status_code == 200
+    summary = response.content.decode()
+    assert "Task statuses" in summary and "Job titles" in summary
+    assert "4 offered · 3 mandatory · 0 of 4 optional · 1 custom" in summary
+
+
+def test_detail_groups_values_and_counts_usage(acme, acme_owner, client_of):
+    done = TaskStatus.objects.get(name="Done")
+    with schema_context("acme"):
+        Task.objects.create(title="A", status=done)
+        Task.objects.create(title="B", status=done)
+
+    response = client_of(acme_owner, acme).get(DETAIL)
+
+    page = response.content.decode()
+    row = page.split('data-value="Done"')[1].split("</li>")[0]
+    assert "2 records" in row and "locked" in row
+    assert 'data-testid="group-optional"' in page and 'data-testid="group-custom"' in page
+    assert "No custom values yet" in page
+
+
+def test_owner_pages_never_show_another_tenants_custom_value(acme, globex, acme_owner, client_of):
+    secret = lov_custom_value_create(model=TaskStatus, tenant=globex, name="Globex secret")
+    client = client_of(acme_owner, acme)
+
+    page = client.get(DETAIL).content.decode()
+    searched = client.get(DETAIL, {"q": "secret"}).content.decode()
+    toggled = client.post(f"{DETAIL}values/{secret.pk}/select/", {"selected": "on"})
+    deleted = client.post(f"{DETAIL}values/{secret.pk}/delete/")
+
+    assert "Globex secret" not in page and "Globex secret" not in searched
+    assert toggled.status_code == 404 and deleted.status_code == 404
+    assert not TaskStatusSelection.objects.filter(lov_tenant=acme, lov_value=secret).exists()
+    secret.refresh_from_db()
+    assert secret.deleted is None
+
+
+def test_toggle_with_htmx_saves_and_returns_the_row(acme, acme_owner, client_of):
+    blocked = TaskStatus.objects.get(name="Blocked")
+
+    response = client_of(acme_owner, acme).post(
+        f"{DETAIL}values/{blocked.pk}/select/", {"selected": "on"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<li class="list-group-item" id="value-{blocked.pk}"')
+    assert 'data-testid="saved"' in html and "checked" in html
+    assert TaskStatusSelection.objects.filter(lov_tenant=acme, lov_value=blocked).exists()
+
+
+def test_toggle_without_javascript_redirects_with_a_message(acme, acme_owner, client_of):
+    blocked = TaskStatus.objects.get(name="Blocked")
+    TaskStatusSelection.objects.create(lov_tenant=acme, lov_value=blocked)
+
+    response = client_of(acme_owner, acme).post(f"{DETAIL}values/{blocked.pk}/select/", {}, follow=True)
+
+    assert response.redirect_chain[-1][0] == DETAIL
+    assert "no longer offered" in response.content.decode()
+    assert not TaskStatusSelection.objects.filter(lov_tenant=acme, lov_value=blocked).exists()
+
+
+def test_mandatory_value_cannot_be_deselected_by_a_forged_post(acme, acme_owner, client_of):
+    done = TaskStatus.objects.get(name="Done")
+
+    response = client_of(acme_owner, acme).post(f"{DETAIL}values/{done.pk}/select/", {}, HTTP_HX_REQUEST="true")
+
+    assert "mandatory and always offered" in response.content.decode()
+    assert done in TaskStatusSelection.objects.selected_values_for_tenant(acme)
+
+
+def test_add_shows_a_duplicate_error_in_place(acme, acme_owner, client_of):
+    before = TaskStatus.objects.count()
+
+    response = client_of(acme_owner, acme).post(f"{DETAIL}values/new/", {"name": " blocked "}, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "is-invalid" in html and "invalid-feedback" in html and "already in this list" in html
+    assert TaskStatus.objects.count() == before
+
+
+def test_add_creates_and_offers_a_custom_value(acme, acme_owner, client_of):
+    response = client_of(acme_owner, acme).post(f"{DETAIL}values/new/", {"name": "Escalated"}, HTTP_HX_REQUEST="true")
+
+    assert 'data-value="Escalated"' in response.content.decode()
+    assert "Escalated" in [v.name for v in TaskStatusSelection.objects.selected_values_for_tenant(acme)]
+
+
+def test_rename_error_is_shown_under_the_field(acme, acme_owner, client_of):
+    value = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Escalated")
+
+    response = client_of(acme_owner, acme).post(
+        f"{DETAIL}values/{value.pk}/rename/", {"name": "Done"}, HTTP_HX_REQUEST="true"
+    )
+
+    html = response.content.decode()
+    assert "is-invalid" in html and "already in this list" in html
+    value.refresh_from_db()
+    assert value.name == "Escalated"
+
+
+def test_delete_confirmation_names_the_value_and_its_records(acme, acme_owner, client_of):
+    value = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Escalated")
+    with schema_context("acme"):
+        Task.objects.create(title="A", status=value)
+    client = client_of(acme_owner, acme)
+
+    confirm = client.get(f"{DETAIL}values/{value.pk}/delete/").content.decode()
+    response = client.post(f"{DETAIL}values/{value.pk}/delete/", follow=True)
+
+    assert "Delete “Escalated”?" in confirm and "1 record uses it" in confirm
+    assert "Escalated” deleted" in response.content.decode()
+    value.refresh_from_db()
+    assert value.deleted is not None
+
+
+def test_search_filters_values(acme, acme_owner, client_of):
+    response = client_of(acme_owner, acme).get(DETAIL, {"q": "prog"}, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert 'data-value="In progress"' in html and 'data-value="Done"' not in html
+    assert "<html" not in html
+
+
+def test_console_query_count_is_constant_in_the_number_of_values(
+    acme, acme_owner, client_of, django_assert_max_num_queries
+):
+    client = client_of(acme_owner, acme)
+    client.get(DETAIL)  # warm the session and content types
+    for index in range(40):
+        value = lov_custom_value_create(model=TaskStatus, tenant=acme, name=f"Custom {index}")
+        with schema_context("acme"):
+            Task.objects.create(title=f"T{index}", status=value)
+
+    with django_assert_max_num_queries(12):
+        response = client.get(DETAIL)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("lov:list-index", urlconf="portal.urls_tenants"))
+
+    assert response.content.decode().count('data-testid="value-row"') == 47
