@@ -44,8 +44,15 @@ Loader = Callable[[str], dict[str, tuple[str, Any]]]
 _lock = threading.Lock()
 _snapshots: dict[str, Snapshot] = {}
 _loaders: dict[str, Loader] = {}
-# Scopes written in the current (uncommitted) transaction of this thread: read them from the database.
-_dirty = threading.local()
+class _DirtyScopes(threading.local):
+    """Scopes written in this thread's open (uncommitted) transaction: read them from the database."""
+
+    def __init__(self) -> None:
+        # Set per thread up front: a missing attribute on a thread-local is slow to look up on every read.
+        self.scopes: set[str] = set()
+
+
+_dirty = _DirtyScopes()
 _pinned: ContextVar[dict[str, Snapshot] | None] = ContextVar("preferences_pinned", default=None)
 _circuit_open_until = 0.0
 
@@ -106,9 +113,7 @@ def register_loader(prefix: str, loader: Loader) -> None:
 
 
 def _dirty_scopes() -> set[str]:
-    scopes = getattr(_dirty, "scopes", None)
-    if scopes is None:
-        scopes = _dirty.scopes = set()
+    scopes = _dirty.scopes
     if scopes and not connection.in_atomic_block:
         # The transaction that wrote them ended without on_commit clearing them: it rolled back.
         with _lock:
@@ -156,13 +161,16 @@ def _refresh(scope_keys: list[str]) -> dict[str, Snapshot]:
 
 def snapshot(scope_key: str) -> Snapshot:
     """Return the snapshot to read a scope from: the pinned one, or a freshly verified one."""
-    if scope_key in _dirty_scopes():
+    # The hot path of every read: keep it to a few attribute and dict lookups.
+    if _dirty.scopes and scope_key in _dirty_scopes():
         return _load(scope_key, None)
     pinned = _pinned.get()
     if pinned is not None:
-        if scope_key not in pinned:
+        pinned_snapshot = pinned.get(scope_key)
+        if pinned_snapshot is None:
             pinned.update(_refresh([scope_key]))
-        return pinned[scope_key]
+            pinned_snapshot = pinned[scope_key]
+        return pinned_snapshot
     # Outside a request or task (shell, command): verify at most every few seconds.
     with _lock:
         local = _snapshots.get(scope_key)

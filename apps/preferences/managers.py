@@ -8,6 +8,8 @@ values are loaded once per manager, which lives as long as its user or row objec
 from collections.abc import Iterator
 from typing import Any
 
+from django.db import connection
+
 from apps.preferences import cache
 from apps.preferences.registries import PreferenceRegistry
 from apps.preferences.services import (
@@ -113,22 +115,30 @@ class BasePreferencesManager:
 
 
 class _SnapshotManager(BasePreferencesManager):
+    # The snapshot's key is fixed when the manager is made, so a read is a few dict lookups.
+    cache_key: str
+
     def _stored(self) -> dict[str, tuple[str, Any]]:
-        key = self.store().cache_key
-        assert key is not None
-        return cache.snapshot(key).values
+        return cache.snapshot(self.cache_key).values
 
 
 class SitePreferencesManager(_SnapshotManager):
+    cache_key = "site"
+
     def store(self) -> ScopeStore:
         return SiteStore()
 
 
 class GlobalPreferencesManager(_SnapshotManager):
-    """The current tenant's values (the tenant whose schema is active when the manager is used)."""
+    """The values of the tenant whose schema is active when the manager is made (its schema is kept)."""
+
+    def __init__(self, registry: PreferenceRegistry, **kwargs: Any) -> None:
+        super().__init__(registry, **kwargs)
+        self.schema_name = connection.schema_name
+        self.cache_key = f"global:{self.schema_name}"
 
     def store(self) -> ScopeStore:
-        return GlobalStore()
+        return GlobalStore(self.schema_name)
 
 
 class InstancePreferencesManager(BasePreferencesManager):

@@ -7,6 +7,7 @@ getter. `validate(value)` raises ValidationError for values the type accepts but
 
 import copy
 import json
+from functools import cached_property
 from typing import Any, ClassVar
 
 from django import forms
@@ -83,12 +84,12 @@ class BasePreferenceType:
     def validate(self, value: Any) -> None:
         """Raise ValidationError if `value` is not acceptable for this preference."""
 
-    # --- derived ----------------------------------------------------------------------------------
-    @property
+    # --- derived (cached: read on every preference lookup) -------------------------------------------
+    @cached_property
     def section_name(self) -> str:
         return str(self.section) if self.section else ""
 
-    @property
+    @cached_property
     def identifier(self) -> str:
         """Return the key, `section__name` (or `name` for a preference without a section)."""
         return f"{self.section_name}__{self.name}" if self.section_name else self.name
