@@ -1,1 +1,18 @@
-"""The typed dynamic-preferences engine (being built: see issue 3)."""
+"""The typed dynamic-preferences engine.
+
+Public surface for other apps and users' code:
+- Declaring: `apps.preferences.types` (Section, BasePreferenceType and the typed preferences), registered with
+  `@<registry>.register` in an app's `preferences.py` (autodiscovered).
+- Registries: `apps.preferences.registries.site_preferences_registry`, `global_preferences_registry`,
+  `user_preferences_registry`, `instance_preferences_registry(Model)`.
+- Reading and writing: `registry.manager()` (site; the current tenant), `user.preferences`, `instance.preferences`;
+  all writes go through `apps.preferences.services` (preferences_set, preference_reset, preference_revert).
+- Per request: `apps.preferences.middleware.PreferencesMiddleware`; templates:
+  `apps.preferences.context_processors.global_preferences`.
+- Signal: `apps.preferences.signals.preference_updated`.
+- Forms: `apps.preferences.forms.global_preference_form_builder`, `user_preference_form_builder`.
+- Who may change what: `apps.preferences.permissions.can_change`.
+- Admin: `apps.preferences.admin`, `apps.preferences.site.admin`. REST API: `apps.preferences.api`
+  (/api/preferences/{global,user}/[<key>/|schema/]). Commands: `checkpreferences`,
+  `preferences get|set|export|import`. Maintenance: `apps.preferences.maintenance`.
+"""

@@ -1,0 +1,207 @@
+"""Django admin of stored preference values and their history (tenant schemas).
+
+Each stored row is edited through its preference's own form field (a checkbox for a boolean, a select
+for a choice…), validated with the preference's rules and saved through the engine's service, so the
+change is recorded in history, the cache is refreshed and `preference_updated` is sent. Deleting a row
+resets the preference to its default the same way.
+
+Adding rows is disabled on purpose: a row exists only once someone set a value, the typed field depends
+on the key, and the portal pages, the API and `manage.py preferences set` already set any key with its
+typed field or validation. The admin is for looking at and correcting what is stored.
+
+Rows whose key is no longer declared are listed, read-only, and deletable (as `checkpreferences` reports).
+The site scope lives in the public schema; its admin is in `apps.preferences.site.admin`.
+"""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from apps.preferences.maintenance import row_decode, row_preference, row_store, stored_row_delete
+from apps.preferences.models import GlobalPreference, InstancePreference, PreferenceChange, UserPreference
+from apps.preferences.services import preference_clean, preference_reset, preferences_set
+
+ADMIN_SOURCE = "admin"
+
+
+class SchemaBoundAdminMixin:
+    """Show a model only on the schema that holds its table (the admin site is shared by every domain)."""
+
+    public_schema = False  # True: public domain only; False: tenant domains only
+
+    def _on_its_schema(self) -> bool:
+        return (connection.schema_name == settings.PUBLIC_SCHEMA_NAME) == self.public_schema
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self._on_its_schema() and super().has_module_permission(request)  # type: ignore[misc]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._on_its_schema() and super().has_view_permission(request, obj)  # type: ignore[misc]
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return self._on_its_schema() and super().has_add_permission(request, *args)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._on_its_schema() and super().has_change_permission(request, obj)  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._on_its_schema() and super().has_delete_permission(request, obj)  # type: ignore[misc]
+
+
+class StoredPreferenceForm(forms.ModelForm):
+    """The change form of one stored row: its preference's typed field as `value`, checked by the engine."""
+
+    row: Any = None
+    preference: Any = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.preference is not None and "value" in cleaned:
+            store = row_store(self.row)
+            try:
+                # The service's own validation, so the admin accepts exactly what every other path accepts.
+                preference_clean(store=store, key=self.preference.identifier, value=cleaned["value"])  # type: ignore[arg-type]
+            except ValidationError as exc:
+                self.add_error("value", exc)
+        return cleaned
+
+
+class StoredPreferenceAdmin(SchemaBoundAdminMixin, admin.ModelAdmin):
+    """Stored values of one scope: typed change form, writes and deletes through the service."""
+
+    form = StoredPreferenceForm
+    owner_fields: tuple[str, ...] = ()
+    list_display = ["key_display", "value_display", "updated_at", "updated_by"]
+    list_filter = ["section"]
+    search_fields = ["section", "name"]
+    ordering = ["section", "name"]
+
+    @admin.display(description="Key", ordering="name")
+    def key_display(self, obj: Any) -> str:
+        return str(obj.key)
+
+    @admin.display(description="Value")
+    def value_display(self, obj: Any) -> str:
+        if row_preference(obj) is None:
+            return f"{obj.raw_value} (no longer declared)"
+        decodes, value = row_decode(obj)
+        if not decodes:
+            return f"{obj.raw_value} (does not decode; the default applies)"
+        return str(value)
+
+    @admin.display(description="Default")
+    def default_display(self, obj: Any) -> str:
+        preference = row_preference(obj)
+        return "—" if preference is None else str(preference.get_default())
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["key_display", *self.owner_fields, "default_display", "raw_value", "updated_at", "updated_by"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        value = ["value"] if obj is not None and row_store(obj) is not None else []
+        fields = ["key_display", *self.owner_fields, *value, "default_display", "raw_value", "updated_at", "updated_by"]
+        return [(None, {"fields": fields})]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        attrs: dict[str, Any] = {"row": obj, "preference": None}
+        preference = row_preference(obj) if obj is not None else None
+        if preference is not None and row_store(obj) is not None:
+            field = preference.formfield()
+            decodes, value = row_decode(obj)
+            field.initial = value if decodes else preference.get_default()
+            attrs.update(preference=preference, value=field)
+        kwargs["form"] = type("StoredPreferenceForm", (self.form,), attrs)
+        return super().get_form(request, obj, change, **kwargs)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False  # See the module docstring.
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # An undeclared or orphaned row has no typed field to edit: view it, delete it.
+        if obj is not None and row_store(obj) is None:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Write the new value through the service (history, cache version, signal), never obj.save()."""
+        store = row_store(obj)
+        assert store is not None and form.preference is not None
+        preferences_set(
+            store=store,
+            values={form.preference.identifier: form.cleaned_data["value"]},
+            actor=request.user,
+            source=ADMIN_SOURCE,
+        )
+        obj.refresh_from_db()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        """Reset the preference to its default through the service (or drop an undeclared row)."""
+        store = row_store(obj)
+        if store is None:
+            stored_row_delete(row=obj, actor=request.user, source=ADMIN_SOURCE)
+            return
+        preference_reset(store=store, key=obj.key, actor=request.user, source=ADMIN_SOURCE)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(GlobalPreference)
+class GlobalPreferenceAdmin(StoredPreferenceAdmin):
+    pass
+
+
+@admin.register(UserPreference)
+class UserPreferenceAdmin(StoredPreferenceAdmin):
+    owner_fields = ("user",)
+    list_display = ["key_display", "user", "value_display", "updated_at", "updated_by"]
+    list_select_related = ["user"]
+    search_fields = ["section", "name", "user__username"]
+    ordering = ["user__username", "section", "name"]
+
+
+@admin.register(InstancePreference)
+class InstancePreferenceAdmin(StoredPreferenceAdmin):
+    owner_fields = ("content_type", "object_id")
+    list_display = ["key_display", "content_type", "object_id", "value_display", "updated_at", "updated_by"]
+    list_filter = ["section", "content_type"]
+    list_select_related = ["content_type"]
+    search_fields = ["section", "name", "object_id"]
+
+
+class PreferenceChangeAdminBase(SchemaBoundAdminMixin, admin.ModelAdmin):
+    """Read-only history: changes are made through the service, never edited afterwards."""
+
+    list_display = ["changed_at", "key_display", "old_raw_value", "new_raw_value", "changed_by", "source"]
+    list_filter = ["source", "section"]
+    search_fields = ["section", "name", "changed_by"]
+    date_hierarchy = "changed_at"
+
+    @admin.display(description="Key", ordering="name")
+    def key_display(self, obj: Any) -> str:
+        return str(obj.key)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(PreferenceChange)
+class PreferenceChangeAdmin(PreferenceChangeAdminBase):
+    list_display = [
+        "changed_at", "scope", "owner", "key_display", "old_raw_value", "new_raw_value", "changed_by", "source",
+    ]  # fmt: skip
+    list_filter = ["scope", "source", "section"]
+    search_fields = ["section", "name", "changed_by", "owner"]
