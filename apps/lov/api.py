@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import Http404
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -34,6 +35,12 @@ class LOVAvailableValueSerializer(LOVValueSerializer):
         return bool(value.is_mandatory or value.is_selected)
 
 
+class LOVListSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    values = LOVValueSerializer(many=True)
+
+
 def _list_or_404(key: str) -> LOVList:
     lov_list = lov_list_get(key)
     if lov_list is None:
@@ -46,6 +53,7 @@ class LOVListsView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=LOVListSerializer(many=True))
     def get(self, request: Request) -> Response:
         body = []
         for lov_list in lov_lists():
@@ -65,6 +73,7 @@ class LOVSelectedValuesView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=LOVValueSerializer(many=True))
     def get(self, request: Request, key: str) -> Response:
         lov_list = _list_or_404(key)
         values = lov_list.selection_model._default_manager.selected_values_for_tenant(request.tenant)
@@ -76,6 +85,7 @@ class LOVAvailableValuesView(APIView):
 
     permission_classes = [IsAuthenticated, IsTenantOwner]
 
+    @extend_schema(responses=LOVAvailableValueSerializer(many=True))
     def get(self, request: Request, key: str) -> Response:
         rows = lov_value_rows(lov_list=_list_or_404(key), tenant=request.tenant)
         return Response(LOVAvailableValueSerializer(rows, many=True).data)
