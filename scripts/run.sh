@@ -11,14 +11,17 @@ manage=(.venv/bin/python manage.py)
 "${manage[@]}" load_demo_data
 
 mkdir -p var
-.venv/bin/celery -A portal worker --loglevel=INFO --concurrency=2 >var/worker.log 2>&1 &
+# -B runs celery beat inside the worker (periodic re-queue of stale notification deliveries); production
+# runs beat as its own process (docker-compose.yml).
+.venv/bin/celery -A portal worker -B --schedule var/celerybeat-schedule --loglevel=INFO --concurrency=2 \
+  >var/worker.log 2>&1 &
 worker_pid=$!
 trap 'kill "$worker_pid" 2>/dev/null || true' EXIT INT TERM
 
 base="${PORTAL_BASE_DOMAIN:-localhost}"
 cat <<MSG
 
-  The portal is starting (Celery worker log: var/worker.log).
+  The portal is starting (Celery worker and beat log: var/worker.log).
 
   Superadmin console   http://$base:$port/console/      admin / admin-demo-pass
   Acme                 http://acme.$base:$port/         owner olivia, members alice bob carol dave

@@ -1,1 +1,15 @@
-"""Notifications per delivery backend with group inheritance (being built: see issue 5)."""
+"""Notifications per delivery backend, with group inheritance, delivered by Celery through an outbox.
+
+Public surface (other apps import only these):
+
+- Declaring, in `<app>/notifications.py` (autodiscovered):
+  `apps.notifications.registry.Notification(name, display_name, category, required_permissions, backends,
+  default, mandatory)` and `apps.notifications.registry.register(notification)`.
+  A declaration also offers `update_user_prefs(user, prefs)` and `update_group_preference(group, prefs)`.
+- `apps.notifications.shortcuts`: `update_preferences(name, user_or_group, prefs)`,
+  `clear_preferences(users)`, `send_notification(name, users=None, groups=None, context=None)`.
+- `apps.notifications.selectors.preference_resolve(user=, notification=, backend=)` → `Resolution(value, source)`
+  and `recipients_resolve(notification=, users=)` for many users in a constant number of queries.
+- Backends: a class with `name`, `display_name` and `send(delivery)` (see `backends.base.BaseBackend`),
+  listed by dotted path in `settings.NOTIFICATIONS_BACKENDS`.
+"""

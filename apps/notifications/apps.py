@@ -1,7 +1,42 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.conf import settings
+from django.db import connection
+from django.db.models.signals import post_migrate
 
 
 class NotificationsConfig(AppConfig):
     name = "apps.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        from django.utils.module_loading import autodiscover_modules
+
+        from apps.core.navigation import Audience, NavItem, Widget, nav_register, widget_register
+        from apps.tenants.signals import tenant_ready
+
+        # Each app declares its notifications in <app>/notifications.py, like admin.py for the admin.
+        autodiscover_modules("notifications")
+        nav_register(NavItem("Notifications", "notifications:preferences", Audience.MEMBER, order=31))
+        nav_register(NavItem("Notification defaults", "notifications:owner", Audience.OWNER, order=60))
+        widget_register("navbar", Widget("notifications/_navbar_inbox.html", Audience.MEMBER, order=10))
+        widget_register("dashboard", Widget("notifications/_dashboard_inbox.html", Audience.MEMBER, order=20))
+        tenant_ready.connect(_sync_new_tenant, dispatch_uid="notifications-sync-new-tenant")
+        post_migrate.connect(_sync_after_migrate, sender=self, dispatch_uid="notifications-sync-after-migrate")
+
+
+def _sync_new_tenant(**kwargs: Any) -> None:
+    from apps.notifications.sync import notifications_sync
+
+    notifications_sync()
+
+
+def _sync_after_migrate(**kwargs: Any) -> None:
+    # migrate_schemas runs this once per schema; only tenant schemas hold notification tables.
+    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:
+        return
+    from apps.notifications.sync import notifications_sync
+
+    notifications_sync()

@@ -217,3 +217,46 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# --- notifications ---
+# Delivery backends by dotted path; each is one class with name, display_name and send(delivery).
+NOTIFICATIONS_BACKENDS = env_list(
+    "NOTIFICATIONS_BACKENDS",
+    [
+        "apps.notifications.backends.email.EmailBackend",
+        "apps.notifications.backends.sms.SmsBackend",
+        "apps.notifications.backends.in_app.InAppBackend",
+    ],
+)
+NOTIFICATIONS_DISABLED_BACKENDS = env_list("NOTIFICATIONS_DISABLED_BACKENDS", [])
+NOTIFICATIONS_SMS_PROVIDER = env_str(
+    "NOTIFICATIONS_SMS_PROVIDER", "apps.notifications.backends.sms.DevelopmentSmsProvider"
+)
+# Another mail connection for notifications only (e.g. the filebased backend for a worker under test).
+NOTIFICATIONS_EMAIL_CONNECTION = env_str("NOTIFICATIONS_EMAIL_CONNECTION", "")
+NOTIFICATIONS_EMAIL_FILE_PATH = env_str("NOTIFICATIONS_EMAIL_FILE_PATH", "")
+NOTIFICATIONS_BASE_URL = env_str("NOTIFICATIONS_BASE_URL", "http://{domain}:8000")
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
+NOTIFICATIONS_STALE_AFTER_SECONDS = env_int("NOTIFICATIONS_STALE_AFTER_SECONDS", 300)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "notifications-requeue-stale-deliveries": {
+        "task": "apps.notifications.tasks.requeue_stale_deliveries",
+        "schedule": 60.0,
+    },
+}
+
+# --- livesettings ---
+# Defaults of the live settings; superadmins change them at runtime in /console/settings/ (see
+# apps/livesettings/livesettings.py for their bounds), and `settings.NAME` then answers the live value.
+SESSION_EXPIRE_SECONDS = env_int("SESSION_EXPIRE_SECONDS", 8 * 60 * 60)
+SESSION_EXPIRE_AFTER_LAST_ACTIVITY = env_bool("SESSION_EXPIRE_AFTER_LAST_ACTIVITY", False)
+SESSION_EXPIRE_GRACE_SECONDS = env_int("SESSION_EXPIRE_GRACE_SECONDS", 60)
+SESSION_EXPIRE_WARNING_SECONDS = env_int("SESSION_EXPIRE_WARNING_SECONDS", 120)
+MAINTENANCE_MODE = env_bool("MAINTENANCE_MODE", False)
+MAINTENANCE_MESSAGE = env_str(
+    "MAINTENANCE_MESSAGE", "The portal is down for maintenance. Please try again in a few minutes."
+)
+MAINTENANCE_RETRY_AFTER_SECONDS = env_int("MAINTENANCE_RETRY_AFTER_SECONDS", 600)
+SERVER_EMAIL = env_str("SERVER_EMAIL", "portal-errors@localhost")

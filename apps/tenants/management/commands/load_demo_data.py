@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
 from apps.accounts.services import group_ensure, member_create
+from apps.notifications.services import group_preferences_update
 from apps.preferences.registries import global_preferences_registry
 from apps.projects.demo import projects_demo_load
 from apps.tenants.models import Tenant
@@ -13,6 +14,12 @@ from apps.tenants.services import public_tenant_ensure, tenant_create, tenant_pr
 
 SUPERADMIN = ("admin", "admin-demo-pass")
 DEMO_PASSWORD = "demo-pass-123"
+# Group defaults for notifications: (group, notification, {backend: on/off}).
+DEMO_NOTIFICATION_DEFAULTS = [
+    ("Sales", "task_assigned", {"sms": True}),
+    ("Sales", "weekly_digest", {"in_app": True}),
+    ("Support", "task_assigned", {"email": False, "in_app": True}),
+]
 DEMO_TENANTS = {
     "acme": {
         "name": "Acme Corporation",
@@ -68,5 +75,8 @@ class Command(BaseCommand):
                 )
         for group_name, usernames in spec["groups"].items():
             group_ensure(group_name).user_set.add(*user_model.objects.filter(username__in=usernames))
+        for group_name, notification, prefs in DEMO_NOTIFICATION_DEFAULTS:
+            if group_name in spec["groups"]:
+                group_preferences_update(group=group_ensure(group_name), notification=notification, prefs=prefs)
         # Through the manager, like any other write: validated, recorded in the history, no-op if already set.
         global_preferences_registry.manager(actor="load_demo_data", source="command").update(spec["preferences"])

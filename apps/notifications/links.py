@@ -1,0 +1,53 @@
+"""Absolute links to this tenant's site and signed one-click unsubscribe tokens."""
+
+from dataclasses import dataclass
+
+from django.core import signing
+from django.db import connection
+from django.urls import reverse
+
+from apps.notifications import conf
+
+_SALT = "apps.notifications.unsubscribe"
+
+
+@dataclass(frozen=True)
+class UnsubscribeRequest:
+    """What a valid token allows: turn `notification` off through `backend` for `user_id`."""
+
+    user_id: int
+    notification: str
+    backend: str
+
+
+def site_url(path: str) -> str:
+    """Return `path` as an absolute URL on the active tenant's primary domain."""
+    from apps.tenants.models import Domain
+
+    domain = (
+        Domain.objects.filter(tenant__schema_name=connection.schema_name, is_primary=True)
+        .values_list("domain", flat=True)
+        .first()
+    )
+    base = conf.get("NOTIFICATIONS_BASE_URL").format(domain=domain or "localhost")
+    return base.rstrip("/") + path
+
+
+def unsubscribe_token_make(*, user_id: int, notification: str, backend: str) -> str:
+    """Return a signed token naming the tenant schema, so it cannot be replayed on another tenant."""
+    payload = {"s": connection.schema_name, "u": user_id, "n": notification, "b": backend}
+    return signing.dumps(payload, salt=_SALT, compress=True)
+
+
+def unsubscribe_token_read(token: str) -> UnsubscribeRequest:
+    """Return the request a token carries; raise signing.BadSignature (or SignatureExpired) if it is not valid here."""
+    payload = signing.loads(token, salt=_SALT, max_age=conf.get("NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_SECONDS"))
+    if payload.get("s") != connection.schema_name:
+        raise signing.BadSignature("The token belongs to another site.")
+    return UnsubscribeRequest(user_id=int(payload["u"]), notification=str(payload["n"]), backend=str(payload["b"]))
+
+
+def unsubscribe_url(*, user_id: int, notification: str, backend: str) -> str:
+    """Return the absolute one-click unsubscribe URL for one user, notification and backend."""
+    token = unsubscribe_token_make(user_id=user_id, notification=notification, backend=backend)
+    return site_url(reverse("notifications:unsubscribe", args=[token]))

@@ -1,0 +1,52 @@
+"""The notifications this app sends itself; other apps declare theirs in their own `notifications.py`."""
+
+from apps.notifications.registry import Notification, register
+
+task_assigned = register(
+    Notification(
+        name="task_assigned",
+        display_name="A task is assigned to me",
+        category="Projects",
+        backends=("email", "sms", "in_app"),
+        default={"email": True, "in_app": True},
+    )
+)
+weekly_digest = register(
+    Notification(
+        name="weekly_digest",
+        display_name="Weekly digest",
+        category="Digest",
+        backends=("email", "in_app"),
+        default={"email": True},
+    )
+)
+security_alert = register(
+    Notification(
+        name="security_alert",
+        display_name="Security alert",
+        category="Account",
+        backends=("email", "sms", "in_app"),
+        default={"email": True, "in_app": True},
+        mandatory=True,
+    )
+)
+billing_invoice = register(
+    Notification(
+        name="billing_invoice",
+        display_name="New invoice",
+        category="Billing",
+        required_permissions=("notifications.view_billing",),
+        backends=("email", "in_app"),
+        default={"email": True},
+    )
+)
+test_message = register(
+    Notification(
+        name="test_message",
+        display_name="Test notification",
+        category="General",
+        description="Sent by an owner from the deliveries log to check that delivery works.",
+        backends=("email", "sms", "in_app"),
+        default={"email": True, "sms": True, "in_app": True},
+    )
+)

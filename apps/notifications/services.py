@@ -1,0 +1,318 @@
+"""Writes: preferences per scope, sending (the outbox), delivering, retrying, the inbox."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from apps.notifications import conf
+from apps.notifications.backends import BaseBackend, DeliverySkipped, backend_get
+from apps.notifications.models import Backend, Delivery, InboxMessage, NotificationSetting
+from apps.notifications.registry import Notification, registry
+from apps.notifications.selectors import (
+    backend_is_enabled,
+    backends_by_name,
+    notification_type_get,
+    recipients_resolve,
+    user_has_permissions,
+)
+
+logger = logging.getLogger(__name__)
+Scope = NotificationSetting.Scope
+Status = Delivery.Status
+Reason = Delivery.Reason
+
+
+class MandatoryNotificationError(ValueError):
+    """Raised when someone tries to store a preference for a mandatory notification."""
+
+
+# --- Preferences ---------------------------------------------------------------------------------
+
+
+def _declaration(name: str) -> Notification:
+    try:
+        return registry.get(name)
+    except LookupError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _normalize(declaration: Notification, prefs: Mapping[Any, bool]) -> dict[str, bool]:
+    """Return backend name → bool; raise ValueError naming the first unknown or disallowed backend."""
+    normalized: dict[str, bool] = {}
+    for key, value in prefs.items():
+        name = key.name if isinstance(key, BaseBackend | Backend) else str(key)
+        backend_get(name)  # ValueError naming an unknown backend
+        if name not in declaration.backends:
+            raise ValueError(f"Notification {declaration.name!r} does not use backend {name!r}.")
+        if not isinstance(value, bool):
+            raise ValueError(f"The value for backend {name!r} must be True or False, not {value!r}.")
+        normalized[name] = value
+    if declaration.mandatory and normalized:
+        raise MandatoryNotificationError(f"Notification {declaration.name!r} is mandatory and cannot be changed.")
+    return normalized
+
+
+@transaction.atomic
+def _settings_write(*, scope: str, owner: dict[str, Any], notification: str, prefs: dict[str, bool]) -> dict[str, str]:
+    """Upsert one scope's rows; return backend → 'created' | 'updated' for the rows that changed."""
+    notification_type = notification_type_get(notification)
+    backends = backends_by_name()
+    existing = {
+        row.backend.name: row
+        for row in NotificationSetting.objects.select_for_update()
+        .select_related("backend")
+        .filter(scope=scope, notification_type=notification_type, **owner)
+    }
+    changes: dict[str, str] = {}
+    for name, value in prefs.items():
+        row = existing.get(name)
+        if row is None:
+            NotificationSetting.objects.create(
+                scope=scope, notification_type=notification_type, backend=backends[name], value=value, **owner
+            )
+            changes[name] = "created"
+        elif row.value != value:
+            row.value = value
+            row.save(update_fields=["value", "updated_at"])
+            changes[name] = "updated"
+    return changes
+
+
+def user_preferences_update(*, user: Any, notification: str, prefs: Mapping[Any, bool]) -> dict[str, str]:
+    """Store `user`'s own choices. Without a required permission a user may only turn off a choice they hold."""
+    declaration = _declaration(notification)
+    values = _normalize(declaration, prefs)
+    if not user_has_permissions(user, declaration.required_permissions):
+        held = set(
+            NotificationSetting.objects.filter(
+                scope=Scope.USER, user=user, notification_type__name=notification
+            ).values_list("backend__name", flat=True)
+        )
+        if any(value or name not in held for name, value in values.items()):
+            raise PermissionDenied(f"{user} lacks a permission that {notification!r} requires.")
+    return _settings_write(scope=Scope.USER, owner={"user": user}, notification=notification, prefs=values)
+
+
+def group_preferences_update(*, group: Group, notification: str, prefs: Mapping[Any, bool]) -> dict[str, str]:
+    """Store defaults for the members of `group`."""
+    values = _normalize(_declaration(notification), prefs)
+    return _settings_write(scope=Scope.GROUP, owner={"group": group}, notification=notification, prefs=values)
+
+
+def tenant_defaults_update(*, notification: str, prefs: Mapping[Any, bool]) -> dict[str, str]:
+    """Store the tenant's defaults, used when neither a user nor their groups chose."""
+    values = _normalize(_declaration(notification), prefs)
+    return _settings_write(scope=Scope.TENANT, owner={}, notification=notification, prefs=values)
+
+
+def preference_clear(
+    *, scope: str, notification: str, backend: str, user: Any = None, group: Group | None = None
+) -> int:
+    """Remove one stored value so the cell inherits again; return how many rows were removed (0 or 1)."""
+    owner = {"user": user} if scope == Scope.USER else {"group": group} if scope == Scope.GROUP else {}
+    deleted, _ = NotificationSetting.objects.filter(
+        scope=scope, notification_type__name=notification, backend__name=backend, **owner
+    ).delete()
+    return deleted
+
+
+def user_preferences_clear(*, users: Any) -> int:
+    """Remove the own preferences of a user or an iterable of users; return how many rows were removed."""
+    if isinstance(users, QuerySet):
+        user_ids: Any = users.values("pk")
+    elif hasattr(users, "pk"):
+        user_ids = [users.pk]
+    else:
+        user_ids = [user.pk for user in users]
+    deleted, _ = NotificationSetting.objects.filter(scope=Scope.USER, user_id__in=user_ids).delete()
+    return deleted
+
+
+# --- Sending: the outbox -------------------------------------------------------------------------
+
+
+def _recipients(users: Any, groups: Any) -> QuerySet[Any]:
+    user_model = get_user_model()
+    condition = Q(pk__in=[])
+    if users is not None:
+        if isinstance(users, QuerySet):
+            condition |= Q(pk__in=users.values("pk"))
+        else:
+            condition |= Q(pk__in=[users.pk] if hasattr(users, "pk") else [user.pk for user in users])
+    if groups is not None:
+        if isinstance(groups, QuerySet):
+            group_ids: Any = groups.values("pk")
+        else:
+            group_ids = [groups.pk] if hasattr(groups, "pk") else [group.pk for group in groups]
+        condition |= Q(pk__in=user_model.groups.through.objects.filter(group_id__in=group_ids).values("user_id"))
+    return user_model.objects.filter(condition)
+
+
+def notification_send(
+    *, name: str, users: Any = None, groups: Any = None, context: Mapping[str, Any] | None = None
+) -> list[Delivery]:
+    """Write one pending delivery per (recipient, backend) that is on, and a skipped row with the reason for each
+    that is not; return the pending rows. They are queued for the workers when the caller's transaction commits.
+    """
+    declaration = _declaration(name)
+    payload = dict(context or {})
+    try:
+        json.dumps(payload)
+    except TypeError as exc:
+        raise ValueError(f"The context of {name!r} must be JSON-serializable: {exc}") from None
+    notification_type = notification_type_get(name)
+    backends = backends_by_name()
+    resolved = recipients_resolve(notification=name, users=_recipients(users, groups))
+    batch = uuid.uuid4().hex
+    now = timezone.now()
+    rows: list[Delivery] = []
+    for backend_name, by_user in resolved.items():
+        backend = backends[backend_name]
+        enabled = backend_is_enabled(backend)
+        for user_id, resolution in by_user.items():
+            if not resolution.value:
+                status = Status.SKIPPED
+                reason = Reason.NO_PERMISSION if resolution.source == "no-permission" else Reason.OPTED_OUT
+            elif not enabled:
+                status, reason = Status.SKIPPED, Reason.BACKEND_DISABLED
+            else:
+                status, reason = Status.PENDING, Reason.NONE
+            rows.append(
+                Delivery(
+                    notification_type=notification_type,
+                    user_id=user_id,
+                    backend=backend,
+                    context=payload,
+                    status=status,
+                    reason=reason,
+                    source=resolution.source,
+                    idempotency_key=f"{declaration.name}:{batch}:{backend_name}:{user_id}",
+                    next_attempt_at=now,
+                )
+            )
+    Delivery.objects.bulk_create(rows, batch_size=2000)
+    pending = [row for row in rows if row.status == Status.PENDING]
+    deliveries_enqueue_on_commit([row.pk for row in pending])
+    return pending
+
+
+def deliveries_enqueue_on_commit(delivery_ids: list[int]) -> None:
+    """Hand deliveries to Celery once the current transaction commits (nothing is queued if it rolls back)."""
+    if not delivery_ids:
+        return
+    schema = connection.schema_name
+
+    def enqueue() -> None:
+        from apps.notifications.tasks import deliver
+
+        # The task runs in the schema active when it is queued (tenant-schemas-celery), so pin it.
+        with schema_context(schema):
+            for delivery_id in delivery_ids:
+                deliver.delay(delivery_id)
+
+    transaction.on_commit(enqueue)
+
+
+# --- Delivering ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one delivery attempt did; `retry_in` is set when the caller should try again later."""
+
+    status: str | None
+    retry_in: int | None = None
+
+
+def _backoff(attempts: int) -> int:
+    return min(conf.get("NOTIFICATIONS_RETRY_BASE_SECONDS") * 2 ** max(attempts - 1, 0), 6 * 60 * 60)
+
+
+def delivery_deliver(*, delivery_id: int) -> Outcome:
+    """Send one pending delivery under a row lock, so two workers (or a re-queue) never send it twice."""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("backend", "notification_type", "user")
+            .filter(pk=delivery_id, status=Status.PENDING)
+            .first()
+        )
+        if delivery is None:
+            return Outcome(None)  # already handled, or another worker holds it right now
+        if not backend_is_enabled(delivery.backend):
+            delivery.status, delivery.reason = Status.SKIPPED, Reason.BACKEND_DISABLED
+            delivery.save(update_fields=["status", "reason", "updated_at"])
+            return Outcome(delivery.status)
+        delivery.attempts += 1
+        retry_in = None
+        try:
+            # A savepoint: whatever a failing backend wrote is undone, the attempt itself is recorded.
+            with transaction.atomic():
+                payload = backend_get(delivery.backend.name).send(delivery)
+        except DeliverySkipped as skipped:
+            delivery.status, delivery.reason = Status.SKIPPED, skipped.reason
+        except Exception as exc:
+            delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if delivery.attempts >= conf.get("NOTIFICATIONS_MAX_ATTEMPTS"):
+                delivery.status = Status.FAILED
+                logger.warning("Delivery %s failed for good: %s", delivery.pk, delivery.last_error)
+            else:
+                retry_in = _backoff(delivery.attempts)
+                delivery.next_attempt_at = timezone.now() + timedelta(seconds=retry_in)
+        else:
+            delivery.status, delivery.sent_payload, delivery.sent_at = Status.SENT, payload, timezone.now()
+            delivery.last_error = ""
+        delivery.save()
+        return Outcome(delivery.status, retry_in)
+
+
+def deliveries_requeue_stale() -> int:
+    """Queue again the pending rows of this schema that no worker picked up in time; return how many."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=conf.get("NOTIFICATIONS_STALE_AFTER_SECONDS"))
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(status=Status.PENDING, next_attempt_at__lte=cutoff)
+            .values_list("pk", flat=True)[:10000]
+        )
+        # Moving the clock forward stops the next run from queueing them again while they wait in the queue.
+        Delivery.objects.filter(pk__in=ids).update(next_attempt_at=now)
+        deliveries_enqueue_on_commit(ids)
+    return len(ids)
+
+
+def delivery_retry(*, delivery: Delivery) -> Delivery:
+    """Give a failed delivery a fresh set of attempts and queue it."""
+    if delivery.status != Status.FAILED:
+        raise ValueError("Only failed deliveries can be retried.")
+    with transaction.atomic():
+        delivery.status, delivery.attempts, delivery.next_attempt_at = Status.PENDING, 0, timezone.now()
+        delivery.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
+        deliveries_enqueue_on_commit([delivery.pk])
+    return delivery
+
+
+# --- Inbox ---------------------------------------------------------------------------------------
+
+
+def inbox_mark_read(*, user: Any, message_ids: Iterable[int] | None = None) -> int:
+    """Mark `user`'s messages read (all unread ones when no ids are given); return how many changed."""
+    unread = InboxMessage.objects.filter(user=user, read_at__isnull=True)
+    if message_ids is not None:
+        unread = unread.filter(pk__in=list(message_ids))
+    return unread.update(read_at=timezone.now())

@@ -1,0 +1,310 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django_tenants.utils import schema_context
+
+from apps.notifications.links import unsubscribe_token_make
+from apps.notifications.models import Delivery, InboxMessage, NotificationSetting
+from apps.notifications.selectors import preference_resolve
+from apps.notifications.shortcuts import send_notification, update_preferences
+from tests.conftest import client_for, make_user
+from tests.notifications.conftest import group
+
+HOST = "acme.localhost"
+
+
+@pytest.fixture
+def alice(person):
+    return person("alice", groups=("Sales",))
+
+
+@pytest.fixture
+def as_alice(alice, acme):
+    return client_for(HOST, alice, acme)
+
+
+def test_matrix_shows_rows_by_category_with_sources(alice, as_alice):
+    update_preferences("task_assigned", group("Sales"), {"sms": True})
+
+    response = as_alice.get(reverse("notifications:preferences"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Projects" in html and "Digest" in html
+    assert "from group Sales" in html
+    assert "New invoice" not in html  # needs a permission alice lacks
+    assert 'id="f-security_alert-email" checked disabled' in html
+
+
+def test_plain_post_without_changes_stores_nothing(alice, as_alice):
+    page = as_alice.get(reverse("notifications:preferences"))
+    form = page.context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        if field.initial:
+            data[name] = "on"
+        data[f"initial-{name}"] = str(field.initial)
+
+    response = as_alice.post(reverse("notifications:preferences"), data)
+
+    assert response.status_code == 302
+    assert not NotificationSetting.objects.exists()
+
+
+def test_plain_post_stores_only_the_changed_cell(alice, as_alice):
+    page = as_alice.get(reverse("notifications:preferences"))
+    data = {}
+    for name, field in page.context["form"].fields.items():
+        if field.initial and name != "task_assigned__email":
+            data[name] = "on"
+        data[f"initial-{name}"] = str(field.initial)
+
+    as_alice.post(reverse("notifications:preferences"), data)
+
+    [row] = NotificationSetting.objects.all()
+    assert (row.notification_type.name, row.backend.name, row.value, row.user) == (
+        "task_assigned",
+        "email",
+        False,
+        alice,
+    )
+
+
+def test_plain_post_use_inherited_removes_the_users_value(alice, as_alice):
+    update_preferences("task_assigned", alice, {"email": False})
+
+    as_alice.post(reverse("notifications:preferences"), {"inherit": "task_assigned__email"})
+
+    assert not NotificationSetting.objects.exists()
+
+
+def test_htmx_toggle_saves_one_cell_and_returns_it_with_source_own(alice, as_alice):
+    response = as_alice.post(
+        reverse("notifications:preference-cell"),
+        {"notification": "task_assigned", "backend": "email"},  # an unchecked box sends no value: off
+        HTTP_HX_REQUEST="true",
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert ">own<" in html and "Use inherited" in html
+    assert preference_resolve(user=alice, notification="task_assigned", backend="email").source == "user"
+
+
+def test_htmx_use_inherited_shows_the_groups_value(alice, as_alice):
+    update_preferences("task_assigned", group("Sales"), {"email": True})
+    update_preferences("task_assigned", alice, {"email": False})
+
+    response = as_alice.post(
+        reverse("notifications:preference-cell"),
+        {"notification": "task_assigned", "backend": "email", "action": "inherit"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert "from group Sales" in response.content.decode()
+    assert not NotificationSetting.objects.filter(scope="user").exists()
+
+
+def test_htmx_toggle_of_a_mandatory_cell_is_refused(alice, as_alice):
+    response = as_alice.post(
+        reverse("notifications:preference-cell"),
+        {"notification": "security_alert", "backend": "email"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 400
+    assert not NotificationSetting.objects.exists()
+
+
+def test_api_lists_effective_values_and_refuses_mandatory_changes(alice, as_alice):
+    listed = as_alice.get("/api/notifications/preferences/").json()
+    refused = as_alice.post(
+        "/api/notifications/preferences/",
+        {"notification": "security_alert", "backend": "email", "value": False},
+        content_type="application/json",
+    )
+    saved = as_alice.post(
+        "/api/notifications/preferences/",
+        {"notification": "task_assigned", "backend": "sms", "value": True},
+        content_type="application/json",
+    )
+
+    assert {
+        "notification": "task_assigned",
+        "backend": "email",
+        "value": True,
+        "source": "default",
+        "own": None,
+    } in listed
+    assert refused.status_code == 400
+    assert saved.status_code == 200
+    assert preference_resolve(user=alice, notification="task_assigned", backend="sms").source == "user"
+
+
+def test_inbox_lists_messages_and_marks_them_read(alice, as_alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        send_notification("task_assigned", users=[alice], context={"task": "One"})
+        send_notification("task_assigned", users=[alice], context={"task": "Two"})
+    first = InboxMessage.objects.filter(user=alice).last()
+
+    page = as_alice.get(reverse("notifications:inbox"))
+    one = as_alice.post(reverse("notifications:inbox-read"), {"message": first.pk}, HTTP_HX_REQUEST="true")
+    badge = as_alice.get(reverse("notifications:inbox-count"))
+    as_alice.post(reverse("notifications:inbox-read"))
+
+    assert "2 unread" in page.content.decode()
+    assert "inbox-changed" in one.headers["HX-Trigger"]
+    assert "1 unread" in one.content.decode()
+    assert 'data-unread="1"' in badge.content.decode()
+    assert InboxMessage.objects.filter(user=alice, read_at__isnull=True).count() == 0
+
+
+def test_navbar_shows_the_unread_count_and_polls(alice, as_alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        send_notification("task_assigned", users=[alice])
+
+    html = as_alice.get(reverse("home")).content.decode()
+
+    assert 'data-unread="1"' in html
+    assert 'hx-trigger="every 30s, inbox-changed from:body"' in html
+
+
+def test_unsubscribe_link_turns_that_backend_off_without_login(alice, acme):
+    token = unsubscribe_token_make(user_id=alice.pk, notification="task_assigned", backend="email")
+    anonymous = client_for(HOST)
+
+    confirm = anonymous.get(reverse("notifications:unsubscribe", args=[token]))
+    unchanged_by_get = NotificationSetting.objects.exists()
+    done = anonymous.post(reverse("notifications:unsubscribe", args=[token]))
+
+    assert confirm.status_code == 200
+    assert "Unsubscribe from" in confirm.content.decode()
+    assert unchanged_by_get is False  # link scanners that only GET change nothing
+    assert "You are unsubscribed" in done.content.decode()
+    result = preference_resolve(user=alice, notification="task_assigned", backend="email")
+    assert (result.value, result.source) == (False, "user")
+
+
+def test_unsubscribe_link_from_a_real_email_works(alice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        send_notification("task_assigned", users=[alice])
+    path = mail.outbox[0].extra_headers["List-Unsubscribe"].strip("<>").split(":8000", 1)[1]
+
+    response = client_for(HOST).post(path, {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    assert preference_resolve(user=alice, notification="task_assigned", backend="email").value is False
+
+
+def test_tampered_token_changes_nothing(alice):
+    token = unsubscribe_token_make(user_id=alice.pk, notification="task_assigned", backend="email")
+
+    response = client_for(HOST).post(reverse("notifications:unsubscribe", args=[token[:-2] + "xx"]))
+
+    assert response.status_code == 400
+    assert "not valid" in response.content.decode()
+    assert not NotificationSetting.objects.exists()
+
+
+def test_expired_token_changes_nothing(alice, settings):
+    token = unsubscribe_token_make(user_id=alice.pk, notification="task_assigned", backend="email")
+    settings.NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_SECONDS = -1  # every token is already too old
+
+    response = client_for(HOST).post(reverse("notifications:unsubscribe", args=[token]))
+
+    assert response.status_code == 400
+    assert "expired" in response.content.decode()
+    assert not NotificationSetting.objects.exists()
+
+
+def test_token_from_another_tenant_changes_nothing(alice, globex):
+    token = unsubscribe_token_make(user_id=alice.pk, notification="task_assigned", backend="email")
+
+    with schema_context("public"):
+        response = client_for("globex.localhost").post(reverse("notifications:unsubscribe", args=[token]))
+
+    assert response.status_code == 400
+    assert not NotificationSetting.objects.exists()
+
+
+def test_mandatory_cannot_be_turned_off_by_an_unsubscribe_link(alice):
+    token = unsubscribe_token_make(user_id=alice.pk, notification="security_alert", backend="email")
+
+    response = client_for(HOST).post(reverse("notifications:unsubscribe", args=[token]))
+
+    assert response.status_code == 400
+    assert "mandatory" in response.content.decode()
+    assert not NotificationSetting.objects.exists()
+
+
+# --- Owners --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def as_owner(in_acme):
+    return client_for(HOST, make_user(in_acme, "olivia", owner=True), in_acme)
+
+
+def test_members_cannot_open_owner_pages(as_alice):
+    assert as_alice.get(reverse("notifications:owner")).status_code == 403
+    assert as_alice.get(reverse("notifications:deliveries")).status_code == 403
+
+
+def test_owner_sets_a_group_default_with_htmx_and_members_inherit_it(alice, as_owner):
+    sales = group("Sales")
+
+    response = as_owner.post(
+        reverse("notifications:owner-cell"),
+        {"notification": "task_assigned", "backend": "sms", "group": sales.pk, "task_assigned__sms": "on"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 200 and "saved" in response.content.decode()
+    assert preference_resolve(user=alice, notification="task_assigned", backend="sms").source == "group:Sales"
+
+
+def test_owner_plain_post_stores_only_changed_tenant_defaults(alice, as_owner):
+    page = as_owner.get(reverse("notifications:owner"))
+    data = dict.fromkeys(page.context["form"].fields, "")
+    data |= {f"initial-{name}": "" for name in page.context["form"].fields}
+    data["weekly_digest__in_app"] = "on"
+
+    as_owner.post(reverse("notifications:owner"), data)
+
+    [row] = NotificationSetting.objects.all()
+    assert (row.scope, row.notification_type.name, row.backend.name, row.value) == (
+        "tenant",
+        "weekly_digest",
+        "in_app",
+        True,
+    )
+
+
+def test_deliveries_log_filters_and_retries_failed_rows(alice, as_owner):
+    send_notification("task_assigned", users=[alice])
+    Delivery.objects.filter(backend__name="email").update(status="failed", last_error="SMTP down")
+    failed = Delivery.objects.get(backend__name="email", user=alice)
+
+    listed = as_owner.get(reverse("notifications:deliveries"), {"status": "failed"})
+    retried = as_owner.post(reverse("notifications:delivery-retry", args=[failed.pk]))
+
+    assert listed.context["page"].paginator.count == 1
+    assert "SMTP down" in listed.content.decode()
+    assert retried.status_code == 302
+    failed.refresh_from_db()
+    assert failed.status == "pending"
+
+
+def test_owner_sends_a_test_notification(alice, as_owner):
+    response = as_owner.post(
+        reverse("notifications:send-test"), {"notification": "test_message", "recipient": alice.pk}
+    )
+
+    assert response.status_code == 302
+    rows = Delivery.objects.filter(user=alice, notification_type__name="test_message")
+    assert sorted(rows.values_list("backend__name", "status")) == [
+        ("email", "pending"),
+        ("in_app", "pending"),
+        ("sms", "pending"),
+    ]
