@@ -1,7 +1,18 @@
-"""Pages of this app on tenant domains."""
+"""Pages of this app on tenant domains: my preferences, the organisation's preferences and their history."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from apps.preferences import views
 
 app_name = "preferences"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("preferences/", views.user_preferences, name="user"),
+    path("preferences/field/<str:key>/", views.user_field, name="user-field"),
+    path("preferences/field/<str:key>/reset/", views.user_reset, name="user-reset"),
+    path("owner/preferences/", views.global_preferences, name="global"),
+    path("owner/preferences/field/<str:key>/", views.global_field, name="global-field"),
+    path("owner/preferences/field/<str:key>/reset/", views.global_reset, name="global-reset"),
+    path("owner/history/", views.history, name="history"),
+    path("owner/history/<int:pk>/revert/", views.history_revert, name="history-revert"),
+]

@@ -1,0 +1,197 @@
+"""Portal pages: my preferences, the organisation's preferences (owners), and the change history with revert.
+
+Each preferences page shows one tab per section. With htmx every field saves on its own (`*_field`) and
+answers its re-rendered wrapper ("saved", or the error in place); without JavaScript the whole tab posts
+to the page and redirects back with a message.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.accounts.roles import owner_required
+from apps.core.htmx import render_page
+from apps.preferences.editing import EditScope, global_edit_scope, user_edit_scope
+from apps.preferences.forms import SEEN_SUFFIX, PreferenceForm
+from apps.preferences.history import change_get, change_list, change_preference, change_revertible, change_rows
+from apps.preferences.models import PreferenceChange
+from apps.preferences.services import StaleValueError, preference_revert
+from apps.preferences.stores import GlobalStore
+
+PAGE = "preferences/preferences.html"
+HISTORY = "preferences/history.html"
+REVERT = "preferences/revert_confirm.html"
+HISTORY_PAGE_SIZE = 25
+
+_PAGES = {
+    "user": {"title": "My preferences", "intro": "How the portal looks and behaves for you."},
+    "global": {
+        "title": "Organisation preferences",
+        "intro": "Settings that apply to everyone in your organisation.",
+    },
+}
+
+
+# --- my preferences -----------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_preferences(request: HttpRequest) -> HttpResponse:
+    """Show (and, without JavaScript, save) one tab of the signed-in user's preferences."""
+    return _page(request, user_edit_scope(request.user))
+
+
+@login_required
+@require_POST
+def user_field(request: HttpRequest, key: str) -> HttpResponse:
+    """Save one of the user's preferences and answer its field."""
+    return _field_save(request, user_edit_scope(request.user), key)
+
+
+@login_required
+@require_POST
+def user_reset(request: HttpRequest, key: str) -> HttpResponse:
+    """Put one of the user's preferences back to its default and answer its field."""
+    return _field_reset(request, user_edit_scope(request.user), key)
+
+
+# --- the organisation's preferences ---------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def global_preferences(request: HttpRequest) -> HttpResponse:
+    """Show (and save) one tab of the tenant's preferences: owners, or holders of the section's permission."""
+    return _page(request, global_edit_scope(request.user))
+
+
+@login_required
+@require_POST
+def global_field(request: HttpRequest, key: str) -> HttpResponse:
+    """Save one of the tenant's preferences and answer its field."""
+    return _field_save(request, global_edit_scope(request.user), key)
+
+
+@login_required
+@require_POST
+def global_reset(request: HttpRequest, key: str) -> HttpResponse:
+    """Put one of the tenant's preferences back to its default and answer its field."""
+    return _field_reset(request, global_edit_scope(request.user), key)
+
+
+# --- history ------------------------------------------------------------------------------------------
+@owner_required
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    """List every preference change in the tenant, newest first, filtered by scope and key."""
+    scope = request.GET.get("scope", "")
+    if scope not in PreferenceChange.Scope.values:
+        scope = ""
+    query = request.GET.get("q", "").strip()
+    page = Paginator(change_list(scope=scope, query=query), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rows": change_rows(list(page), viewer=request.user),
+        "scope": scope,
+        "query": query,
+        "scopes": PreferenceChange.Scope.choices,
+        "time_zone": request.user.preferences["locale__time_zone"],
+    }
+    return render_page(request, HISTORY, context, partial="results")
+
+
+@owner_required
+@require_http_methods(["GET", "POST"])
+def history_revert(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm (GET, the no-JavaScript form of the modal) and put back what a tenant-wide change replaced."""
+    try:
+        change = change_get(pk=pk)
+    except PreferenceChange.DoesNotExist:
+        raise Http404("No such change.") from None
+    preference = change_preference(change)
+    if change.scope != PreferenceChange.Scope.GLOBAL or preference is None:
+        raise Http404("Only changes of preferences the organisation still has can be reverted.")
+    if not change_revertible(change, preference, viewer=request.user):
+        raise PermissionDenied("You may not change this preference.")
+    (row,) = change_rows([change], viewer=request.user)
+    if request.method == "GET":
+        return render(request, REVERT, {"row": row})
+    try:
+        result = preference_revert(store=GlobalStore(), change=change, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, f"{row.label} was not changed: {' '.join(exc.messages)}")
+    else:
+        if result is None:
+            messages.info(request, f"{row.label} is already {row.old_display}.")
+        else:
+            messages.success(request, f"{row.label} is back to {row.old_display}.")
+    return redirect("preferences:history")
+
+
+# --- shared by both preferences pages -------------------------------------------------------------------
+def _page(request: HttpRequest, scope: EditScope) -> HttpResponse:
+    tab = scope.tab(request.GET.get("section"))
+    form = scope.form(tab=tab, data=request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        changes = scope.save(form)
+        if changes is not None:
+            count = len(changes)
+            if count:
+                messages.success(request, f"{tab.label}: {count} change{'s' if count != 1 else ''} saved.")
+            else:
+                messages.info(request, f"{tab.label}: nothing changed.")
+            return redirect(scope.page_url(tab))
+    context = {
+        **_PAGES[scope.scope],
+        "scope": scope,
+        "tab": tab,
+        "form": form,
+        "fields": scope.field_states(form),
+        "page_url": scope.page_url(tab),
+    }
+    return render_page(request, PAGE, context, partial="panel")
+
+
+def _field_save(request: HttpRequest, scope: EditScope, key: str) -> HttpResponse:
+    preference = scope.preference(key)
+    scope.require_edit(preference)
+    form = scope.form(key=key, data=request.POST)
+    saved = scope.save(form) is not None
+    if not request.htmx:
+        label = preference.get_verbose_name()
+        if saved:
+            messages.success(request, f"{label} saved.")
+        else:
+            messages.error(request, f"{label} was not saved: {' '.join(form.errors.get(key, []))}")
+        return redirect(scope.page_url(scope.tab_of(preference)))
+    if saved:
+        form = scope.form(key=key)  # The stored value, and the "seen" text of the next save.
+    return _field_response(request, scope, form, saved=saved)
+
+
+def _field_reset(request: HttpRequest, scope: EditScope, key: str) -> HttpResponse:
+    preference = scope.preference(key)
+    scope.require_edit(preference)
+    notice = ""
+    try:
+        # A page without the hidden "seen" input (a hand-made request) resets without the check.
+        scope.reset(scope.form(key=key), key, seen=request.POST.get(key + SEEN_SUFFIX))
+    except StaleValueError as exc:
+        notice = exc.message
+    if not request.htmx:
+        label = preference.get_verbose_name()
+        if notice:
+            messages.error(request, f"{label} was not reset: {notice}")
+        else:
+            messages.success(request, f"{label} is back to its default.")
+        return redirect(scope.page_url(scope.tab_of(preference)))
+    return _field_response(request, scope, scope.form(key=key), saved=not notice, notice=notice)
+
+
+def _field_response(
+    request: HttpRequest, scope: EditScope, form: PreferenceForm, *, saved: bool, notice: str = ""
+) -> HttpResponse:
+    (item,) = scope.field_states(form, saved=saved, notice=notice)
+    # 200 even for an error: htmx swaps only successful responses, and the error belongs in place.
+    return render(request, f"{PAGE}#field", {"item": item})

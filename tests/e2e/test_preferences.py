@@ -1,0 +1,88 @@
+from playwright.sync_api import Page, expect
+
+from tests.conftest import PASSWORD, make_user
+
+
+def settled(page: Page) -> None:
+    """Wait until htmx has wired up swapped-in content (it does so after the settle delay)."""
+    page.wait_for_function("document.querySelector('.htmx-request, .htmx-added, .htmx-settling') === null")
+
+
+def log_in(page: Page, url: str, username: str) -> None:
+    page.goto(url)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_member_changes_a_preference_in_place_and_sees_the_inline_error(page: Page, committed_tenants, site_url, snap):
+    make_user(committed_tenants["acme"], "alice")
+
+    log_in(page, site_url("acme", "/accounts/login/?next=/preferences/"), "alice")
+    expect(page.get_by_role("heading", name="My preferences")).to_be_visible()
+    snap("my-preferences")
+    # A marker that a page load would wipe out: it must survive every save.
+    page.evaluate("window.notReloaded = true")
+
+    field = page.get_by_test_id("pref-appearance__items_per_page")
+    field.get_by_label("Items per page").fill("50")
+    field.get_by_label("Items per page").blur()
+    field = page.get_by_test_id("pref-appearance__items_per_page")
+    expect(field.get_by_test_id("saved")).to_have_text("saved")
+    expect(field.get_by_test_id("changed")).to_have_text("changed from default")
+    settled(page)
+    snap("saved")
+
+    field.get_by_label("Items per page").fill("2")
+    field.get_by_label("Items per page").blur()
+    expect(field.locator(".invalid-feedback")).to_contain_text("greater than or equal to 5")
+    expect(field.get_by_label("Items per page")).to_have_class("numberinput form-control is-invalid")
+    snap("inline-error")
+
+    page.get_by_role("tab", name="Language and region").click()
+    expect(page).to_have_url(site_url("acme", "/preferences/?section=locale"))
+    settled(page)
+    page.get_by_label("Time zone").select_option(label="Tokyo")
+    expect(page.get_by_test_id("pref-locale__time_zone").get_by_test_id("saved")).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True
+    snap("second-tab")
+
+    # The values are stored: a fresh load shows them.
+    page.goto(site_url("acme", "/preferences/"))
+    expect(page.get_by_label("Items per page")).to_have_value("50")
+
+
+def test_owner_changes_an_organisation_preference_then_reverts_it_from_history(
+    page: Page, committed_tenants, site_url, snap
+):
+    make_user(committed_tenants["acme"], "olivia", owner=True)
+
+    log_in(page, site_url("acme", "/accounts/login/?next=/owner/preferences/%3Fsection%3Dgeneral"), "olivia")
+    expect(page.get_by_role("heading", name="Organisation preferences")).to_be_visible()
+    page.evaluate("window.notReloaded = true")
+    field = page.get_by_test_id("pref-general__title")
+    field.get_by_label("Portal title").fill("Acme Intranet")
+    field.get_by_label("Portal title").blur()
+    expect(field.get_by_test_id("saved")).to_have_text("saved")
+    assert page.evaluate("window.notReloaded") is True
+    snap("organisation-saved")
+
+    page.get_by_role("link", name="History").click()
+    expect(page.get_by_role("heading", name="History of preferences")).to_be_visible()
+    # The navigation bar shows the new title on the next page load.
+    expect(page.get_by_role("link", name="Acme Intranet")).to_be_visible()
+    row = page.get_by_test_id("history").locator("tbody tr").first
+    expect(row).to_contain_text("olivia")
+    expect(row).to_contain_text("Portal")
+    row.get_by_role("button", name="Revert Portal title").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("back to default (empty)")
+    snap("revert-confirmation")
+    dialog.get_by_role("button", name="Set back to").click()
+
+    expect(page.locator("#toasts")).to_contain_text("Portal title is back to default (empty).")
+    rows = page.get_by_test_id("history").locator("tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("Revert")
+    expect(page.get_by_role("link", name="Acme Corporation")).to_be_visible()
+    snap("reverted")
