@@ -63,7 +63,11 @@ class PreferenceForm(forms.Form):
         current = self.manager[exc.key]
         # Show the value now stored, and accept it as seen, so saving again means "overwrite knowingly".
         self.data = self.data.copy()
-        self.data[self.add_prefix(exc.key)] = self.fields[exc.key].prepare_value(current)
+        shown = self.fields[exc.key].prepare_value(current)
+        if isinstance(shown, list | tuple) and hasattr(self.data, "setlist"):
+            self.data.setlist(self.add_prefix(exc.key), [str(item) for item in shown])
+        else:
+            self.data[self.add_prefix(exc.key)] = shown
         self.data[self.add_prefix(exc.key + SEEN_SUFFIX)] = exc.current_raw or ""
         self.add_error(exc.key, exc)
 

@@ -149,3 +149,27 @@ def test_a_stale_save_is_refused_and_shows_the_current_value(in_acme: Tenant) ->
     assert form["general__max_upload_mb"].value() == 42
     assert form["general__max_upload_mb__seen"].value() == "42"
     assert global_preferences_registry.manager()["general__max_upload_mb"] == 42
+
+
+def test_a_stale_save_of_a_multiple_choice_shows_every_current_choice(acme, test_preferences):
+    from django.http import QueryDict
+
+    from apps.preferences.forms import global_preference_form_builder
+
+    with schema_context("acme"):
+        manager = global_preferences_registry.manager()
+        manager["testing__channels"] = ["mail"]
+        form_class = global_preference_form_builder(preferences=["testing__channels"], concurrency=True)
+        seen = manager.raw("testing__channels")
+        manager["testing__channels"] = ["mail", "chat"]  # someone else, meanwhile
+        data = QueryDict(mutable=True)
+        data.setlist("testing__channels", ["chat"])
+        data["testing__channels__seen"] = seen
+
+        form = form_class(data)
+        assert form.is_valid()
+        form.save()
+
+        assert "testing__channels" in form.errors
+        assert form.data.getlist("testing__channels") == ["mail", "chat"]
+        assert manager["testing__channels"] == ["mail", "chat"]
