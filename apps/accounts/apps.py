@@ -10,4 +10,4 @@ class AccountsConfig(AppConfig):
         from apps.core.navigation import Audience, NavItem, nav_register
 
         nav_register(NavItem("Dashboard", "home", Audience.MEMBER, order=10))
-        nav_register(NavItem("Owner", "owner-overview", Audience.OWNER, order=50))
+        nav_register(NavItem("People", "owner-overview", Audience.OWNER, order=50))

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from apps.core.navigation import nav_links, widgets_for
+from apps.core.navigation import nav_links, nav_owner_links, widgets_for
 
 
 def portal(request: HttpRequest) -> dict[str, Any]:
@@ -26,6 +26,7 @@ def portal(request: HttpRequest) -> dict[str, Any]:
         "portal_is_superadmin": superadmin,
         "portal_is_owner": owner,
         "portal_nav": nav_links(**roles) if signed_in else [],
+        "portal_nav_owner": nav_owner_links(**roles) if signed_in else [],
         "portal_navbar_widgets": widgets_for("navbar", **roles) if signed_in else [],
         "portal_dashboard_widgets": widgets_for("dashboard", **roles) if signed_in else [],
     }

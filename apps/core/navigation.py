@@ -28,24 +28,29 @@ def nav_register(item: NavItem) -> None:
     _registry[item.url_name] = item
 
 
-def nav_links(*, is_superadmin: bool, is_owner: bool, on_tenant_site: bool) -> list[tuple[str, str]]:
-    """Return (label, url) pairs the visitor may use, in order; links not routed on this site are left out."""
-    allowed = set()
-    if is_superadmin:
-        allowed.add(Audience.SUPERADMIN)
-    if on_tenant_site:
-        allowed.add(Audience.MEMBER)
-        if is_owner:
-            allowed.add(Audience.OWNER)
+def _links(audiences: set[Audience]) -> list[tuple[str, str]]:
     links = []
     for item in sorted(_registry.values(), key=lambda i: (i.order, i.label)):
-        if item.audience not in allowed:
+        if item.audience not in audiences:
             continue
         try:
             links.append((item.label, reverse(item.url_name)))
         except NoReverseMatch:
-            continue
+            continue  # not routed on this site (a tenant link on the public domain, say)
     return links
+
+
+def nav_links(*, is_superadmin: bool, is_owner: bool, on_tenant_site: bool) -> list[tuple[str, str]]:
+    """Return the top-level (label, url) links the visitor may use, in order."""
+    audiences = {Audience.SUPERADMIN} if is_superadmin else set()
+    if on_tenant_site:
+        audiences.add(Audience.MEMBER)
+    return _links(audiences)
+
+
+def nav_owner_links(*, is_superadmin: bool, is_owner: bool, on_tenant_site: bool) -> list[tuple[str, str]]:
+    """Return the owners' links, shown together in one "Manage" menu so the bar stays one line."""
+    return _links({Audience.OWNER}) if on_tenant_site and is_owner else []
 
 
 @dataclass(frozen=True)

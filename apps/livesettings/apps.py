@@ -5,3 +5,23 @@ class LivesettingsConfig(AppConfig):
     name = "apps.livesettings"
     label = "livesettings"
     verbose_name = "Live settings"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+        from django.core import checks
+        from django.utils.module_loading import autodiscover_modules
+
+        from apps.core.navigation import Audience, NavItem, Widget, nav_register, widget_register
+        from apps.livesettings import overlay
+        from apps.livesettings.checks import check_live_settings
+        from apps.livesettings.receivers import start_session_clock
+
+        # Declarations first (their defaults are read from settings.py), then the overlay goes in front.
+        autodiscover_modules("livesettings")
+        overlay.install()
+        checks.register(check_live_settings)
+        user_logged_in.connect(start_session_clock, dispatch_uid="livesettings_start_session_clock")
+        nav_register(NavItem("Settings", "livesettings-console:settings", Audience.SUPERADMIN, order=30))
+        nav_register(NavItem("Settings", "livesettings:owner-settings", Audience.OWNER, order=60))
+        widget_register("navbar", Widget("livesettings/_session_widget.html", Audience.MEMBER, order=90))
+        widget_register("navbar", Widget("livesettings/_session_widget_console.html", Audience.SUPERADMIN, order=90))

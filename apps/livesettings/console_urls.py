@@ -1,7 +1,17 @@
-"""Pages of this app (console_urls: the public console, mounted under /console/)."""
+"""Pages of this app on the public domain (mounted under /console/): the superadmins' live settings."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from apps.livesettings import session_views, views
 
 app_name = "livesettings-console"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("settings/", views.settings_list, name="settings"),
+    path("settings/history/", views.history, name="history"),
+    path("settings/history/<int:pk>/revert/", views.change_revert, name="change-revert"),
+    path("settings/<str:setting>/", views.setting_update, name="setting-update"),
+    path("settings/<str:setting>/reset/", views.setting_reset, name="setting-reset"),
+    path("session/status/", session_views.session_status, name="session-status"),
+    path("session/extend/", session_views.session_extend, name="session-extend"),
+]

@@ -79,7 +79,7 @@ class EditScope:
     tabs: list[Tab] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        tabs = [Tab(s.name, str(s.verbose_name), str(s.help_text)) for s in self.registry.sections()]
+        tabs = [Tab(s.name, str(s.verbose_name), str(s.help_text)) for s in self.registry.sections() if s.listed]
         if self.registry.preferences(""):
             tabs.append(Tab(NO_SECTION, "Other"))
         self.tabs = [tab for tab in tabs if self.may_open(tab.section)]

@@ -22,10 +22,12 @@ _UNSET: Any = object()
 class Section:
     """A named group of preferences, shown as one tab."""
 
-    def __init__(self, name: str, verbose_name: str | None = None, help_text: str = "") -> None:
+    def __init__(self, name: str, verbose_name: str | None = None, help_text: str = "", *, listed: bool = True) -> None:
         self.name = name
         self.verbose_name = verbose_name or name.replace("_", " ").capitalize()
         self.help_text = help_text
+        # False for a section that a page of its own manages: the generic preference pages leave it out.
+        self.listed = listed
 
     def __str__(self) -> str:
         return self.name

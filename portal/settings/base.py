@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # One Redis round trip per request: pins the site's and the tenant's preference snapshots.
     "apps.preferences.middleware.PreferencesMiddleware",
+    # Live settings Django does not re-read itself: maintenance mode, then session expiry.
+    "apps.livesettings.middleware.MaintenanceModeMiddleware",
+    "apps.livesettings.middleware.SessionExpiryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

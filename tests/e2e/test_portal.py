@@ -19,7 +19,8 @@ def test_member_logs_in_on_acme_and_sees_the_portal(page: Page, committed_tenant
     expect(page.get_by_role("heading", name="Welcome, alice")).to_be_visible()
     expect(page.get_by_test_id("role")).to_have_text("Member")
     expect(page.get_by_text("Sales")).to_be_visible()
-    expect(page.get_by_role("link", name="Owner")).to_have_count(0)
+    expect(page.get_by_role("button", name="Manage")).to_have_count(0)
+    expect(page.get_by_role("link", name="Manage")).to_have_count(0)
     snap("dashboard")
 
     # The session belongs to acme's domain only.

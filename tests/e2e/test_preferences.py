@@ -67,6 +67,7 @@ def test_owner_changes_an_organisation_preference_then_reverts_it_from_history(
     assert page.evaluate("window.notReloaded") is True
     snap("organisation-saved")
 
+    page.get_by_role("button", name="Manage").click()  # owners' pages are grouped in one menu
     page.get_by_role("link", name="History").click()
     expect(page.get_by_role("heading", name="History of preferences")).to_be_visible()
     # The navigation bar shows the new title on the next page load.

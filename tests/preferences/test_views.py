@@ -574,3 +574,14 @@ def test_organisation_page_makes_a_constant_number_of_queries(
         response = as_olivia.get(reverse("preferences:global") + "?section=general")
 
     assert response.content.decode().count('class="pref-field') == 3 + extra
+
+
+def test_sections_managed_by_a_page_of_their_own_are_not_organisation_tabs(acme, acme_owner):
+    client = client_for("acme.localhost", acme_owner, acme)
+
+    page = client.get("/owner/preferences/")
+    hidden = client.get("/owner/preferences/?section=livesettings")
+
+    assert "section=general" in page.content.decode()
+    assert "section=livesettings" not in page.content.decode()
+    assert hidden.status_code == 403  # it exists, but is not edited here

@@ -1,0 +1,32 @@
+"""One-field forms for a live setting's value (site-wide in the console, or a tenant's override)."""
+
+from typing import Any
+
+from django import forms
+
+
+class LiveSettingForm(forms.Form):
+    """Edit one live setting; the field is the preference's own (type, bounds, help text, validate())."""
+
+    def __init__(self, preference: Any, *args: Any, initial_value: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, prefix=preference.setting.lower(), **kwargs)
+        self.preference = preference
+        field = preference.formfield(label=preference.get_verbose_name(), initial=initial_value)
+        if isinstance(field, forms.BooleanField):
+            field.widget.attrs.update({"class": "form-check-input", "role": "switch"})
+        else:
+            field.widget.attrs.update({"class": "form-control"})
+        self.fields["value"] = field
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        if field == "value":
+            widget = self.fields["value"].widget
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+            widget.attrs["aria-invalid"] = "true"
+
+    def clean_value(self) -> Any:
+        value = self.cleaned_data.get("value")
+        if value is None:
+            raise forms.ValidationError("Enter a value.", code="required")
+        return value

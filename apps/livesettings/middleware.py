@@ -1,0 +1,112 @@
+"""Apply the live settings Django does not re-read itself: maintenance mode and session expiry.
+
+Both run after `apps.preferences.middleware.PreferencesMiddleware`, so every value they read comes from
+the snapshots pinned for this request.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.messages.storage import default_storage
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.middleware import HtmxDetails
+
+from apps.livesettings import sessions
+
+# Paths that must answer during maintenance: load balancers and monitors probe these.
+HEALTH_PATHS = ("/healthz",)
+# Polled by the expiry warning (on tenant domains and under /console/): reading it is not activity.
+STATUS_PATH_SUFFIX = "/session/status/"
+
+
+class MaintenanceModeMiddleware:
+    """While MAINTENANCE_MODE is on, answer 503 on tenant domains; the public console and /healthz keep working."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if (
+            settings.MAINTENANCE_MODE
+            and connection.schema_name != settings.PUBLIC_SCHEMA_NAME
+            and request.path not in HEALTH_PATHS
+        ):
+            return maintenance_response(request)
+        return self.get_response(request)
+
+
+def maintenance_response(request: HttpRequest) -> HttpResponse:
+    """Return the 503 answer: the maintenance message, as JSON for the API, with Retry-After."""
+    message = str(settings.MAINTENANCE_MESSAGE)
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        html = render_to_string("livesettings/maintenance.html", {"message": message}, request=request)
+        response = HttpResponse(html, status=503)
+        if _htmx(request):
+            response["HX-Refresh"] = "true"  # htmx does not swap a 503: reload to show the page.
+    response["Retry-After"] = str(int(settings.MAINTENANCE_RETRY_AFTER_SECONDS))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class SessionExpiryMiddleware:
+    """Log out a signed-in session that has expired; leave anonymous sessions alone.
+
+    The session is flushed and the person sent to the login page with a message and a `next` back to where
+    they were; htmx requests get HX-Redirect so the login page never lands inside a fragment.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        at = sessions.now()
+        status = sessions.session_check(
+            request.session,
+            policy=sessions.ExpiryPolicy.current(),
+            at=at,
+            record_activity=not _is_status_poll(request),
+        )
+        if status.expired:
+            return expired_response(request)
+        request.livesettings_session = status  # type: ignore[attr-defined]  (read by the expiry warning)
+        request.livesettings_now = at  # type: ignore[attr-defined]
+        return self.get_response(request)
+
+
+def _is_status_poll(request: HttpRequest) -> bool:
+    # URLs are resolved after middleware runs, so the path tells.
+    return request.path.endswith(STATUS_PATH_SUFFIX)
+
+
+def _htmx(request: HttpRequest) -> HtmxDetails:
+    # django-htmx's middleware runs after these, so request.htmx is not there yet.
+    return getattr(request, "htmx", None) or HtmxDetails(request)
+
+
+def expired_response(request: HttpRequest) -> HttpResponse:
+    """Flush the session and send the person to log in again, with a message and a way back."""
+    next_path = request.get_full_path()
+    htmx = _htmx(request)
+    if htmx and htmx.current_url_abs_path:
+        next_path = htmx.current_url_abs_path  # The page they were on, not the fragment it asked for.
+    logout(request)  # Flushes the session (a new key, no data) and sends user_logged_out.
+    # MessageMiddleware runs after this one and is skipped by this early answer: store the message here.
+    request._messages = default_storage(request)  # type: ignore[attr-defined]
+    messages.warning(request, "Your session has expired. Please log in again.")
+    login = redirect_to_login(next_path)
+    response: HttpResponse = HttpResponseClientRedirect(login.url) if htmx else login
+    request._messages.update(response)  # type: ignore[attr-defined]
+    response["Cache-Control"] = "no-store"
+    return response

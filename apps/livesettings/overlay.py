@@ -1,0 +1,121 @@
+"""The settings overlay: `settings.NAME` answers a live setting's current value; everything else is untouched.
+
+Django's `settings` is a LazySettings whose `_wrapped` object holds the values and which caches every
+value it reads in its own `__dict__`. `install()` (called from AppConfig.ready) does two things:
+
+- wraps `settings._wrapped` in a `LiveSettingsOverlay` that answers registered names from the preference
+  snapshot pinned for the current request or task (the site value, or the current tenant's override) and
+  delegates every other name to the original settings object;
+- replaces the LazySettings' attribute cache (its `__dict__`) with a dict that refuses to keep registered
+  names, so every read of one asks the overlay again (unregistered names keep Django's cache).
+
+`override_settings` wraps whatever `settings._wrapped` is in a UserSettingsHolder whose own attributes win,
+so an overridden name beats the live value, as tests expect; so does a value assigned in code
+(`settings.NAME = …`). When the live value cannot be read (no database yet, a migration in progress),
+the settings.py value is returned and a warning logged: reading a setting never fails because of this app.
+"""
+
+import logging
+import threading
+from typing import Any
+
+from django.conf import UserSettingsHolder
+from django.utils.functional import empty
+
+logger = logging.getLogger(__name__)
+_resolving = threading.local()
+_warned: set[str] = set()
+
+
+def _registry() -> Any:
+    from apps.livesettings.registry import live_settings_registry
+
+    return live_settings_registry
+
+
+class LiveSettingsOverlay:
+    """Stand in for Django's Settings object: live values for registered names, the original for the rest."""
+
+    def __init__(self, original: Any) -> None:
+        object.__setattr__(self, "_original", original)
+        # Names assigned in code after start-up (`settings.NAME = …`): those win over the live value.
+        object.__setattr__(self, "_assigned", set())
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _registry() and name not in self._assigned and not getattr(_resolving, "active", False):
+            return self._live(name)
+        return getattr(self._original, name)
+
+    def _live(self, name: str) -> Any:
+        from apps.livesettings.selectors import live_setting_value
+
+        # A guard against recursion: reading a live value may itself read settings (cache, database).
+        _resolving.active = True
+        try:
+            return live_setting_value(setting=name)
+        except Exception as exc:  # Never let the live store break a settings read: settings.py applies.
+            if name not in _warned:  # Once per setting and process: a migration may read it many times.
+                _warned.add(name)
+                logger.warning("Live setting %s unavailable (%s); using the settings.py value.", name, exc)
+            return getattr(self._original, name)
+        finally:
+            _resolving.active = False
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._assigned.add(name)
+        setattr(self._original, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        self._assigned.discard(name)
+        delattr(self._original, name)
+
+    def __dir__(self) -> list[str]:
+        return dir(self._original)
+
+    def is_overridden(self, setting: str) -> bool:
+        return bool(self._original.is_overridden(setting))
+
+    def __repr__(self) -> str:
+        return f"<LiveSettingsOverlay over {self._original!r}>"
+
+
+class _LiveAwareCache(dict):  # type: ignore[type-arg]
+    """LazySettings' attribute cache (its `__dict__`), refusing to keep live settings so each read asks again."""
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        if name in _registry():
+            return
+        super().__setitem__(name, value)
+
+
+def install() -> None:
+    """Put the overlay in front of `django.conf.settings` (idempotent)."""
+    from django.conf import settings
+
+    settings.INSTALLED_APPS  # noqa: B018  (makes sure the settings are loaded before wrapping them)
+    if not isinstance(settings.__dict__, _LiveAwareCache):
+        # object.__setattr__: LazySettings would forward the assignment to the wrapped settings.
+        object.__setattr__(settings, "__dict__", _LiveAwareCache(settings.__dict__))
+    if _find_overlay(settings._wrapped) is None:
+        settings._wrapped = LiveSettingsOverlay(settings._wrapped)  # Also clears cached values.
+
+
+def _find_overlay(wrapped: Any) -> LiveSettingsOverlay | None:
+    while isinstance(wrapped, UserSettingsHolder):
+        wrapped = wrapped.default_settings
+    return wrapped if isinstance(wrapped, LiveSettingsOverlay) else None
+
+
+def settings_py_value(name: str) -> Any:
+    """Return `name` as settings.py (and the environment) set it, ignoring live values and overrides."""
+    from django.conf import settings
+
+    wrapped = settings._wrapped
+    if wrapped is empty:
+        return getattr(settings, name)
+    overlay = _find_overlay(wrapped)
+    if overlay is not None:
+        return getattr(overlay._original, name)
+    while isinstance(wrapped, UserSettingsHolder):
+        wrapped = wrapped.default_settings
+    return getattr(wrapped, name)

@@ -1,0 +1,190 @@
+"""The superadmins' live settings console (public domain): values by section, inline saves, history, revert."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.core.htmx import render_page
+from apps.livesettings.forms import LiveSettingForm
+from apps.livesettings.registry import live_settings_registry
+from apps.livesettings.selectors import (
+    decode_raw,
+    format_value,
+    last_site_changes,
+    live_setting_row,
+    live_setting_rows_by_section,
+    site_changes,
+)
+from apps.livesettings.services import live_setting_reset, live_setting_revert, live_setting_set
+from apps.tenants.roles import superadmin_required
+
+TEMPLATE = "livesettings/settings.html"
+
+
+def _preference(setting: str) -> Any:
+    try:
+        return live_settings_registry.get(setting)
+    except KeyError:
+        raise Http404(f"No live setting {setting}.") from None
+
+
+def _row_context(preference: Any, **extra: Any) -> dict[str, Any]:
+    row = live_setting_row(preference, last_change=last_site_changes().get(preference.identifier))
+    form = extra.pop("form", None) or LiveSettingForm(preference, initial_value=row.site_value)
+    return {"row": row, "form": form, **extra}
+
+
+def _render_row(request: HttpRequest, preference: Any, *, status: int = 200, **extra: Any) -> HttpResponse:
+    """Answer htmx with the setting's row; a plain POST with the whole page, that row in the same state."""
+    context = _row_context(preference, **extra)
+    if getattr(request, "htmx", False):
+        return render_page(request, TEMPLATE, context, partial="row", status=status)
+    return _render_page(request, focus=context, status=status)
+
+
+def _render_page(request: HttpRequest, *, focus: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
+    sections = []
+    for section, rows in live_setting_rows_by_section():
+        items = []
+        for row in rows:
+            if focus is not None and focus["row"].setting == row.setting:
+                items.append(focus)
+            else:
+                items.append({"row": row, "form": LiveSettingForm(row.preference, initial_value=row.site_value)})
+        sections.append((section, items))
+    return render_page(request, TEMPLATE, {"sections": sections}, status=status)
+
+
+@superadmin_required
+@require_GET
+def settings_list(request: HttpRequest) -> HttpResponse:
+    """Show every live setting by section: its value now, the settings.py default, and who changed it when.
+
+    `?confirm=<SETTING>&value=<value>` opens the confirmation of a dangerous change (the no-JS modal).
+    """
+    setting = request.GET.get("confirm", "")
+    if setting in live_settings_registry:
+        preference = live_settings_registry.get(setting)
+        try:
+            value = preference.parse(request.GET.get("value", ""))
+        except ValidationError:
+            value = None
+        if value is not None and preference.confirmation(value):
+            return _render_page(request, focus=_row_context(preference, confirming=True))
+    return _render_page(request)
+
+
+@superadmin_required
+@require_POST
+def setting_update(request: HttpRequest, setting: str) -> HttpResponse:
+    """Save one setting's new value; dangerous values need `confirmed`; errors show under the field."""
+    preference = _preference(setting)
+    form = LiveSettingForm(preference, request.POST)
+    if not form.is_valid():
+        return _render_row(request, preference, form=form, status=200 if request.htmx else 400)  # htmx swaps 2xx only
+    value = form.cleaned_data["value"]
+    if preference.confirmation(value) and not request.POST.get("confirmed"):
+        return _render_row(request, preference, confirming=True)
+    try:
+        change = live_setting_set(setting=preference.setting, value=value, actor=request.user, source="console")
+    except ValidationError as exc:
+        form.add_error("value", exc)
+        return _render_row(request, preference, form=form, status=200 if request.htmx else 400)  # htmx swaps 2xx only
+    if change is not None:
+        messages.success(request, f"{preference.get_verbose_name()} is now {format_value(preference, value)}.")
+    if request.htmx:
+        return _render_row(request, preference, saved=True)
+    return redirect(reverse("livesettings-console:settings") + f"#setting-{preference.setting}")
+
+
+@superadmin_required
+@require_POST
+def setting_reset(request: HttpRequest, setting: str) -> HttpResponse:
+    """Go back to the settings.py value."""
+    preference = _preference(setting)
+    change = live_setting_reset(setting=preference.setting, actor=request.user, source="console")
+    if change is not None:
+        messages.success(request, f"{preference.get_verbose_name()} is back to its settings.py value.")
+    if request.htmx:
+        return _render_row(request, preference, saved=True)
+    return redirect(reverse("livesettings-console:settings") + f"#setting-{preference.setting}")
+
+
+@superadmin_required
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    """List every change of the live settings, newest first, with a revert for each."""
+    setting = request.GET.get("setting", "")
+    changes = site_changes(setting=setting if setting in live_settings_registry else None)
+    page = Paginator(changes, 25).get_page(request.GET.get("page"))
+    by_key = {p.identifier: p for p in live_settings_registry}
+    entries = []
+    for change in page.object_list:
+        preference = by_key.get(change.key)
+        if preference is None:
+            continue
+        entries.append(
+            {
+                "change": change,
+                "preference": preference,
+                "old": _display_raw(preference, change.old_raw_value),
+                "new": _display_raw(preference, change.new_raw_value),
+                "confirm": _revert_confirmation(preference, change),
+            }
+        )
+    # `?revert=<id>` asks to confirm a dangerous revert (the modal, without JavaScript).
+    pending = site_changes().filter(pk=request.GET.get("revert") or 0).first() if "revert" in request.GET else None
+    pending_preference = by_key.get(pending.key) if pending else None
+    confirm_revert = None
+    if pending is not None and pending_preference is not None:
+        confirm_revert = {
+            "change": pending,
+            "preference": pending_preference,
+            "old": _display_raw(pending_preference, pending.old_raw_value),
+            "message": _revert_confirmation(pending_preference, pending),
+        }
+    context = {
+        "page": page,
+        "entries": entries,
+        "settings": list(live_settings_registry),
+        "selected": setting,
+        "confirm_revert": confirm_revert,
+    }
+    return render_page(request, "livesettings/history.html", context, partial="results")
+
+
+def _revert_confirmation(preference: Any, change: Any) -> str:
+    old = change.old_raw_value
+    return str(preference.confirmation(preference.get_default() if old is None else decode_raw(preference, old)))
+
+
+def _display_raw(preference: Any, raw: str | None) -> str:
+    if raw is None:
+        return "settings.py default"
+    return format_value(preference, decode_raw(preference, raw))
+
+
+@superadmin_required
+@require_POST
+def change_revert(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put back the value a change replaced (itself recorded as a change)."""
+    change = get_object_or_404(site_changes(), pk=pk)
+    # site_changes() holds only live settings' keys, so this always finds one.
+    preference = next(p for p in live_settings_registry if p.identifier == change.key)
+    if _revert_confirmation(preference, change) and not request.POST.get("confirmed"):
+        return redirect(reverse("livesettings-console:history") + f"?revert={change.pk}")
+    try:
+        live_setting_revert(change=change, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, f"Could not revert {preference.setting}: {' '.join(exc.messages)}")
+    else:
+        messages.success(
+            request, f"{preference.get_verbose_name()} is back to {_display_raw(preference, change.old_raw_value)}."
+        )
+    return redirect("livesettings-console:history")

@@ -1,0 +1,119 @@
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django_tenants.utils import schema_context
+
+from apps.livesettings.services import (
+    live_setting_reset,
+    live_setting_revert,
+    live_setting_set,
+    tenant_override_reset,
+    tenant_override_set,
+)
+from apps.preferences.models import GlobalPreference
+from apps.preferences.site.models import SitePreference, SitePreferenceChange
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    def run(function, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(**kwargs)
+
+    return run
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("SESSION_EXPIRE_SECONDS", 59, "greater than or equal to 60"),
+        ("SESSION_EXPIRE_SECONDS", 30 * 86400 + 1, "less than or equal to 2592000"),
+        ("SESSION_EXPIRE_SECONDS", "soon", "Enter a whole number."),
+        ("SESSION_EXPIRE_SECONDS", "9" * 5000, "Enter a whole number."),
+        ("SESSION_EXPIRE_SECONDS", True, "Enter a whole number."),
+        ("SESSION_EXPIRE_SECONDS", "", "Enter a value."),
+        ("MAINTENANCE_MODE", "perhaps", "Enter true or false"),
+        ("MAINTENANCE_MESSAGE", "   ", "Enter the message people should see."),
+        ("MAINTENANCE_MESSAGE", "x" * 1001, "at most 1000 characters"),
+        ("DEFAULT_FROM_EMAIL", "not an address", "Enter a valid email address."),
+        ("DEFAULT_FROM_EMAIL", "a" * 300 + "@example.com", "at most 254 characters"),
+    ],
+)
+def test_bad_values_are_refused_and_nothing_is_written(db, committed, setting, value, message):
+    committed(live_setting_set, setting="SESSION_EXPIRE_SECONDS", value=1200)
+    before = SitePreferenceChange.objects.count()
+    old_value = getattr(settings, setting)
+
+    with pytest.raises(ValidationError) as error:
+        committed(live_setting_set, setting=setting, value=value, actor="tester")
+
+    assert any(message in text for text in error.value.messages), error.value.messages
+    assert SitePreferenceChange.objects.count() == before
+    assert getattr(settings, setting) == old_value
+    assert settings.SESSION_EXPIRE_SECONDS == 1200
+
+
+def test_a_change_is_recorded_with_who_when_and_source(db, committed):
+    committed(live_setting_set, setting="SESSION_EXPIRE_SECONDS", value="900", actor="root", source="command")
+
+    change = SitePreferenceChange.objects.get()
+    assert (change.key, change.old_raw_value, change.new_raw_value) == ("sessions__session_expire_seconds", None, "900")
+    assert (change.changed_by, change.source) == ("root", "command")
+
+
+def test_reset_goes_back_to_the_settings_py_value(db, committed):
+    committed(live_setting_set, setting="MAINTENANCE_MODE", value="on")
+    assert settings.MAINTENANCE_MODE is True
+
+    committed(live_setting_reset, setting="MAINTENANCE_MODE", actor="root")
+
+    assert settings.MAINTENANCE_MODE is False
+    assert not SitePreference.objects.filter(name="maintenance_mode").exists()
+
+
+def test_revert_puts_back_the_previous_value(db, committed):
+    committed(live_setting_set, setting="SESSION_EXPIRE_SECONDS", value=900)
+    committed(live_setting_set, setting="SESSION_EXPIRE_SECONDS", value=120)
+    latest = SitePreferenceChange.objects.order_by("-id").first()
+
+    committed(live_setting_revert, change=latest, actor="root")
+
+    assert settings.SESSION_EXPIRE_SECONDS == 900
+    assert SitePreferenceChange.objects.order_by("-id").first().source == "revert"
+
+
+def test_an_override_longer_than_the_site_value_is_refused(acme, committed):
+    committed(live_setting_set, setting="SESSION_EXPIRE_SECONDS", value=3600)
+
+    with schema_context("acme"), pytest.raises(ValidationError) as error:
+        committed(tenant_override_set, setting="SESSION_EXPIRE_SECONDS", value=3601, actor="olivia")
+
+    assert error.value.messages == ["May not be more than the site's value, 3600."]
+    with schema_context("acme"):
+        assert not GlobalPreference.objects.exists()
+        assert settings.SESSION_EXPIRE_SECONDS == 3600
+
+
+def test_an_override_below_the_site_minimum_is_refused(acme):
+    with schema_context("acme"), pytest.raises(ValidationError, match="greater than or equal to 60"):
+        tenant_override_set(setting="SESSION_EXPIRE_SECONDS", value=30)
+
+
+def test_settings_owners_may_not_override_are_refused(acme):
+    with schema_context("acme"), pytest.raises(ValidationError, match="may not change MAINTENANCE_MODE"):
+        tenant_override_set(setting="MAINTENANCE_MODE", value=True)
+
+
+def test_an_override_can_be_removed_so_the_site_value_applies(acme, committed):
+    with schema_context("acme"):
+        committed(tenant_override_set, setting="SESSION_EXPIRE_SECONDS", value=600)
+        assert settings.SESSION_EXPIRE_SECONDS == 600
+
+        committed(tenant_override_reset, setting="SESSION_EXPIRE_SECONDS")
+
+        assert settings.SESSION_EXPIRE_SECONDS == 8 * 3600
+
+
+def test_unknown_settings_raise_key_error(db):
+    with pytest.raises(KeyError, match="is not a live setting"):
+        live_setting_set(setting="SECRET_KEY", value="x")
