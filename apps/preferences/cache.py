@@ -44,6 +44,8 @@ Loader = Callable[[str], dict[str, tuple[str, Any]]]
 _lock = threading.Lock()
 _snapshots: dict[str, Snapshot] = {}
 _loaders: dict[str, Loader] = {}
+
+
 class _DirtyScopes(threading.local):
     """Scopes written in this thread's open (uncommitted) transaction: read them from the database."""
 
