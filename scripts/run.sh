@@ -8,6 +8,7 @@ manage=(.venv/bin/python manage.py)
 "${manage[@]}" migrate_schemas --shared
 "${manage[@]}" ensure_public_tenant
 "${manage[@]}" migrate_schemas --tenant
+"${manage[@]}" update_lovs   # the lists' defaults declared in code, synced like a migration
 "${manage[@]}" load_demo_data
 
 mkdir -p var
