@@ -113,6 +113,34 @@ def acme_owner(acme: Tenant) -> AbstractBaseUser:
 
 
 @pytest.fixture
+def globex_owner(globex: Tenant) -> AbstractBaseUser:
+    return make_user(globex, "oscar", owner=True)
+
+
+@pytest.fixture
+def globex_member(globex: Tenant) -> AbstractBaseUser:
+    return make_user(globex, "gina")
+
+
+@pytest.fixture
+def client_of() -> Any:
+    """Return a function giving a client logged in as `user` on their tenant's domain."""
+
+    def build(user: AbstractBaseUser, tenant: Tenant) -> Client:
+        return client_for(f"{tenant.schema_name}.localhost", user, tenant)
+
+    return build
+
+
+@pytest.fixture
+def lov_defaults(db: None) -> None:
+    """Put every list's defaults in the shared tables; a transactional test may have flushed them."""
+    from apps.lov.services import lov_defaults_sync_all
+
+    lov_defaults_sync_all()
+
+
+@pytest.fixture
 def superadmin(db: None) -> AbstractBaseUser:
     return make_user(None, "root-admin", superuser=True)
 
