@@ -1,10 +1,16 @@
-"""Pin the preference snapshots for the duration of a request (one Redis round trip, no SQL when current)."""
+"""Per-request middleware of the preferences engine: pinned snapshots, and the user's time zone."""
 
+import zoneinfo
 from collections.abc import Callable
 
+from django.conf import settings
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from apps.preferences.cache import snapshots_pinned
+
+TIME_ZONE_KEY = "locale__time_zone"
 
 
 class PreferencesMiddleware:
@@ -16,3 +22,23 @@ class PreferencesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         with snapshots_pinned():
             return self.get_response(request)
+
+
+class UserTimezoneMiddleware:
+    """Show dates and times in the signed-in user's time zone (their `locale__time_zone` preference)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        zone = None
+        # Users' preferences live in tenant schemas; superadmins on the public site keep the default zone.
+        if connection.schema_name != settings.PUBLIC_SCHEMA_NAME and user is not None and user.is_authenticated:
+            zone = user.preferences.get(TIME_ZONE_KEY)
+        if zone:
+            timezone.activate(zoneinfo.ZoneInfo(zone))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # One Redis round trip per request: pins the site's and the tenant's preference snapshots.
     "apps.preferences.middleware.PreferencesMiddleware",
+    "apps.preferences.middleware.UserTimezoneMiddleware",
     # Live settings Django does not re-read itself: maintenance mode, then session expiry.
     "apps.livesettings.middleware.MaintenanceModeMiddleware",
     "apps.livesettings.middleware.SessionExpiryMiddleware",

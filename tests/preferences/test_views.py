@@ -20,9 +20,10 @@ HOST = "acme.localhost"
 HTMX = {"HTTP_HX_REQUEST": "true"}
 STALE = "Changed by someone else since you opened this page."
 # Cold, first request of the process: tenant by domain and search_path, site and tenant snapshots, session,
-# user, profile (role), the inbox badge, and for my page the user's stored values. None per preference.
+# user, profile (role), the inbox badge, and the user's stored values (read once per request for their time
+# zone, then shared by my page). None per preference.
 MY_PAGE_QUERIES = 12
-ORGANISATION_PAGE_QUERIES = 11
+ORGANISATION_PAGE_QUERIES = 12
 
 
 @pytest.fixture
