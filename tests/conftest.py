@@ -145,46 +145,71 @@ def superadmin(db: None) -> AbstractBaseUser:
     return make_user(None, "root-admin", superuser=True)
 
 
-@pytest.fixture
-def celery_worker(committed_tenants: dict[str, Tenant]) -> Iterator[subprocess.Popen[bytes]]:
-    """Run a real Celery worker process on the test broker against the test database; stop it afterwards."""
-    env = {
+def start_celery_worker(
+    *, name: str, includes: tuple[str, ...] = ("tests.celery_probe",), env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
+    """Start a real `celery -A portal worker` on the test database; return it once it answers a ping.
+
+    `includes` are extra task modules for the worker (`-I`); `env` overrides its environment (a private
+    broker, backends under test). Its output goes to test-results/celery-worker.log.
+    """
+    full_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
         "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
+        **(env or {}),
     }
-    celery_app.control.purge()
     command = [
         sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
-        "-I", "tests.celery_probe", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-n", f"test-{os.getpid()}@%h",
+        "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-n", f"{name}-{os.getpid()}@%h",
         "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip
+    for module in includes:
+        command += ["-I", module]
     log = (REPO_ROOT / "test-results").resolve()
     log.mkdir(exist_ok=True)
     with (log / "celery-worker.log").open("ab") as output:
-        worker = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        worker = subprocess.Popen(command, cwd=REPO_ROOT, env=full_env, stdout=output, stderr=subprocess.STDOUT)
+    wait_for_worker(worker)
+    return worker
+
+
+def stop_celery_worker(worker: subprocess.Popen[bytes]) -> None:
+    """Stop a worker started by `start_celery_worker` (warm shutdown, then kill after 15 s)."""
+    if worker.poll() is None:
+        worker.terminate()
+    try:
+        worker.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+
+
+@pytest.fixture
+def celery_worker(committed_tenants: dict[str, Tenant]) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a real Celery worker process on the test broker against the test database; stop it afterwards."""
+    celery_app.control.purge()
     previous_eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
+    worker = None
     try:
-        _wait_for_worker(worker)
+        worker = start_celery_worker(name="test")
         yield worker
     finally:
         celery_app.conf.task_always_eager = previous_eager
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        if worker is not None:
+            stop_celery_worker(worker)
 
 
-def _database_url() -> str:
+def database_url() -> str:
+    """Return the URL of the test database, for processes the tests start."""
     db = settings.DATABASES["default"]
     auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     return f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-def _wait_for_worker(worker: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_for_worker(worker: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """Return once a Celery worker answers a ping; fail if `worker` exits or nobody answers in time."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if worker.poll() is not None:

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import schema_context
+from kombu.exceptions import OperationalError
 
 from apps.notifications import conf
 from apps.notifications.backends import BaseBackend, DeliverySkipped, backend_get
@@ -221,8 +222,15 @@ def deliveries_enqueue_on_commit(delivery_ids: list[int]) -> None:
 
         # The task runs in the schema active when it is queued (tenant-schemas-celery), so pin it.
         with schema_context(schema):
-            for delivery_id in delivery_ids:
-                deliver.delay(delivery_id)
+            try:
+                for delivery_id in delivery_ids:
+                    # The row holds the outcome; without ignore_result, queueing also subscribes to the result
+                    # store, which retries for about 20 s when Redis is down.
+                    deliver.apply_async((delivery_id,), ignore_result=True)
+            except OperationalError:
+                # The broker is unreachable. The rows are committed and pending, so the periodic re-queue sends
+                # them once it is back; failing the caller's request would undo nothing.
+                logger.warning("Broker unreachable; %d deliveries wait for the re-queue.", len(delivery_ids))
 
     transaction.on_commit(enqueue)
 

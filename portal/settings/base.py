@@ -250,6 +250,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
 }
+# With acks_late, Redis hands the unacknowledged message of a killed worker to another worker once the visibility
+# timeout passes; it must exceed the longest task (tasks with a countdown too). The sweep settings say how often
+# workers look for such messages; the worker-failure tests lower all three.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+}
 
 # --- livesettings ---
 # Defaults of the live settings; superadmins change them at runtime in /console/settings/ (see

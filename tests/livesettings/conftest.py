@@ -14,7 +14,7 @@ from django.conf import settings
 
 from apps.livesettings import sessions
 from portal.celery import app as celery_app
-from tests.conftest import REPO_ROOT, _database_url, _wait_for_worker
+from tests.conftest import REPO_ROOT, database_url, start_celery_worker, stop_celery_worker
 
 
 class Clock:
@@ -47,7 +47,7 @@ def _process_env(**extra: str) -> dict[str, str]:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_RESULT_BACKEND": settings.CELERY_RESULT_BACKEND,
@@ -91,30 +91,18 @@ def _wait_for_port(server: subprocess.Popen[bytes], port: int, timeout: float = 
 
 @pytest.fixture
 def live_worker(committed_tenants: dict[str, Any]) -> Iterator[subprocess.Popen[bytes]]:
-    """Run a real Celery worker that also knows this folder's probe task (the shared fixture's pattern)."""
+    """Run a real Celery worker that also knows this folder's probe task."""
     celery_app.control.purge()
-    command = [
-        sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
-        "-I", "tests.livesettings.celery_probe", "-Q", settings.CELERY_TASK_DEFAULT_QUEUE,
-        "-n", f"livesettings-{os.getpid()}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ]  # fmt: skip
-    log_dir = (REPO_ROOT / "test-results").resolve()
-    log_dir.mkdir(exist_ok=True)
-    env = _process_env(CELERY_TASK_ALWAYS_EAGER="false")
-    with (log_dir / "livesettings-worker.log").open("ab") as output:
-        worker = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
     previous_eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
+    worker = None
     try:
-        _wait_for_worker(worker)
+        worker = start_celery_worker(name="livesettings", includes=("tests.livesettings.celery_probe",))
         yield worker
     finally:
         celery_app.conf.task_always_eager = previous_eager
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        if worker is not None:
+            stop_celery_worker(worker)
 
 
 @pytest.fixture

@@ -1,6 +1,9 @@
 """Fixtures for the notification tests: work inside acme's schema, people with groups and permissions."""
 
+import os
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -8,6 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django_tenants.utils import schema_context
 
 from apps.notifications.backends.base import BaseBackend
+from apps.notifications.backends.in_app import InAppBackend
 from apps.tenants.models import Tenant
 from tests.conftest import make_user
 
@@ -48,3 +52,22 @@ class FlakyBackend(BaseBackend):
 
     def send(self, delivery: Any) -> dict[str, object]:
         raise ConnectionError("provider unreachable")
+
+
+class PausingInAppBackend(InAppBackend):
+    """The in-app backend that, after writing its inbox message, waits while a hold file exists.
+
+    The worker-failure tests name it in the worker's NOTIFICATIONS_BACKENDS and set NOTIFICATIONS_TEST_PAUSE_DIR,
+    so they can kill the worker in the middle of a send: the message is written but not yet committed.
+    Each attempt appends "<delivery id> <worker pid>" to attempts.log in that folder before it waits.
+    """
+
+    def send(self, delivery: Any) -> dict[str, object]:
+        payload = super().send(delivery)
+        folder = Path(os.environ["NOTIFICATIONS_TEST_PAUSE_DIR"])
+        with (folder / "attempts.log").open("a") as log:
+            log.write(f"{delivery.pk} {os.getpid()}\n")
+        deadline = time.monotonic() + 60  # a forgotten hold file must not wedge a worker for ever
+        while (folder / "hold").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return payload

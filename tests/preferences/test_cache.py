@@ -14,7 +14,7 @@ from django_tenants.utils import schema_context
 from apps.preferences import cache
 from apps.preferences.cache import snapshots_pinned
 from apps.preferences.registries import global_preferences_registry
-from tests.conftest import REPO_ROOT, _database_url, client_for
+from tests.conftest import REPO_ROOT, client_for, database_url
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ for line in sys.stdin:
 
 @pytest.mark.django_db(transaction=True)
 def test_another_process_sees_a_change_on_its_next_request(committed_tenants):
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "DATABASE_URL": _database_url()}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", "DATABASE_URL": database_url()}
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD], cwd=REPO_ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
