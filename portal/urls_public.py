@@ -10,6 +10,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:overview"), name="home"),
     path("console/", include("apps.tenants.urls")),
     path("console/", include("apps.livesettings.console_urls")),
+    path("api/", include("apps.livesettings.api_urls")),
     path("accounts/", include("apps.accounts.auth_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

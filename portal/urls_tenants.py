@@ -12,6 +12,7 @@ api_patterns = [
     path("", include("apps.notifications.api_urls")),
     path("", include("apps.lov.api_urls")),
     path("", include("apps.projects.api_urls")),
+    path("", include("apps.livesettings.api_urls_tenant")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

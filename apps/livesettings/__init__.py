@@ -7,6 +7,7 @@ Public surface:
   effect for the current request or task); `apps.livesettings.selectors.live_setting_value(setting=…)`,
   `live_setting_site_value`, `live_setting_override` for the parts.
 - Writing: `apps.livesettings.services.live_setting_set/reset/revert`, `tenant_override_set/reset`
-  (also `manage.py livesetting`).
+  (also `manage.py livesetting`, and the REST API in `apps.livesettings.api`: `/api/livesettings/` on the
+  public domain for superadmins, `/api/livesettings/overrides/` on tenant domains for owners).
 - Middleware: `apps.livesettings.middleware.MaintenanceModeMiddleware`, `SessionExpiryMiddleware`.
 """

@@ -1,0 +1,361 @@
+"""REST API of the live settings: superadmins change site values, tenant owners their tenant's overrides.
+
+Values travel in their JSON form (a number of seconds, true/false, text). Every write goes through
+apps.livesettings.services, so the API refuses what the console and `manage.py livesetting` refuse, with the
+same messages, records who changed what (source "api"), and every process applies the change after commit.
+
+Public domain, superadmins only:
+- GET       /api/livesettings/          every live setting: value, settings.py default, bounds, last change
+- GET       /api/livesettings/<NAME>/   one live setting
+- PUT/PATCH /api/livesettings/<NAME>/   {"value": …}; a dangerous value (maintenance mode on) also needs
+                                        "confirm": true, as the console asks for confirmation first
+- DELETE    /api/livesettings/<NAME>/   back to the settings.py value
+
+Tenant domains, the tenant's owners only:
+- GET       /api/livesettings/overrides/          the settings owners may override: site value, bounds, own value
+- GET       /api/livesettings/overrides/<NAME>/   one of them
+- PUT/PATCH /api/livesettings/overrides/<NAME>/   {"value": …}: the tenant's own value, within the site's bounds
+- DELETE    /api/livesettings/overrides/<NAME>/   follow the site's value again
+
+Errors: 400 {"errors": {"value" | "confirm": [messages]}} with nothing written, 403 for the wrong role,
+404 for a NAME that is not a live setting (or, under overrides/, not one owners may override).
+"""
+
+import json
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.roles import is_owner
+from apps.livesettings.registry import TenantOverride, live_settings_registry
+from apps.livesettings.selectors import (
+    OverrideRow,
+    last_site_changes,
+    live_setting_row,
+    override_row,
+    override_rows,
+    site_changes,
+)
+from apps.livesettings.services import (
+    live_setting_reset,
+    live_setting_set,
+    tenant_override_reset,
+    tenant_override_set,
+)
+from apps.tenants.roles import is_superadmin
+
+API_SOURCE = "api"
+
+
+# --- payloads ---------------------------------------------------------------------------------------------
+class ConfirmationSerializer(serializers.Serializer):
+    value = serializers.JSONField(help_text='The value that needs "confirm": true.')
+    message = serializers.CharField(help_text="What setting that value does.")
+
+
+class LimitsSerializer(serializers.Serializer):
+    minimum = serializers.JSONField(allow_null=True, help_text="Smallest value allowed; null when unbounded.")
+    maximum = serializers.JSONField(allow_null=True, help_text="Largest value allowed; null when unbounded.")
+    max_length = serializers.IntegerField(allow_null=True, help_text="Longest text allowed; null when unbounded.")
+    choices = serializers.ListField(
+        child=serializers.JSONField(), allow_null=True, help_text="The values allowed; null when any."
+    )
+
+
+class LiveSettingSerializer(LimitsSerializer):
+    name = serializers.CharField(help_text="The setting's name in settings.py, e.g. SESSION_EXPIRE_SECONDS.")
+    section = serializers.CharField()
+    verbose_name = serializers.CharField()
+    type = serializers.CharField(help_text="JSON type of the value: integer, boolean, string…")
+    unit = serializers.CharField(allow_blank=True, help_text='"seconds" for durations; empty otherwise.')
+    value = serializers.JSONField(help_text="The site's value now, in its JSON form.")
+    default = serializers.JSONField(help_text="The settings.py value, which DELETE goes back to.")
+    is_default = serializers.BooleanField(help_text="True when no value is stored, so settings.py applies.")
+    help_text = serializers.CharField(allow_blank=True)
+    tenant_overridable = serializers.BooleanField(help_text="Whether tenant owners may set their own value.")
+    tenant_override = serializers.ChoiceField(
+        choices=[rule.value for rule in TenantOverride],
+        help_text='"lower": owners may only set a smaller value than the site\'s; "any": any value within the '
+        'bounds; "none": owners may not override it.',
+    )
+    confirmation = ConfirmationSerializer(allow_null=True, help_text="Set when a value needs confirming.")
+    changed_by = serializers.CharField(allow_null=True, help_text="Who made the last change; null if never changed.")
+    changed_at = serializers.DateTimeField(allow_null=True, help_text="When the last change was made.")
+
+
+class OverrideSerializer(LimitsSerializer):
+    name = serializers.CharField()
+    section = serializers.CharField()
+    verbose_name = serializers.CharField()
+    type = serializers.CharField()
+    unit = serializers.CharField(allow_blank=True)
+    help_text = serializers.CharField(allow_blank=True)
+    tenant_override = serializers.ChoiceField(choices=[TenantOverride.LOWER.value, TenantOverride.ANY.value])
+    site_value = serializers.JSONField(help_text="The site's value.")
+    override = serializers.JSONField(allow_null=True, help_text="This tenant's own value; null to follow the site.")
+    effective = serializers.JSONField(help_text="The value in effect for this tenant.")
+
+
+class ValueInputSerializer(serializers.Serializer):
+    # null reaches the setting's own validation, which answers with the console's "Enter a value."
+    value = serializers.JSONField(allow_null=True, help_text="The new value in its JSON form.")
+
+
+class LiveSettingInputSerializer(ValueInputSerializer):
+    confirm = serializers.BooleanField(
+        default=False, help_text="Required (true) to set a dangerous value, such as maintenance mode on."
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+def _json_form(preference: Any, value: Any) -> Any:
+    return None if value is None else json.loads(preference.get_serializer().serialize(value))
+
+
+def _limits(preference: Any, *, low: Any, high: Any) -> dict[str, Any]:
+    return {
+        "minimum": _json_form(preference, low),
+        "maximum": _json_form(preference, high),
+        "max_length": preference.get_field_kwargs().get("max_length"),
+        "choices": preference.json_schema().get("enum"),
+    }
+
+
+def _description(preference: Any) -> dict[str, Any]:
+    return {
+        "name": preference.setting,
+        "section": preference.section_name,
+        "verbose_name": str(preference.get_verbose_name()),
+        "type": preference.json_type,
+        "unit": preference.unit,
+        "help_text": str(preference.get_help_text()),
+    }
+
+
+def live_setting_payload(preference: Any, *, last_change: Any) -> dict[str, Any]:
+    """Return the API representation of one live setting (the site's value, not a code override)."""
+    row = live_setting_row(preference, last_change=last_change)
+    confirmation = None
+    if preference.confirm_message:
+        confirmation = {
+            "value": _json_form(preference, preference.confirm_value),
+            "message": preference.confirm_message,
+        }
+    low, high = preference.bounds()
+    return LiveSettingSerializer(
+        {
+            **_description(preference),
+            "value": _json_form(preference, row.site_value),
+            "default": _json_form(preference, row.default),
+            "is_default": row.is_default,
+            **_limits(preference, low=low, high=high),
+            "tenant_overridable": preference.tenant_override != TenantOverride.NONE,
+            "tenant_override": preference.tenant_override,
+            "confirmation": confirmation,
+            "changed_by": last_change.changed_by if last_change else None,
+            "changed_at": last_change.changed_at if last_change else None,
+        }
+    ).data
+
+
+def override_payload(row: OverrideRow) -> dict[str, Any]:
+    """Return the API representation of one overridable live setting for the current tenant."""
+    preference = row.preference
+    low, high = preference.bounds()
+    if preference.tenant_override == TenantOverride.LOWER:
+        high = row.site_value if high is None else min(high, row.site_value)
+    return OverrideSerializer(
+        {
+            **_description(preference),
+            **_limits(preference, low=low, high=high),
+            "tenant_override": preference.tenant_override,
+            "site_value": _json_form(preference, row.site_value),
+            "override": _json_form(preference, row.override),
+            "effective": _json_form(preference, row.effective),
+        }
+    ).data
+
+
+# --- helpers of the views ---------------------------------------------------------------------------------
+def _errors(errors: dict[str, Any]) -> Response:
+    return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+
+
+def _live_setting(name: str) -> Any:
+    try:
+        return live_settings_registry.get(name)
+    except KeyError as exc:
+        raise NotFound(str(exc.args[0])) from None
+
+
+def _overridable(name: str) -> Any:
+    preference = _live_setting(name)
+    if live_settings_registry.override(preference.setting) is None:
+        raise NotFound(f"Tenant owners may not change {preference.setting}.")
+    return preference
+
+
+def _check_json_type(preference: Any, value: Any) -> None:
+    """Refuse a number, list or object for a text setting, which the engine would store as its text."""
+    if preference.json_type == "string" and value is not None and not isinstance(value, str):
+        raise ValidationError("Enter text (a JSON string).", code="invalid")
+
+
+class IsSuperadmin(BasePermission):
+    message = "Only superadmins may manage the site's live settings."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        # A DRF Request proxies the HttpRequest; its user is the one DRF authenticated (session or token).
+        return is_superadmin(cast(HttpRequest, request))
+
+
+class IsTenantOwner(BasePermission):
+    message = "Only the tenant's owners may change its own values of the live settings."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return is_owner(request.user)
+
+
+_NAME = OpenApiParameter(
+    "name", OpenApiTypes.STR, OpenApiParameter.PATH, description="The setting's name, e.g. SESSION_EXPIRE_SECONDS."
+)
+_ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Invalid value (or a missing confirmation); nothing written."),
+    403: OpenApiResponse(description="Not allowed for your role."),
+    404: OpenApiResponse(description="No such live setting."),
+}
+
+
+def _site(action: str) -> dict[str, Any]:
+    # The public API has one prefix, from which drf-spectacular would derive "root_…" names.
+    return {"operation_id": f"livesettings_{action}", "tags": ["livesettings"], "parameters": [_NAME]}
+
+
+# --- public domain: the site's values, superadmins only ---------------------------------------------------
+class LiveSettingListView(APIView):
+    """Every live setting, in the console's order."""
+
+    permission_classes = [IsAuthenticated, IsSuperadmin]
+
+    @extend_schema(operation_id="livesettings_list", tags=["livesettings"], responses=LiveSettingSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        changes = last_site_changes()
+        return Response(
+            [
+                live_setting_payload(preference, last_change=changes.get(preference.identifier))
+                for _section, preferences in live_settings_registry.by_section()
+                for preference in preferences
+            ]
+        )
+
+
+class LiveSettingDetailView(APIView):
+    """One live setting: read, set, reset to settings.py."""
+
+    permission_classes = [IsAuthenticated, IsSuperadmin]
+    parser_classes = [JSONParser]  # Values are JSON: a form-encoded "60" would be text.
+
+    @staticmethod
+    def _payload(preference: Any) -> dict[str, Any]:
+        return live_setting_payload(preference, last_change=site_changes(setting=preference.setting).first())
+
+    @extend_schema(**_site("retrieve"), responses={200: LiveSettingSerializer, 404: _ERRORS[404]})
+    def get(self, request: Request, name: str) -> Response:
+        return Response(self._payload(_live_setting(name)))
+
+    @extend_schema(
+        **_site("update"), request=LiveSettingInputSerializer, responses={200: LiveSettingSerializer, **_ERRORS}
+    )
+    def put(self, request: Request, name: str) -> Response:
+        """Set the site's value; answer the setting as it now reads."""
+        preference = _live_setting(name)
+        body = LiveSettingInputSerializer(data=request.data)
+        if not body.is_valid():
+            return _errors(body.errors)
+        value = body.validated_data["value"]
+        try:
+            _check_json_type(preference, value)
+            # Validate before asking for confirmation, as the console does: a bad value gets its own message.
+            confirmation = preference.confirmation(preference.clean(preference.parse(value)))
+            if confirmation and not body.validated_data["confirm"]:
+                return _errors({"confirm": [f'{confirmation} Send "confirm": true with the value to go ahead.']})
+            live_setting_set(setting=preference.setting, value=value, actor=request.user, source=API_SOURCE)
+        except ValidationError as exc:
+            return _errors({"value": exc.messages})
+        return Response(self._payload(preference))
+
+    @extend_schema(
+        **_site("partial_update"), request=LiveSettingInputSerializer, responses={200: LiveSettingSerializer, **_ERRORS}
+    )
+    def patch(self, request: Request, name: str) -> Response:
+        """Set the site's value (as PUT: a setting has a single value)."""
+        return self.put(request, name)
+
+    @extend_schema(**_site("destroy"), responses={200: LiveSettingSerializer, 403: _ERRORS[403], 404: _ERRORS[404]})
+    def delete(self, request: Request, name: str) -> Response:
+        """Go back to the settings.py value; answer the setting as it now reads."""
+        preference = _live_setting(name)
+        live_setting_reset(setting=preference.setting, actor=request.user, source=API_SOURCE)
+        return Response(self._payload(preference))
+
+
+# --- tenant domains: the tenant's own values, owners only -------------------------------------------------
+class OverrideListView(APIView):
+    """The live settings this tenant's owners may override."""
+
+    permission_classes = [IsAuthenticated, IsTenantOwner]
+
+    @extend_schema(operation_id="livesettings_overrides_list", responses=OverrideSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response([override_payload(row) for row in override_rows()])
+
+
+class OverrideDetailView(APIView):
+    """This tenant's own value of one live setting: read, set, clear."""
+
+    permission_classes = [IsAuthenticated, IsTenantOwner]
+    parser_classes = [JSONParser]
+
+    @extend_schema(parameters=[_NAME], responses={200: OverrideSerializer, 404: _ERRORS[404]})
+    def get(self, request: Request, name: str) -> Response:
+        return Response(override_payload(override_row(_overridable(name))))
+
+    @extend_schema(parameters=[_NAME], request=ValueInputSerializer, responses={200: OverrideSerializer, **_ERRORS})
+    def put(self, request: Request, name: str) -> Response:
+        """Set this tenant's value: within the setting's bounds and, for "lower", at most the site's value."""
+        preference = _overridable(name)
+        body = ValueInputSerializer(data=request.data)
+        if not body.is_valid():
+            return _errors(body.errors)
+        value = body.validated_data["value"]
+        try:
+            _check_json_type(preference, value)
+            tenant_override_set(setting=preference.setting, value=value, actor=request.user, source=API_SOURCE)
+        except ValidationError as exc:
+            return _errors({"value": exc.messages})
+        return Response(override_payload(override_row(preference)))
+
+    @extend_schema(parameters=[_NAME], request=ValueInputSerializer, responses={200: OverrideSerializer, **_ERRORS})
+    def patch(self, request: Request, name: str) -> Response:
+        """Set this tenant's value (as PUT)."""
+        return self.put(request, name)
+
+    @extend_schema(parameters=[_NAME], responses={200: OverrideSerializer, 403: _ERRORS[403], 404: _ERRORS[404]})
+    def delete(self, request: Request, name: str) -> Response:
+        """Clear this tenant's value, so the site's applies again."""
+        preference = _overridable(name)
+        tenant_override_reset(setting=preference.setting, actor=request.user, source=API_SOURCE)
+        return Response(override_payload(override_row(preference)))
