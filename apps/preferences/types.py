@@ -169,6 +169,12 @@ class StringPreference(BasePreferenceType):
     def get_serializer(self) -> serializers.BaseSerializer:
         return serializers.StringSerializer()
 
+    def clean(self, value: Any) -> Any:
+        # CharField would turn 42 or [1] into text; from code or an API that is a mistake, not a string.
+        if value is not None and not isinstance(value, str):
+            raise ValidationError("Enter text.", code="invalid")
+        return super().clean(value)
+
 
 class LongStringPreference(StringPreference):
     field_kwargs = {"max_length": 10_000}

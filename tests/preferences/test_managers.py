@@ -79,6 +79,8 @@ def test_invalid_values_raise_validation_error_and_write_nothing(acme):
             ("testing__retries", True),
             ("testing__enabled", "yes"),
             ("testing__greeting", "a forbidden word"),
+            ("testing__greeting", 42),
+            ("testing__greeting", ["not", "text"]),
             ("testing__channels", ["fax"]),
             ("testing__retries", None),
         ]:
