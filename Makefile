@@ -10,6 +10,7 @@ test: venv-dev services chromium lint
 lint:
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	.venv/bin/mypy
 
 format: venv-dev
 	.venv/bin/ruff format .

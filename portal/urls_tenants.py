@@ -1,13 +1,13 @@
 """URLs of every tenant's domain (acme.localhost)."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.accounts import views as account_views
 from apps.core.views import healthz
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("", include("apps.preferences.api_urls")),
     path("", include("apps.notifications.api_urls")),
     path("", include("apps.lov.api_urls")),

@@ -16,7 +16,8 @@ from apps.accounts.models import Profile
 
 def is_owner(user: Any) -> bool:
     """Return whether `user` is an active owner of the tenant whose schema is active."""
-    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:
+    # django-tenants' backend sets connection.schema_name (the stubs know only Django's).
+    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:  # type: ignore[attr-defined]
         return False  # Profiles live in tenant schemas only.
     if not (user is not None and user.is_authenticated and user.is_active):
         return False

@@ -4,6 +4,13 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    """An HttpRequest that went through django-htmx's HtmxMiddleware, which sets `request.htmx` (for type checking)."""
+
+    htmx: HtmxDetails
 
 
 def render_page(

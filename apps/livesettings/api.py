@@ -81,7 +81,7 @@ class LiveSettingSerializer(LimitsSerializer):
     value = serializers.JSONField(help_text="The site's value now, in its JSON form.")
     default = serializers.JSONField(help_text="The settings.py value, which DELETE goes back to.")
     is_default = serializers.BooleanField(help_text="True when no value is stored, so settings.py applies.")
-    help_text = serializers.CharField(allow_blank=True)
+    help_text = serializers.CharField(allow_blank=True)  # type: ignore[assignment]  # a declared field named like a Field attribute; DRF keeps it apart
     tenant_overridable = serializers.BooleanField(help_text="Whether tenant owners may set their own value.")
     tenant_override = serializers.ChoiceField(
         choices=[rule.value for rule in TenantOverride],
@@ -99,7 +99,7 @@ class OverrideSerializer(LimitsSerializer):
     verbose_name = serializers.CharField()
     type = serializers.CharField()
     unit = serializers.CharField(allow_blank=True)
-    help_text = serializers.CharField(allow_blank=True)
+    help_text = serializers.CharField(allow_blank=True)  # type: ignore[assignment]  # a declared field named like a Field attribute; DRF keeps it apart
     tenant_override = serializers.ChoiceField(choices=[TenantOverride.LOWER.value, TenantOverride.ANY.value])
     site_value = serializers.JSONField(help_text="The site's value.")
     override = serializers.JSONField(allow_null=True, help_text="This tenant's own value; null to follow the site.")
@@ -118,7 +118,7 @@ class LiveSettingInputSerializer(ValueInputSerializer):
 
 
 class ErrorSerializer(serializers.Serializer):
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]  # a declared field named like Serializer.errors; DRF keeps it apart
 
 
 def _json_form(preference: Any, value: Any) -> Any:

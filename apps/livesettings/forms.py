@@ -1,15 +1,26 @@
 """One-field forms for a live setting's value (site-wide in the console, or a tenant's override)."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.datastructures import MultiValueDict
 
 
 class LiveSettingForm(forms.Form):
     """Edit one live setting; the field is the preference's own (type, bounds, help text, validate())."""
 
-    def __init__(self, preference: Any, *args: Any, initial_value: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=preference.setting.lower(), **kwargs)
+    def __init__(
+        self,
+        preference: Any,
+        data: Mapping[str, Any] | None = None,
+        files: MultiValueDict[str, UploadedFile] | None = None,
+        *,
+        initial_value: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(data, files, prefix=preference.setting.lower(), **kwargs)
         self.preference = preference
         field = preference.formfield(label=preference.get_verbose_name(), initial=initial_value)
         if isinstance(field, forms.BooleanField):

@@ -34,7 +34,7 @@ class MaintenanceModeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (
             settings.MAINTENANCE_MODE
-            and connection.schema_name != settings.PUBLIC_SCHEMA_NAME
+            and connection.schema_name != settings.PUBLIC_SCHEMA_NAME  # type: ignore[attr-defined]  # set by django-tenants' DatabaseWrapper
             and request.path not in HEALTH_PATHS
         ):
             return maintenance_response(request)
@@ -80,7 +80,7 @@ class SessionExpiryMiddleware:
         )
         if status.expired:
             return expired_response(request)
-        request.livesettings_session = status  # type: ignore[attr-defined]  (read by the expiry warning)
+        request.livesettings_session = status  # type: ignore[attr-defined]  # read by the expiry warning
         request.livesettings_now = at  # type: ignore[attr-defined]
         return self.get_response(request)
 

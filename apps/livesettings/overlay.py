@@ -79,7 +79,7 @@ class LiveSettingsOverlay:
         return f"<LiveSettingsOverlay over {self._original!r}>"
 
 
-class _LiveAwareCache(dict):  # type: ignore[type-arg]
+class _LiveAwareCache(dict[str, Any]):
     """LazySettings' attribute cache (its `__dict__`), refusing to keep live settings so each read asks again."""
 
     def __setitem__(self, name: str, value: Any) -> None:
@@ -96,8 +96,9 @@ def install() -> None:
     if not isinstance(settings.__dict__, _LiveAwareCache):
         # object.__setattr__: LazySettings would forward the assignment to the wrapped settings.
         object.__setattr__(settings, "__dict__", _LiveAwareCache(settings.__dict__))
-    if _find_overlay(settings._wrapped) is None:
-        settings._wrapped = LiveSettingsOverlay(settings._wrapped)  # Also clears cached values.
+    if _find_overlay(settings._wrapped) is None:  # type: ignore[misc]  # private LazyObject attribute, not in the stubs
+        # Also clears cached values.
+        settings._wrapped = LiveSettingsOverlay(settings._wrapped)  # type: ignore[misc]  # private LazyObject attribute, not in the stubs
 
 
 def _find_overlay(wrapped: Any) -> LiveSettingsOverlay | None:
@@ -110,7 +111,7 @@ def settings_py_value(name: str) -> Any:
     """Return `name` as settings.py (and the environment) set it, ignoring live values and overrides."""
     from django.conf import settings
 
-    wrapped = settings._wrapped
+    wrapped = settings._wrapped  # type: ignore[misc]  # private LazyObject attribute, not in the stubs
     if wrapped is empty:
         return getattr(settings, name)
     overlay = _find_overlay(wrapped)

@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.roles import owner_required
-from apps.core.htmx import render_page
+from apps.core.htmx import HtmxHttpRequest, render_page
 from apps.livesettings.forms import LiveSettingForm
 from apps.livesettings.registry import live_settings_registry
 from apps.livesettings.selectors import format_value, override_row, override_rows
@@ -30,7 +30,7 @@ def _item(row: Any, form: LiveSettingForm | None = None, **extra: Any) -> dict[s
     return {"row": row, "form": form or LiveSettingForm(override, initial_value=row.override), **extra}
 
 
-def _render(request: HttpRequest, setting: str, *, status: int = 200, **extra: Any) -> HttpResponse:
+def _render(request: HtmxHttpRequest, setting: str, *, status: int = 200, **extra: Any) -> HttpResponse:
     focus = _item(override_row(live_settings_registry.get(setting)), **extra)
     if request.htmx:
         return render_page(request, TEMPLATE, focus, partial="row", status=status)
@@ -47,7 +47,7 @@ def owner_settings(request: HttpRequest) -> HttpResponse:
 
 @owner_required
 @require_POST
-def owner_setting_update(request: HttpRequest, setting: str) -> HttpResponse:
+def owner_setting_update(request: HtmxHttpRequest, setting: str) -> HttpResponse:
     """Save the tenant's own value; a value outside the site's bounds is refused in place."""
     override = _override(setting)
     form = LiveSettingForm(override, request.POST)
@@ -70,7 +70,7 @@ def owner_setting_update(request: HttpRequest, setting: str) -> HttpResponse:
 
 @owner_required
 @require_POST
-def owner_setting_reset(request: HttpRequest, setting: str) -> HttpResponse:
+def owner_setting_reset(request: HtmxHttpRequest, setting: str) -> HttpResponse:
     """Drop the tenant's own value so the site's applies again."""
     override = _override(setting)
     if tenant_override_reset(setting=setting, actor=request.user, source="form") is not None:

@@ -22,7 +22,7 @@ def live_setting_site_value(*, setting: str) -> Any:
 def live_setting_override(*, setting: str) -> Any:
     """Return the current tenant's own value of a live setting, or None (none set, or on the public schema)."""
     override = live_settings_registry.override(setting)
-    if override is None or connection.schema_name == settings.PUBLIC_SCHEMA_NAME:
+    if override is None or connection.schema_name == settings.PUBLIC_SCHEMA_NAME:  # type: ignore[attr-defined]  # set by django-tenants' DatabaseWrapper
         return None
     return global_preferences_registry.manager()[override.identifier]
 

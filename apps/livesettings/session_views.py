@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.core.htmx import HtmxHttpRequest
 from apps.livesettings import sessions
 
 WIDGET = "livesettings/_session_widget.html"
@@ -20,7 +21,7 @@ def session_status(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def session_extend(request: HttpRequest) -> HttpResponse:
+def session_extend(request: HtmxHttpRequest) -> HttpResponse:
     """Restart the session's expiry clock ("stay signed in") and show the page again."""
     at = sessions.now()
     policy = sessions.ExpiryPolicy.current()

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.core.htmx import render_page
+from apps.core.htmx import HtmxHttpRequest, render_page
 from apps.livesettings.forms import LiveSettingForm
 from apps.livesettings.registry import live_settings_registry
 from apps.livesettings.selectors import (
@@ -82,7 +82,7 @@ def settings_list(request: HttpRequest) -> HttpResponse:
 
 @superadmin_required
 @require_POST
-def setting_update(request: HttpRequest, setting: str) -> HttpResponse:
+def setting_update(request: HtmxHttpRequest, setting: str) -> HttpResponse:
     """Save one setting's new value; dangerous values need `confirmed`; errors show under the field."""
     preference = _preference(setting)
     form = LiveSettingForm(preference, request.POST)
@@ -105,7 +105,7 @@ def setting_update(request: HttpRequest, setting: str) -> HttpResponse:
 
 @superadmin_required
 @require_POST
-def setting_reset(request: HttpRequest, setting: str) -> HttpResponse:
+def setting_reset(request: HtmxHttpRequest, setting: str) -> HttpResponse:
     """Go back to the settings.py value."""
     preference = _preference(setting)
     change = live_setting_reset(setting=preference.setting, actor=request.user, source="console")

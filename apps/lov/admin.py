@@ -19,7 +19,7 @@ from apps.lov.types import LOVValueType
 
 def _current_tenant() -> Any | None:
     """Return the tenant of the active schema, or None on the public schema."""
-    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:
+    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:  # type: ignore[attr-defined]  # set by django-tenants' DatabaseWrapper
         return None
     return getattr(connection, "tenant", None)
 

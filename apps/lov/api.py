@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import Http404
+from django_tenants.models import TenantMixin
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import BasePermission, IsAuthenticated
@@ -13,6 +14,12 @@ from rest_framework.views import APIView
 from apps.accounts.roles import is_owner
 from apps.lov.registry import LOVList, lov_list_get, lov_lists
 from apps.lov.selectors import lov_value_rows
+
+
+class _TenantRequest(Request):
+    """A request on a tenant's domain (type checking only): Request proxies `tenant`, set by django-tenants."""
+
+    tenant: TenantMixin
 
 
 class IsTenantOwner(BasePermission):
@@ -37,7 +44,8 @@ class LOVAvailableValueSerializer(LOVValueSerializer):
 
 class LOVListSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    # The metaclass moves declared fields into _declared_fields, so this does not replace Field.label.
+    label = serializers.CharField()  # type: ignore[assignment]
     values = LOVValueSerializer(many=True)
 
 
@@ -54,7 +62,7 @@ class LOVListsView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=LOVListSerializer(many=True))
-    def get(self, request: Request) -> Response:
+    def get(self, request: _TenantRequest) -> Response:
         body = []
         for lov_list in lov_lists():
             values = lov_list.selection_model._default_manager.selected_values_for_tenant(request.tenant)
@@ -74,7 +82,7 @@ class LOVSelectedValuesView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(responses=LOVValueSerializer(many=True))
-    def get(self, request: Request, key: str) -> Response:
+    def get(self, request: _TenantRequest, key: str) -> Response:
         lov_list = _list_or_404(key)
         values = lov_list.selection_model._default_manager.selected_values_for_tenant(request.tenant)
         return Response(LOVValueSerializer(values.order_by("name", "pk"), many=True).data)
@@ -86,6 +94,6 @@ class LOVAvailableValuesView(APIView):
     permission_classes = [IsAuthenticated, IsTenantOwner]
 
     @extend_schema(responses=LOVAvailableValueSerializer(many=True))
-    def get(self, request: Request, key: str) -> Response:
+    def get(self, request: _TenantRequest, key: str) -> Response:
         rows = lov_value_rows(lov_list=_list_or_404(key), tenant=request.tenant)
         return Response(LOVAvailableValueSerializer(rows, many=True).data)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -18,15 +18,19 @@ class LOVValueCreateFormMixin:
     `create_for_tenant`, so its hooks run and the name rules apply (errors land on the name field).
     """
 
+    # Provided by the ModelForm this is mixed into.
+    instance: AbstractLOVValue
+    cleaned_data: dict[str, Any]
+
     def __init__(self, *args: Any, lov_tenant: Any, **kwargs: Any) -> None:
         self.lov_tenant = lov_tenant
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        instance = self.instance  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        instance = self.instance
         instance.lov_tenant = lov_tenant
         instance.value_type = LOVValueType.CUSTOM
 
     def clean_name(self) -> str:
-        return lov_name_normalise(self.cleaned_data.get("name"))  # type: ignore[attr-defined]
+        return lov_name_normalise(self.cleaned_data.get("name"))
 
     def validate_unique(self) -> None:
         # The model's clean() gives the readable duplicate error; the partial unique constraints stay the
@@ -35,10 +39,10 @@ class LOVValueCreateFormMixin:
 
     def save(self, commit: bool = True) -> AbstractLOVValue:
         if not commit:
-            return self.instance  # type: ignore[attr-defined,no-any-return]
-        model = type(self.instance)  # type: ignore[attr-defined]
-        self.instance = model.objects.create_for_tenant(self.lov_tenant, self.cleaned_data["name"])  # type: ignore[attr-defined]
-        return self.instance  # type: ignore[attr-defined,no-any-return]
+            return self.instance
+        model = type(self.instance)
+        self.instance = model.objects.create_for_tenant(self.lov_tenant, self.cleaned_data["name"])
+        return self.instance
 
 
 class _MandatoryLockedCheckboxes(forms.CheckboxSelectMultiple):
@@ -65,7 +69,7 @@ class LOVSelectionsModelForm(forms.Form):
 
     lov_value_model: type[AbstractLOVValue] | None = None
 
-    values = forms.ModelMultipleChoiceField(
+    values: forms.ModelMultipleChoiceField[AbstractLOVValue] = forms.ModelMultipleChoiceField(
         queryset=None, required=False, widget=_MandatoryLockedCheckboxes, label="Values offered"
     )
 
@@ -100,7 +104,7 @@ class LOVSelectionsModelForm(forms.Form):
         """Write the tenant's selection and return the values it now offers."""
         values = self.cleaned_data["values"]
         lov_selections_sync(model=self.lov_value_model, tenant=self.lov_tenant, values=values)  # type: ignore[arg-type]
-        return values  # type: ignore[no-any-return]
+        return values
 
 
 class LOVChoiceField(forms.ModelChoiceField):
@@ -121,10 +125,10 @@ def lov_choice_field_for(
 ) -> LOVChoiceField:
     """Return a field offering `tenant`'s selected values, plus `current` (labelled archived) if no longer offered."""
     selections = model.lov_selection_model()._default_manager
-    queryset = selections.selections_for_tenant(tenant, keep=current)  # type: ignore[attr-defined]
+    queryset = selections.selections_for_tenant(tenant, keep=current)
     archived = None
     if current is not None and (
-        current.is_deleted or not selections.selected_values_for_tenant(tenant).filter(pk=current.pk).exists()  # type: ignore[attr-defined]
+        current.is_deleted or not selections.selected_values_for_tenant(tenant).filter(pk=current.pk).exists()
     ):
         archived = current
     return LOVChoiceField(queryset=queryset, archived=archived, **kwargs)
@@ -134,9 +138,11 @@ class _CustomValueForm(LOVValueCreateFormMixin, forms.ModelForm):
     pass
 
 
-def lov_custom_value_form_class(model: type[AbstractLOVValue]) -> type[forms.ModelForm]:
+def lov_custom_value_form_class(model: type[AbstractLOVValue]) -> type[_CustomValueForm]:
     """Return a ModelForm class creating a custom value of `model` (name only)."""
-    return forms.modelform_factory(model, form=_CustomValueForm, fields=["name"], labels={"name": "New value"})
+    # modelform_factory returns a subclass of `form`; its stub only promises a ModelForm.
+    form_class = forms.modelform_factory(model, form=_CustomValueForm, fields=["name"], labels={"name": "New value"})
+    return cast(type[_CustomValueForm], form_class)
 
 
 class LOVRenameForm(forms.Form):

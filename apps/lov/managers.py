@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -12,7 +12,10 @@ from django.utils import timezone
 from apps.lov.types import DEFAULT_VALUE_TYPES, LOVValueType
 
 if TYPE_CHECKING:
-    from apps.lov.models import AbstractLOVValue
+    from apps.lov.models import (
+        AbstractLOVSelection,  # noqa: F401  # in a quoted base class parameter, unseen by ruff
+        AbstractLOVValue,
+    )
 
 
 def tenant_pk(tenant: Any) -> Any:
@@ -37,7 +40,7 @@ class LOVValueQuerySet(models.QuerySet):
             Q(value_type__in=DEFAULT_VALUE_TYPES) | Q(value_type=LOVValueType.CUSTOM, lov_tenant=tenant_pk(tenant))
         )
 
-    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+    def delete(self) -> tuple[int, dict[str, int]]:
         """Soft-delete the custom values in this query set; refuse if it holds a mandatory or optional value.
 
         Rows are never removed, so records that use a value keep showing it. Defaults are retired only by
@@ -91,7 +94,7 @@ class LOVValueManager(models.Manager.from_queryset(LOVValueQuerySet)):  # type: 
         return value
 
 
-class LOVSelectionQuerySet(models.QuerySet):
+class LOVSelectionQuerySet(models.QuerySet["AbstractLOVSelection"]):
     """Selections: which optional and custom values each tenant offers."""
 
     def for_tenant(self, tenant: Any) -> LOVSelectionQuerySet:
@@ -99,7 +102,8 @@ class LOVSelectionQuerySet(models.QuerySet):
         return self.filter(lov_tenant=tenant_pk(tenant))
 
     def _value_queryset(self) -> LOVValueQuerySet:
-        return self.model.lov_value_field().related_model._default_manager.all()
+        # The foreign key points at the list's concrete value model, whose default manager is a LOVValueManager.
+        return cast(LOVValueQuerySet, self.model.lov_value_field().related_model._default_manager.all())
 
     def values_for_tenant(self, tenant: Any) -> LOVValueQuerySet:
         """Return every live value available to `tenant`: the choices of its owner's selection form."""

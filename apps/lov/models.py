@@ -27,7 +27,7 @@ created, so a class that leaves out a required attribute fails at import with Im
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
@@ -62,7 +62,7 @@ def _needs_fields(bases: tuple[type, ...], attrs: dict[str, Any]) -> bool:
     meta = attrs.get("Meta")
     if getattr(meta, "abstract", False) or getattr(meta, "proxy", False):
         return False
-    return all(getattr(base, "_meta", None) is None or base._meta.abstract for base in bases)
+    return all((options := getattr(base, "_meta", None)) is None or options.abstract for base in bases)
 
 
 def _require(name: str, key: str, bases: tuple[type, ...], attrs: dict[str, Any], hint: str) -> Any:
@@ -149,6 +149,11 @@ class AbstractLOVValue(models.Model, metaclass=LOVValueBase):
 
     objects = LOVValueManager()
 
+    if TYPE_CHECKING:
+        # Added to every concrete class by LOVValueBase; the tenant model is configurable, hence Model/Any.
+        lov_tenant: models.Model | None
+        lov_tenant_id: Any
+
     class Meta:
         abstract = True
         ordering = ["name", "pk"]
@@ -222,9 +227,10 @@ class AbstractLOVValue(models.Model, metaclass=LOVValueBase):
             return
         clash = type(self)._base_manager.filter(deleted__isnull=True, name__iexact=self.name).exclude(pk=self.pk)
         if self.value_type == LOVValueType.CUSTOM:
-            clash = clash.filter(Q(lov_tenant__isnull=True) | Q(lov_tenant=self.lov_tenant_id))  # type: ignore[attr-defined]
+            clash = clash.filter(Q(lov_tenant__isnull=True) | Q(lov_tenant=self.lov_tenant_id))
         else:
-            clash = clash.filter(lov_tenant__isnull=True)
+            # lov_tenant is added to each concrete model by the metaclass, which the plugin cannot see.
+            clash = clash.filter(lov_tenant__isnull=True)  # type: ignore[misc]
         if clash.exists():
             raise ValidationError(
                 {"name": ValidationError(f"“{self.name}” is already in this list.", code="duplicate")}
@@ -249,6 +255,13 @@ class AbstractLOVSelection(models.Model, metaclass=LOVSelectionBase):
 
     objects = LOVSelectionManager()
 
+    if TYPE_CHECKING:
+        # Added to every concrete class by LOVSelectionBase; the tenant model is configurable, hence Model/Any.
+        lov_tenant: models.Model
+        lov_tenant_id: Any
+        lov_value: AbstractLOVValue
+        lov_value_id: Any
+
     class Meta:
         abstract = True
         constraints = [
@@ -256,7 +269,7 @@ class AbstractLOVSelection(models.Model, metaclass=LOVSelectionBase):
         ]
 
     def __str__(self) -> str:
-        return f"{self.lov_tenant} → {self.lov_value}"  # type: ignore[attr-defined]
+        return f"{self.lov_tenant} → {self.lov_value}"
 
     @classmethod
     def lov_value_field(cls) -> models.ForeignKey:

@@ -34,7 +34,7 @@ class LOVList:
 def _is_tenant_model(model: type[models.Model]) -> bool:
     # Only tenant-schema tables can be counted in a tenant's schema; a shared model referencing values
     # would mix every tenant's records.
-    name = model._meta.app_config.name  # type: ignore[union-attr]
+    name = model._meta.app_config.name
     return name in settings.TENANT_APPS and name not in settings.SHARED_APPS
 
 

@@ -54,9 +54,11 @@ def lov_defaults_sync(*, model: type[AbstractLOVValue]) -> LOVSyncReport:
     manager = model._base_manager
     declared = {lov_name_normalise(name): spec["value_type"] for name, spec in model.lov_defaults.items()}
     declared_lower = {name.lower(): name for name in declared}
-    rows = list(manager.filter(lov_tenant__isnull=True).select_for_update().order_by("deleted", "-pk"))
+    # The plugin checks lookups against the abstract model; lov_tenant exists on every concrete one (metaclass).
+    rows = list(manager.filter(lov_tenant__isnull=True).select_for_update().order_by("deleted", "-pk"))  # type: ignore[misc]
     live = {row.name.lower(): row for row in rows if row.deleted is None}
-    retired = {}
+    retired: dict[str, AbstractLOVValue] = {}
+    row: AbstractLOVValue | None
     for row in rows:  # newest retired row of each name, in case a default comes back
         if row.deleted is not None:
             retired.setdefault(row.name.lower(), row)
@@ -87,7 +89,7 @@ def lov_defaults_sync(*, model: type[AbstractLOVValue]) -> LOVSyncReport:
 
     clashes = (
         manager.filter(value_type=LOVValueType.CUSTOM, deleted__isnull=True, name__iregex=_any_of(declared))
-        .select_related("lov_tenant")
+        .select_related("lov_tenant")  # type: ignore[misc]  # a metaclass field, as above
         .order_by("name")
         if declared
         else []
@@ -105,12 +107,13 @@ def _any_of(names: Iterable[str]) -> str:
 def _keep_demoted_selected(model: type[AbstractLOVValue], values: list[AbstractLOVValue]) -> None:
     """Select a value that became optional for every tenant, so no tenant's forms lose it silently."""
     selection_model = model.lov_selection_model()
-    tenant_model = selection_model._meta.get_field("lov_tenant").related_model
+    # lov_tenant and lov_value are fields of every concrete selection model (metaclass), unseen by the plugin.
+    tenant_model = selection_model._meta.get_field("lov_tenant").related_model  # type: ignore[misc]
     tenants = tenant_model._default_manager.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME).values_list(
         "pk", flat=True
     )
     selection_model._default_manager.bulk_create(
-        [selection_model(lov_tenant_id=pk, lov_value=value) for pk in tenants for value in values],
+        [selection_model(lov_tenant_id=pk, lov_value=value) for pk in tenants for value in values],  # type: ignore[misc]
         ignore_conflicts=True,
     )
 
@@ -121,7 +124,7 @@ def lov_defaults_sync_all() -> list[LOVSyncReport]:
 
 
 def _own_custom_value(value: AbstractLOVValue, tenant: Any) -> None:
-    if not value.is_custom or value.lov_tenant_id != tenant_pk(tenant):  # type: ignore[attr-defined]
+    if not value.is_custom or value.lov_tenant_id != tenant_pk(tenant):
         raise PermissionDenied("Only the tenant's own custom values can be changed.")
     if value.is_deleted:
         raise ValidationError("This value was deleted.", code="deleted")
@@ -195,6 +198,7 @@ def lov_selections_sync(*, model: type[AbstractLOVValue], tenant: Any, values: I
     selections.filter(lov_value_id__in=current - wanted).delete()
     selection_model = model.lov_selection_model()
     selection_model._default_manager.bulk_create(
-        [selection_model(lov_tenant_id=tenant_pk(tenant), lov_value_id=pk) for pk in wanted - current],
+        # Metaclass fields of every concrete selection model, unseen by the plugin.
+        [selection_model(lov_tenant_id=tenant_pk(tenant), lov_value_id=pk) for pk in wanted - current],  # type: ignore[misc]
         ignore_conflicts=True,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -11,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.middleware import HtmxDetails
+from django_tenants.models import TenantMixin
 
 from apps.accounts.roles import owner_required
 from apps.core.htmx import render_page
@@ -30,6 +33,13 @@ PAGE_SIZE = 50
 TEMPLATE = "lov/list_detail.html"
 
 
+class _TenantRequest(HttpRequest):
+    """The request these views get (type checking only): django-tenants sets `tenant`, HtmxMiddleware `htmx`."""
+
+    tenant: TenantMixin
+    htmx: HtmxDetails
+
+
 def _list_or_404(key: str) -> LOVList:
     lov_list = lov_list_get(key)
     if lov_list is None:
@@ -37,9 +47,9 @@ def _list_or_404(key: str) -> LOVList:
     return lov_list
 
 
-def _value_or_404(request: HttpRequest, lov_list: LOVList, pk: int) -> AbstractLOVValue:
+def _value_or_404(request: _TenantRequest, lov_list: LOVList, pk: int) -> AbstractLOVValue:
     """Return a value this tenant may use; another tenant's value is simply not found."""
-    value = lov_list.value_model.objects.for_tenant(request.tenant).filter(pk=pk).first()  # type: ignore[attr-defined]
+    value = lov_list.value_model.objects.for_tenant(request.tenant).filter(pk=pk).first()
     if value is None:
         raise Http404("No such value.")
     return value
@@ -55,7 +65,7 @@ def _back(lov_list: LOVList, request: HttpRequest) -> HttpResponse:
     return redirect(f"{url}?q={query}" if query else url)
 
 
-def _row(request: HttpRequest, lov_list: LOVList, value: AbstractLOVValue, **extra: Any) -> dict[str, Any]:
+def _row(request: _TenantRequest, lov_list: LOVList, value: AbstractLOVValue, **extra: Any) -> dict[str, Any]:
     """Return the context of one value's row, with its selection state and usage count."""
     selections = lov_list.selection_model._default_manager
     value.is_selected = value.is_mandatory or selections.filter(lov_tenant=request.tenant, lov_value=value).exists()  # type: ignore[attr-defined]
@@ -63,7 +73,7 @@ def _row(request: HttpRequest, lov_list: LOVList, value: AbstractLOVValue, **ext
     return {"lov_list": lov_list, "value": value, "query": _query(request), **extra}
 
 
-def _detail_context(request: HttpRequest, lov_list: LOVList, *, add_form: Any = None) -> dict[str, Any]:
+def _detail_context(request: _TenantRequest, lov_list: LOVList, *, add_form: Any = None) -> dict[str, Any]:
     query = _query(request)
     rows = lov_value_rows(lov_list=lov_list, tenant=request.tenant, query=query)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -71,7 +81,7 @@ def _detail_context(request: HttpRequest, lov_list: LOVList, *, add_form: Any = 
     usage = lov_usage_counts(lov_list=lov_list, value_ids=[value.pk for value in values])
     groups: dict[str, list[AbstractLOVValue]] = {t.value: [] for t in LOVValueType}
     for value in values:
-        value.usage = usage[value.pk]  # type: ignore[attr-defined]
+        value.usage = usage[value.pk]
         groups[value.value_type].append(value)
     form_class = lov_custom_value_form_class(lov_list.value_model)
     return {
@@ -84,13 +94,13 @@ def _detail_context(request: HttpRequest, lov_list: LOVList, *, add_form: Any = 
 
 
 @owner_required
-def list_index(request: HttpRequest) -> HttpResponse:
+def list_index(request: _TenantRequest) -> HttpResponse:
     """Show every list with how many values the tenant offers."""
     return render_page(request, "lov/list_index.html", {"summaries": lov_list_summaries(tenant=request.tenant)})
 
 
 @owner_required
-def list_detail(request: HttpRequest, key: str) -> HttpResponse:
+def list_detail(request: _TenantRequest, key: str) -> HttpResponse:
     """Show a list's values grouped by type; htmx searches swap only the values."""
     lov_list = _list_or_404(key)
     return render_page(request, TEMPLATE, _detail_context(request, lov_list), partial="values")
@@ -98,9 +108,10 @@ def list_detail(request: HttpRequest, key: str) -> HttpResponse:
 
 @owner_required
 @require_POST
-def value_add(request: HttpRequest, key: str) -> HttpResponse:
+def value_add(request: _TenantRequest, key: str) -> HttpResponse:
     """Create a custom value and offer it; a bad name is shown under the field."""
     lov_list = _list_or_404(key)
+    form: forms.ModelForm | None  # None once saved over htmx: the partial then shows a blank form
     form = lov_custom_value_form_class(lov_list.value_model)(request.POST, lov_tenant=request.tenant)
     if form.is_valid():
         try:
@@ -121,7 +132,7 @@ def value_add(request: HttpRequest, key: str) -> HttpResponse:
 
 @owner_required
 @require_POST
-def value_select(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+def value_select(request: _TenantRequest, key: str, pk: int) -> HttpResponse:
     """Offer or stop offering an optional or custom value (mandatory ones are locked)."""
     lov_list = _list_or_404(key)
     value = _value_or_404(request, lov_list, pk)
@@ -143,7 +154,7 @@ def value_select(request: HttpRequest, key: str, pk: int) -> HttpResponse:
 
 @owner_required
 @require_POST
-def value_rename(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+def value_rename(request: _TenantRequest, key: str, pk: int) -> HttpResponse:
     """Rename a custom value of this tenant; errors appear under the name."""
     lov_list = _list_or_404(key)
     value = _value_or_404(request, lov_list, pk)
@@ -157,7 +168,7 @@ def value_rename(request: HttpRequest, key: str, pk: int) -> HttpResponse:
             error = " ".join(exc.messages)
             value.name = old_name
     else:
-        error = " ".join(form.errors["name"])
+        error = " ".join(str(message) for message in form.errors["name"])
     if not request.htmx:
         if error:
             messages.error(request, error)
@@ -170,7 +181,7 @@ def value_rename(request: HttpRequest, key: str, pk: int) -> HttpResponse:
 
 
 @owner_required
-def value_delete(request: HttpRequest, key: str, pk: int) -> HttpResponse:
+def value_delete(request: _TenantRequest, key: str, pk: int) -> HttpResponse:
     """Confirm (GET) and soft-delete (POST) a custom value of this tenant."""
     lov_list = _list_or_404(key)
     value = _value_or_404(request, lov_list, pk)

@@ -24,7 +24,7 @@ class EffectiveSerializer(serializers.Serializer):
     notification = serializers.CharField()
     backend = serializers.CharField()
     value = serializers.BooleanField()
-    source = serializers.CharField()
+    source = serializers.CharField()  # type: ignore[assignment]  # a declared field named like a Field attribute; DRF keeps it apart
     own = serializers.BooleanField(allow_null=True)
 
 

@@ -35,7 +35,7 @@ def _sync_new_tenant(**kwargs: Any) -> None:
 
 def _sync_after_migrate(**kwargs: Any) -> None:
     # migrate_schemas runs this once per schema; only tenant schemas hold notification tables.
-    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:
+    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:  # type: ignore[attr-defined]  # set by django-tenants' DatabaseWrapper
         return
     from apps.notifications.sync import notifications_sync
 

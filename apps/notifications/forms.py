@@ -1,6 +1,6 @@
 """The matrix forms (one field per cell, posted as a whole without JS) and the owners' small forms."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -83,5 +83,9 @@ class TestNotificationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["notification"].choices = [(n.name, n.display_name) for n in registry.all()]
-        self.fields["recipient"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")
+        cast(forms.ChoiceField, self.fields["notification"]).choices = [
+            (n.name, n.display_name) for n in registry.all()
+        ]
+        cast(forms.ModelChoiceField, self.fields["recipient"]).queryset = (
+            get_user_model().objects.filter(is_active=True).order_by("username")
+        )

@@ -287,8 +287,8 @@ def user_matrix(user: Any) -> tuple[list[Backend], list[Row]]:
     own: dict[tuple[str, str], bool] = {}
     groups: dict[tuple[str, str], list[tuple[str, bool]]] = defaultdict(list)
     tenant: dict[tuple[str, str], bool] = {}
-    for scope, group_id, notification, backend, value in stored:
-        key = (notification, backend)
+    for scope, group_id, notification, backend_name, value in stored:
+        key = (notification, backend_name)
         if scope == Scope.USER:
             own[key] = value
         elif scope == Scope.GROUP:

@@ -215,7 +215,7 @@ def deliveries_enqueue_on_commit(delivery_ids: list[int]) -> None:
     """Hand deliveries to Celery once the current transaction commits (nothing is queued if it rolls back)."""
     if not delivery_ids:
         return
-    schema = connection.schema_name
+    schema = connection.schema_name  # type: ignore[attr-defined]  # set by django-tenants' DatabaseWrapper
 
     def enqueue() -> None:
         from apps.notifications.tasks import deliver

@@ -36,7 +36,8 @@ class SchemaBoundAdminMixin:
     public_schema = False  # True: public domain only; False: tenant domains only
 
     def _on_its_schema(self) -> bool:
-        return (connection.schema_name == settings.PUBLIC_SCHEMA_NAME) == self.public_schema
+        # django-tenants' backend sets connection.schema_name (the stubs know only Django's).
+        return (connection.schema_name == settings.PUBLIC_SCHEMA_NAME) == self.public_schema  # type: ignore[attr-defined]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._on_its_schema() and super().has_module_permission(request)  # type: ignore[misc]

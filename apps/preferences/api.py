@@ -15,6 +15,7 @@ Errors: 400 {"errors": {key: [messages]}}, 403 for the wrong role, 404 for an un
 """
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,7 +24,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -46,7 +47,8 @@ class PreferenceOutputSerializer(serializers.Serializer):
     default = serializers.JSONField(help_text="The default from code, in its JSON form.")
     is_default = serializers.BooleanField(help_text="True when no value is stored, so the default applies.")
     verbose_name = serializers.CharField()
-    help_text = serializers.CharField(allow_blank=True)
+    # The metaclass moves declared fields off the class, so this does not replace Field.help_text.
+    help_text = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
     schema = serializers.DictField(help_text="JSON Schema of the value.")
 
 
@@ -67,7 +69,8 @@ class PreferenceBulkOutputSerializer(serializers.Serializer):
 
 
 class PreferenceErrorSerializer(serializers.Serializer):
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    # The metaclass moves declared fields off the class, so this does not replace Serializer.errors.
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
 
 
 def _json_form(preference: BasePreferenceType, value: Any) -> Any:
@@ -110,17 +113,19 @@ class _ScopeMixin:
     """What differs between the global and the user scope: the manager, and who may change what."""
 
     scope: str
-    parser_classes = [JSONParser]  # Values are JSON: a form-encoded "true" would be the string "true".
+    # Values are JSON: a form-encoded "true" would be the string "true".
+    parser_classes: Sequence[type[BaseParser]] = [JSONParser]
 
     def get_manager(self, request: Request) -> Any:
-        manager = global_preferences_registry.manager() if self.scope == "global" else request.user.preferences
+        # `preferences` is added to the user model in PreferencesConfig.ready(); the user scope requires a login.
+        manager = global_preferences_registry.manager() if self.scope == "global" else request.user.preferences  # type: ignore[union-attr]
         manager.actor = request.user
         manager.source = API_SOURCE
         return manager
 
     def get_preference(self, manager: Any, key: str) -> BasePreferenceType:
         try:
-            return manager.registry.get(key)  # type: ignore[no-any-return]
+            return manager.registry.get(key)
         except KeyError as exc:
             raise Http404(str(exc.args[0])) from None
 

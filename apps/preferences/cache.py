@@ -184,7 +184,7 @@ def snapshot(scope_key: str) -> Snapshot:
 
 def scope_keys_for_current_schema() -> list[str]:
     """Return the cached scopes a request on the current schema may read."""
-    schema = connection.schema_name
+    schema = connection.schema_name  # type: ignore[attr-defined]  # django-tenants' backend has it
     if schema == settings.PUBLIC_SCHEMA_NAME:
         return ["site"]
     return ["site", f"global:{schema}"]

@@ -21,6 +21,8 @@ SEEN_SUFFIX = "__seen"
 class PreferenceForm(forms.Form):
     """A form over preferences of one manager; `save()` writes only the fields that changed."""
 
+    # request.POST (a QueryDict), a dict, or the empty MultiValueDict Django puts for None: all dicts.
+    data: dict[str, Any]
     manager: Any = None
     preference_keys: list[str] = []
     concurrency = False

@@ -120,7 +120,8 @@ def row_decode(row: Any) -> tuple[bool, Any]:
 
 
 def _rows_in_current_schema() -> Iterator[Any]:
-    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:
+    # django-tenants' backend sets connection.schema_name (the stubs know only Django's).
+    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:  # type: ignore[attr-defined]
         yield from SitePreference.objects.order_by("section", "name")
         return
     yield from GlobalPreference.objects.order_by("section", "name")

@@ -134,7 +134,7 @@ class GlobalPreferencesManager(_SnapshotManager):
 
     def __init__(self, registry: PreferenceRegistry, **kwargs: Any) -> None:
         super().__init__(registry, **kwargs)
-        self.schema_name = connection.schema_name
+        self.schema_name = connection.schema_name  # type: ignore[attr-defined]  # django-tenants' backend has it
         self.cache_key = f"global:{self.schema_name}"
 
     def store(self) -> ScopeStore:

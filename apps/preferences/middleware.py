@@ -34,7 +34,8 @@ class UserTimezoneMiddleware:
         user = getattr(request, "user", None)
         zone = None
         # Users' preferences live in tenant schemas; superadmins on the public site keep the default zone.
-        if connection.schema_name != settings.PUBLIC_SCHEMA_NAME and user is not None and user.is_authenticated:
+        # django-tenants' backend sets connection.schema_name (the stubs know only Django's).
+        if connection.schema_name != settings.PUBLIC_SCHEMA_NAME and user is not None and user.is_authenticated:  # type: ignore[attr-defined]
             zone = user.preferences.get(TIME_ZONE_KEY)
         if zone:
             timezone.activate(zoneinfo.ZoneInfo(zone))

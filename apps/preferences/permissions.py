@@ -29,7 +29,8 @@ def can_change(user: Any, preference: BasePreferenceType, *, scope: str, owner: 
     if preference.permission and not user.has_perm(preference.permission):
         return False
     if scope == "site":
-        return bool(connection.schema_name == settings.PUBLIC_SCHEMA_NAME and user.is_superuser)
+        # django-tenants' backend sets connection.schema_name (the stubs know only Django's).
+        return bool(connection.schema_name == settings.PUBLIC_SCHEMA_NAME and user.is_superuser)  # type: ignore[attr-defined]
     if scope == "global":
         permission = f"preferences.{section_permission_codename(preference.section_name)}"
         return is_owner(user) or user.has_perm(permission)

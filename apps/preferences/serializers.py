@@ -158,7 +158,8 @@ class ModelMultipleSerializer(ModelSerializer):
     def serialize(self, value: Any) -> str:
         return json.dumps(sorted(row.pk for row in value))
 
-    def from_json(self, data: Any) -> list[models.Model]:
+    # Shares ModelSerializer's queryset handling; decodes a list of rows instead of one row.
+    def from_json(self, data: Any) -> list[models.Model]:  # type: ignore[override]
         if not isinstance(data, list):
             raise TypeError("not a list")
         rows = {row.pk: row for row in self.queryset().filter(pk__in=data)}

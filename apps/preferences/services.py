@@ -22,6 +22,8 @@ ANY: Any = object()  # expected_raw=ANY: no optimistic concurrency check
 class StaleValueError(ValidationError):
     """The value changed since the caller read it; `current_raw` is what is stored now (None: the default)."""
 
+    message: str  # always the plain text below
+
     def __init__(self, key: str, current_raw: str | None) -> None:
         super().__init__("Changed by someone else since you opened this page.", code="stale")
         self.key = key

@@ -87,7 +87,8 @@ class GlobalStore(ScopeStore):
     model = GlobalPreference
 
     def __init__(self, schema_name: str | None = None) -> None:
-        self.schema_name = schema_name or connection.schema_name
+        # django-tenants' backend sets connection.schema_name (the stubs know only Django's).
+        self.schema_name = schema_name or connection.schema_name  # type: ignore[attr-defined]
         if self.schema_name == settings.PUBLIC_SCHEMA_NAME:
             raise RuntimeError("Global preferences belong to a tenant; the public schema has none.")
         self.cache_key = f"global:{self.schema_name}"

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.roles import owner_required
-from apps.core.htmx import render_page
+from apps.core.htmx import HtmxHttpRequest, render_page
 from apps.preferences.editing import EditScope, global_edit_scope, user_edit_scope
 from apps.preferences.forms import SEEN_SUFFIX, PreferenceForm
 from apps.preferences.history import change_get, change_list, change_preference, change_revertible, change_rows
@@ -46,14 +46,14 @@ def user_preferences(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_field(request: HttpRequest, key: str) -> HttpResponse:
+def user_field(request: HtmxHttpRequest, key: str) -> HttpResponse:
     """Save one of the user's preferences and answer its field."""
     return _field_save(request, user_edit_scope(request.user), key)
 
 
 @login_required
 @require_POST
-def user_reset(request: HttpRequest, key: str) -> HttpResponse:
+def user_reset(request: HtmxHttpRequest, key: str) -> HttpResponse:
     """Put one of the user's preferences back to its default and answer its field."""
     return _field_reset(request, user_edit_scope(request.user), key)
 
@@ -68,14 +68,14 @@ def global_preferences(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def global_field(request: HttpRequest, key: str) -> HttpResponse:
+def global_field(request: HtmxHttpRequest, key: str) -> HttpResponse:
     """Save one of the tenant's preferences and answer its field."""
     return _field_save(request, global_edit_scope(request.user), key)
 
 
 @login_required
 @require_POST
-def global_reset(request: HttpRequest, key: str) -> HttpResponse:
+def global_reset(request: HtmxHttpRequest, key: str) -> HttpResponse:
     """Put one of the tenant's preferences back to its default and answer its field."""
     return _field_reset(request, global_edit_scope(request.user), key)
 
@@ -96,7 +96,8 @@ def history(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "query": query,
         "scopes": PreferenceChange.Scope.choices,
-        "time_zone": request.user.preferences["locale__time_zone"],
+        # `preferences` is added to the user model in PreferencesConfig.ready(); owner_required ensures a user.
+        "time_zone": request.user.preferences["locale__time_zone"],  # type: ignore[union-attr]
     }
     return render_page(request, HISTORY, context, partial="results")
 
@@ -153,7 +154,7 @@ def _page(request: HttpRequest, scope: EditScope) -> HttpResponse:
     return render_page(request, PAGE, context, partial="panel")
 
 
-def _field_save(request: HttpRequest, scope: EditScope, key: str) -> HttpResponse:
+def _field_save(request: HtmxHttpRequest, scope: EditScope, key: str) -> HttpResponse:
     preference = scope.preference(key)
     scope.require_edit(preference)
     form = scope.form(key=key, data=request.POST)
@@ -163,14 +164,15 @@ def _field_save(request: HttpRequest, scope: EditScope, key: str) -> HttpRespons
         if saved:
             messages.success(request, f"{label} saved.")
         else:
-            messages.error(request, f"{label} was not saved: {' '.join(form.errors.get(key, []))}")
+            # An ErrorList yields its messages as strings (the stubs type its items as ValidationError | str).
+            messages.error(request, f"{label} was not saved: {' '.join(form.errors.get(key, []))}")  # type: ignore[arg-type]
         return redirect(scope.page_url(scope.tab_of(preference)))
     if saved:
         form = scope.form(key=key)  # The stored value, and the "seen" text of the next save.
     return _field_response(request, scope, form, saved=saved)
 
 
-def _field_reset(request: HttpRequest, scope: EditScope, key: str) -> HttpResponse:
+def _field_reset(request: HtmxHttpRequest, scope: EditScope, key: str) -> HttpResponse:
     preference = scope.preference(key)
     scope.require_edit(preference)
     notice = ""

@@ -1,6 +1,6 @@
 """Demo content for the demo tenants: a few selected optional values, one custom value, a couple of tasks."""
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -11,7 +11,16 @@ from apps.projects.lists.models import JobTitle, TaskStatus
 from apps.projects.models import Task
 from apps.projects.services import task_create
 
-DEMO = {
+
+class _DemoSpec(TypedDict):
+    statuses: list[str]
+    job_titles: list[str]
+    custom_status: str
+    custom_job_title: str
+    tasks: list[tuple[str, str]]  # (title, status name)
+
+
+DEMO: dict[str, _DemoSpec] = {
     "acme": {
         "statuses": ["Blocked", "In review"],
         "job_titles": ["Sales representative", "Support agent"],

@@ -1,6 +1,6 @@
 """Reads of the demo domain."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
 from apps.projects.models import MemberJobTitle, Task
@@ -14,6 +14,6 @@ def task_list(*, query: str = "") -> QuerySet[Task]:
     return tasks
 
 
-def member_job_title_get(*, user: AbstractBaseUser) -> MemberJobTitle | None:
+def member_job_title_get(*, user: User) -> MemberJobTitle | None:
     """Return the member's job title record, if they have one."""
     return MemberJobTitle.objects.select_related("job_title").filter(user=user).first()

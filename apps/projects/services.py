@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -22,7 +22,7 @@ def _check_offered(
 
 
 @transaction.atomic
-def task_create(*, tenant: Any, title: str, status: TaskStatus, created_by: AbstractBaseUser | None = None) -> Task:
+def task_create(*, tenant: Any, title: str, status: TaskStatus, created_by: User | None = None) -> Task:
     """Create a task in the active tenant schema with a status that `tenant` offers."""
     _check_offered(TaskStatusSelection, tenant=tenant, value=status, current=None, field="status")
     task = Task(title=title.strip(), status=status, created_by=created_by)
@@ -42,7 +42,7 @@ def task_update(*, task: Task, tenant: Any, title: str, status: TaskStatus) -> T
 
 
 @transaction.atomic
-def member_job_title_set(*, user: AbstractBaseUser, tenant: Any, job_title: JobTitle) -> MemberJobTitle:
+def member_job_title_set(*, user: User, tenant: Any, job_title: JobTitle) -> MemberJobTitle:
     """Set a member's job title to one the tenant offers (or keep their current, archived one)."""
     record = MemberJobTitle.objects.select_related("job_title").filter(user=user).first()
     _check_offered(

@@ -2,16 +2,27 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django_htmx.middleware import HtmxDetails
 
 from apps.core.htmx import render_page
 from apps.projects.forms import JobTitleForm, TaskForm
 from apps.projects.models import Task
 from apps.projects.selectors import member_job_title_get, task_list
 from apps.projects.services import member_job_title_set, task_create, task_update
+from apps.tenants.models import Tenant
+
+
+class _MemberRequest(HttpRequest):
+    """The request these views get (type checking only): logged in, on a tenant's domain, through HtmxMiddleware."""
+
+    user: User
+    tenant: Tenant
+    htmx: HtmxDetails
 
 
 def _apply_errors(form: TaskForm | JobTitleForm, exc: ValidationError) -> None:
@@ -21,7 +32,7 @@ def _apply_errors(form: TaskForm | JobTitleForm, exc: ValidationError) -> None:
 
 
 @login_required
-def task_list_view(request: HttpRequest) -> HttpResponse:
+def task_list_view(request: _MemberRequest) -> HttpResponse:
     """List the tenant's tasks and create one; htmx swaps the form and list without a reload."""
     form = TaskForm(request.POST or None, tenant=request.tenant)
     if request.method == "POST" and form.is_valid():
@@ -46,7 +57,7 @@ def task_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def task_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+def task_edit_view(request: _MemberRequest, pk: int) -> HttpResponse:
     """Edit a task; a status no longer offered stays available to this task only (shown as archived)."""
     task = get_object_or_404(Task.objects.select_related("status"), pk=pk)
     form = TaskForm(request.POST or None, instance=task, tenant=request.tenant)
@@ -67,7 +78,7 @@ def task_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def profile_view(request: HttpRequest) -> HttpResponse:
+def profile_view(request: _MemberRequest) -> HttpResponse:
     """Show and save the member's job title; with htmx it saves on change and says so in place."""
     record = member_job_title_get(user=request.user)
     current = record.job_title if record else None

@@ -154,7 +154,7 @@ def tenant_provision(
                 )
     except Exception as exc:
         logger.exception("Provisioning tenant %s failed", tenant.schema_name)
-        connection.set_schema_to_public()
+        connection.set_schema_to_public()  # type: ignore[attr-defined]  # django-tenants' backend has it
         _drop_schema(tenant.schema_name)
         Tenant.objects.filter(pk=tenant.pk).update(state=Tenant.State.FAILED, status_message=str(exc)[:500])
         tenant.state = Tenant.State.FAILED

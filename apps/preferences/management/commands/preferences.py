@@ -105,7 +105,7 @@ class Command(BaseCommand):
             return
         if not Tenant.objects.filter(schema_name=tenant, state=Tenant.State.READY).exists():
             raise CommandError(f"No ready tenant {tenant!r}.")
-        with schema_context(tenant):  # type: ignore[arg-type]
+        with schema_context(tenant):
             if scope == "global":
                 yield global_preferences_registry.manager(source=COMMAND_SOURCE)
                 return

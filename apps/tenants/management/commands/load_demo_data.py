@@ -20,7 +20,7 @@ DEMO_NOTIFICATION_DEFAULTS = [
     ("Sales", "weekly_digest", {"in_app": True}),
     ("Support", "task_assigned", {"email": False, "in_app": True}),
 ]
-DEMO_TENANTS = {
+DEMO_TENANTS: dict[str, dict[str, Any]] = {
     "acme": {
         "name": "Acme Corporation",
         "owner": "olivia",
