@@ -4,20 +4,18 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 from apps.accounts.models import Profile
+from apps.core.tenancy import on_public_schema
 
 
 def is_owner(user: Any) -> bool:
     """Return whether `user` is an active owner of the tenant whose schema is active."""
-    # django-tenants' backend sets connection.schema_name (the stubs know only Django's).
-    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:  # type: ignore[attr-defined]
+    if on_public_schema():
         return False  # Profiles live in tenant schemas only.
     if not (user is not None and user.is_authenticated and user.is_active):
         return False

@@ -11,12 +11,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages.storage import default_storage
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
+from apps.core.tenancy import on_public_schema
 from apps.livesettings import sessions
 
 # Paths that must answer during maintenance: load balancers and monitors probe these.
@@ -32,11 +32,7 @@ class MaintenanceModeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if (
-            settings.MAINTENANCE_MODE
-            and connection.schema_name != settings.PUBLIC_SCHEMA_NAME  # type: ignore[attr-defined]  # set by django-tenants' DatabaseWrapper
-            and request.path not in HEALTH_PATHS
-        ):
+        if settings.MAINTENANCE_MODE and not on_public_schema() and request.path not in HEALTH_PATHS:
             return maintenance_response(request)
         return self.get_response(request)
 

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Q, QuerySet
 
+from apps.core.tenancy import on_public_schema
 from apps.livesettings.overlay import settings_py_value
 from apps.livesettings.registry import TenantOverride, live_settings_registry
 from apps.preferences.registries import global_preferences_registry, site_preferences_registry
@@ -22,7 +22,7 @@ def live_setting_site_value(*, setting: str) -> Any:
 def live_setting_override(*, setting: str) -> Any:
     """Return the current tenant's own value of a live setting, or None (none set, or on the public schema)."""
     override = live_settings_registry.override(setting)
-    if override is None or connection.schema_name == settings.PUBLIC_SCHEMA_NAME:  # type: ignore[attr-defined]  # set by django-tenants' DatabaseWrapper
+    if override is None or on_public_schema():
         return None
     return global_preferences_registry.manager()[override.identifier]
 

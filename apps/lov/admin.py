@@ -7,19 +7,19 @@ only what that tenant may use, can edit only its own custom values, and "delete"
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from apps.core.tenancy import on_public_schema
 from apps.lov.types import LOVValueType
 
 
 def _current_tenant() -> Any | None:
     """Return the tenant of the active schema, or None on the public schema."""
-    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:  # type: ignore[attr-defined]  # set by django-tenants' DatabaseWrapper
+    if on_public_schema():
         return None
     return getattr(connection, "tenant", None)
 

@@ -1,9 +1,9 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.conf import settings
-from django.db import connection
 from django.db.models.signals import post_migrate
+
+from apps.core.tenancy import on_public_schema
 
 
 class NotificationsConfig(AppConfig):
@@ -35,7 +35,7 @@ def _sync_new_tenant(**kwargs: Any) -> None:
 
 def _sync_after_migrate(**kwargs: Any) -> None:
     # migrate_schemas runs this once per schema; only tenant schemas hold notification tables.
-    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:  # type: ignore[attr-defined]  # set by django-tenants' DatabaseWrapper
+    if on_public_schema():
         return
     from apps.notifications.sync import notifications_sync
 

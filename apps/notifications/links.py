@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db import connection
 from django.urls import reverse
 
+from apps.core.tenancy import current_schema_name
 from apps.notifications import conf
 
 _SALT = "apps.notifications.unsubscribe"
@@ -25,7 +25,7 @@ def site_url(path: str) -> str:
     from apps.tenants.models import Domain
 
     domain = (
-        Domain.objects.filter(tenant__schema_name=connection.schema_name, is_primary=True)  # type: ignore[attr-defined]  # set by django-tenants' DatabaseWrapper
+        Domain.objects.filter(tenant__schema_name=current_schema_name(), is_primary=True)
         .values_list("domain", flat=True)
         .first()
     )
@@ -35,14 +35,14 @@ def site_url(path: str) -> str:
 
 def unsubscribe_token_make(*, user_id: int, notification: str, backend: str) -> str:
     """Return a signed token naming the tenant schema, so it cannot be replayed on another tenant."""
-    payload = {"s": connection.schema_name, "u": user_id, "n": notification, "b": backend}  # type: ignore[attr-defined]  # set by django-tenants' DatabaseWrapper
+    payload = {"s": current_schema_name(), "u": user_id, "n": notification, "b": backend}
     return signing.dumps(payload, salt=_SALT, compress=True)
 
 
 def unsubscribe_token_read(token: str) -> UnsubscribeRequest:
     """Return the request a token carries; raise signing.BadSignature (or SignatureExpired) if it is not valid here."""
     payload = signing.loads(token, salt=_SALT, max_age=conf.get("NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_SECONDS"))
-    if payload.get("s") != connection.schema_name:  # type: ignore[attr-defined]  # set by django-tenants' DatabaseWrapper
+    if payload.get("s") != current_schema_name():
         raise signing.BadSignature("The token belongs to another site.")
     return UnsubscribeRequest(user_id=int(payload["u"]), notification=str(payload["n"]), backend=str(payload["b"]))
 

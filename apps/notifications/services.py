@@ -13,12 +13,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from kombu.exceptions import OperationalError
 
+from apps.core.tenancy import current_schema_name
 from apps.notifications import conf
 from apps.notifications.backends import BaseBackend, DeliverySkipped, backend_get
 from apps.notifications.models import Backend, Delivery, InboxMessage, NotificationSetting
@@ -215,7 +216,7 @@ def deliveries_enqueue_on_commit(delivery_ids: list[int]) -> None:
     """Hand deliveries to Celery once the current transaction commits (nothing is queued if it rolls back)."""
     if not delivery_ids:
         return
-    schema = connection.schema_name  # type: ignore[attr-defined]  # set by django-tenants' DatabaseWrapper
+    schema = current_schema_name()
 
     def enqueue() -> None:
         from apps.notifications.tasks import deliver

@@ -16,13 +16,12 @@ The site scope lives in the public schema; its admin is in `apps.preferences.sit
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from apps.core.tenancy import on_public_schema
 from apps.preferences.maintenance import row_decode, row_preference, row_store, stored_row_delete
 from apps.preferences.models import GlobalPreference, InstancePreference, PreferenceChange, UserPreference
 from apps.preferences.services import preference_clean, preference_reset, preferences_set
@@ -36,8 +35,7 @@ class SchemaBoundAdminMixin:
     public_schema = False  # True: public domain only; False: tenant domains only
 
     def _on_its_schema(self) -> bool:
-        # django-tenants' backend sets connection.schema_name (the stubs know only Django's).
-        return (connection.schema_name == settings.PUBLIC_SCHEMA_NAME) == self.public_schema  # type: ignore[attr-defined]
+        return on_public_schema() == self.public_schema
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self._on_its_schema() and super().has_module_permission(request)  # type: ignore[misc]

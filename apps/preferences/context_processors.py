@@ -2,16 +2,14 @@
 
 from typing import Any
 
-from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest
 
+from apps.core.tenancy import on_public_schema
 from apps.preferences.registries import global_preferences_registry
 
 
 def global_preferences(request: HttpRequest) -> dict[str, Any]:
     """Return the current tenant's preferences manager (nothing on the public site, which has none)."""
-    # django-tenants' backend sets connection.schema_name (the stubs know only Django's).
-    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:  # type: ignore[attr-defined]
+    if on_public_schema():
         return {}
     return {"global_preferences": global_preferences_registry.manager()}

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import models, transaction
 
+from apps.core.tenancy import on_public_schema
 from apps.preferences.models import GlobalPreference, InstancePreference, PreferenceChange, UserPreference
 from apps.preferences.registries import (
     PreferenceRegistry,
@@ -120,8 +120,7 @@ def row_decode(row: Any) -> tuple[bool, Any]:
 
 
 def _rows_in_current_schema() -> Iterator[Any]:
-    # django-tenants' backend sets connection.schema_name (the stubs know only Django's).
-    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:  # type: ignore[attr-defined]
+    if on_public_schema():
         yield from SitePreference.objects.order_by("section", "name")
         return
     yield from GlobalPreference.objects.order_by("section", "name")

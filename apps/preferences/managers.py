@@ -8,8 +8,7 @@ values are loaded once per manager, which lives as long as its user or row objec
 from collections.abc import Iterator
 from typing import Any
 
-from django.db import connection
-
+from apps.core.tenancy import current_schema_name
 from apps.preferences import cache
 from apps.preferences.registries import PreferenceRegistry
 from apps.preferences.services import (
@@ -134,7 +133,7 @@ class GlobalPreferencesManager(_SnapshotManager):
 
     def __init__(self, registry: PreferenceRegistry, **kwargs: Any) -> None:
         super().__init__(registry, **kwargs)
-        self.schema_name = connection.schema_name  # type: ignore[attr-defined]  # django-tenants' backend has it
+        self.schema_name = current_schema_name()
         self.cache_key = f"global:{self.schema_name}"
 
     def store(self) -> ScopeStore:

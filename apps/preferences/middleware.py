@@ -3,11 +3,10 @@
 import zoneinfo
 from collections.abc import Callable
 
-from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from apps.core.tenancy import on_public_schema
 from apps.preferences.cache import snapshots_pinned
 
 TIME_ZONE_KEY = "locale__time_zone"
@@ -34,8 +33,7 @@ class UserTimezoneMiddleware:
         user = getattr(request, "user", None)
         zone = None
         # Users' preferences live in tenant schemas; superadmins on the public site keep the default zone.
-        # django-tenants' backend sets connection.schema_name (the stubs know only Django's).
-        if connection.schema_name != settings.PUBLIC_SCHEMA_NAME and user is not None and user.is_authenticated:  # type: ignore[attr-defined]
+        if not on_public_schema() and user is not None and user.is_authenticated:
             zone = user.preferences.get(TIME_ZONE_KEY)
         if zone:
             timezone.activate(zoneinfo.ZoneInfo(zone))

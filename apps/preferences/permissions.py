@@ -9,10 +9,8 @@
 
 from typing import Any
 
-from django.conf import settings
-from django.db import connection
-
 from apps.accounts.roles import is_owner
+from apps.core.tenancy import on_public_schema
 from apps.preferences.types import BasePreferenceType
 
 SECTION_PERMISSION_PREFIX = "change_section_"
@@ -29,8 +27,7 @@ def can_change(user: Any, preference: BasePreferenceType, *, scope: str, owner: 
     if preference.permission and not user.has_perm(preference.permission):
         return False
     if scope == "site":
-        # django-tenants' backend sets connection.schema_name (the stubs know only Django's).
-        return bool(connection.schema_name == settings.PUBLIC_SCHEMA_NAME and user.is_superuser)  # type: ignore[attr-defined]
+        return bool(on_public_schema() and user.is_superuser)
     if scope == "global":
         permission = f"preferences.{section_permission_codename(preference.section_name)}"
         return is_owner(user) or user.has_perm(permission)

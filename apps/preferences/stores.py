@@ -5,9 +5,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models
+from django.db import models
 from django_tenants.utils import schema_context
 
+from apps.core.tenancy import current_schema_name
 from apps.preferences import cache
 from apps.preferences.models import GlobalPreference, InstancePreference, PreferenceChange, UserPreference
 from apps.preferences.registries import (
@@ -87,8 +88,7 @@ class GlobalStore(ScopeStore):
     model = GlobalPreference
 
     def __init__(self, schema_name: str | None = None) -> None:
-        # django-tenants' backend sets connection.schema_name (the stubs know only Django's).
-        self.schema_name = schema_name or connection.schema_name  # type: ignore[attr-defined]
+        self.schema_name = schema_name or current_schema_name()
         if self.schema_name == settings.PUBLIC_SCHEMA_NAME:
             raise RuntimeError("Global preferences belong to a tenant; the public schema has none.")
         self.cache_key = f"global:{self.schema_name}"

@@ -4,24 +4,19 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import HttpRequest, HttpResponse
+
+from apps.core.tenancy import on_public_schema
 
 
 def is_superadmin(request: HttpRequest) -> bool:
     """Return whether the request comes from a superadmin on the public domain."""
     user = getattr(request, "user", None)
     return bool(
-        # django-tenants' backend sets connection.schema_name (the stubs know only Django's).
-        connection.schema_name == settings.PUBLIC_SCHEMA_NAME  # type: ignore[attr-defined]
-        and user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.is_superuser
+        on_public_schema() and user is not None and user.is_authenticated and user.is_active and user.is_superuser
     )
 
 
