@@ -23,6 +23,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
+from apps.core.tenancy import current_schema_name
+
 logger = logging.getLogger(__name__)
 
 VERSION_KEY_PREFIX = "portal:prefs:version:"
@@ -43,6 +45,8 @@ Loader = Callable[[str], dict[str, tuple[str, Any]]]
 
 _lock = threading.Lock()
 _snapshots: dict[str, Snapshot] = {}
+# Scopes this process wrote while Redis was unreachable; their version is replaced once it answers again.
+_pending_bumps: set[str] = set()
 _loaders: dict[str, Loader] = {}
 
 
@@ -76,7 +80,19 @@ def _redis_available() -> bool:
 def _redis_failed(exc: Exception) -> None:
     global _circuit_open_until
     _circuit_open_until = time.monotonic() + _setting("PREFERENCES_REDIS_RETRY_SECONDS", 5.0)
+    # Writes during the outage could not bump versions: no snapshot loaded before it can be trusted after it.
+    with _lock:
+        _snapshots.clear()
     logger.warning("Preferences: Redis unavailable (%s); reading from PostgreSQL for a while.", exc)
+
+
+def _replay_pending_bumps(client: Any) -> None:
+    """Give new tokens to the scopes written while Redis was down, so every other process reloads them."""
+    with _lock:
+        keys = list(_pending_bumps)
+        _pending_bumps.clear()
+    for key in keys:
+        client.set(VERSION_KEY_PREFIX + key, uuid.uuid4().hex)
 
 
 def fetch_versions(scope_keys: list[str]) -> dict[str, str | None] | None:
@@ -84,7 +100,10 @@ def fetch_versions(scope_keys: list[str]) -> dict[str, str | None] | None:
     if not scope_keys or not _redis_available():
         return None
     try:
-        tokens = _redis().mget([VERSION_KEY_PREFIX + key for key in scope_keys])
+        client = _redis()
+        if _pending_bumps:  # only after an outage during which this process wrote
+            _replay_pending_bumps(client)
+        tokens = client.mget([VERSION_KEY_PREFIX + key for key in scope_keys])
     except Exception as exc:  # Any Redis failure: serve from PostgreSQL instead.
         _redis_failed(exc)
         return None
@@ -98,10 +117,15 @@ def bump_version(scope_key: str) -> None:
     """Give a scope a new version token (after a commit), so every process reloads it."""
     # A fresh random token, not INCR: if Redis loses its data, no old token can ever match again.
     try:
-        if _redis_available():
-            _redis().set(VERSION_KEY_PREFIX + scope_key, uuid.uuid4().hex)
+        if not _redis_available():
+            raise ConnectionError("Redis circuit open")
+        _redis().set(VERSION_KEY_PREFIX + scope_key, uuid.uuid4().hex)
     except Exception as exc:
-        _redis_failed(exc)
+        # Remember it: the first round trip after Redis is back gives the scope a new token.
+        with _lock:
+            _pending_bumps.add(scope_key)
+        if _redis_available():
+            _redis_failed(exc)
     with _lock:
         _snapshots.pop(scope_key, None)
     pinned = _pinned.get()
@@ -184,7 +208,7 @@ def snapshot(scope_key: str) -> Snapshot:
 
 def scope_keys_for_current_schema() -> list[str]:
     """Return the cached scopes a request on the current schema may read."""
-    schema = connection.schema_name  # type: ignore[attr-defined]  # django-tenants' backend has it
+    schema = current_schema_name()
     if schema == settings.PUBLIC_SCHEMA_NAME:
         return ["site"]
     return ["site", f"global:{schema}"]
@@ -206,5 +230,6 @@ def clear_local() -> None:
     global _circuit_open_until
     with _lock:
         _snapshots.clear()
+        _pending_bumps.clear()
     _dirty_scopes().clear()
     _circuit_open_until = 0.0

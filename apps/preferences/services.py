@@ -8,8 +8,9 @@ from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
+from apps.core.tenancy import current_schema_name
 from apps.preferences import cache
 from apps.preferences.signals import preference_updated
 from apps.preferences.stores import ScopeStore
@@ -57,12 +58,14 @@ def preference_clean(*, store: ScopeStore, key: str, value: Any) -> tuple[BasePr
     return preference, cleaned, preference.get_serializer().serialize(cleaned)
 
 
-def _current(store: ScopeStore, preference: BasePreferenceType, *, lock: bool) -> Any:
+def _lock_key(store: ScopeStore, preference: BasePreferenceType) -> str:
+    owner = store.change_fields().get("owner", "")
+    return f"preferences:{current_schema_name()}:{store.scope}:{owner}:{preference.identifier}"
+
+
+def _current(store: ScopeStore, preference: BasePreferenceType) -> Any:
     section, name = _split(preference)
-    rows = store.queryset().filter(section=section, name=name)
-    if lock:
-        rows = rows.select_for_update()
-    return rows.first()
+    return store.queryset().filter(section=section, name=name).first()
 
 
 def _decode_or_default(preference: BasePreferenceType, raw: str | None) -> Any:
@@ -102,7 +105,11 @@ def _write(
 ) -> PreferenceChangeResult | None:
     """Store `new_raw` (None: back to the default) for one key; return what changed, or None for a no-op."""
     section, name = _split(preference)
-    existing = _current(store, preference, lock=True)
+    # Serialise writers of this key, even while it has no row yet (SELECT … FOR UPDATE locks nothing then):
+    # otherwise two first writers both pass the stale check and both record "old: default".
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [_lock_key(store, preference)])
+    existing = _current(store, preference)
     old_raw = existing.raw_value if existing is not None else None
     if expected_raw is not ANY and expected_raw != old_raw:
         raise StaleValueError(preference.identifier, old_raw)

@@ -201,3 +201,26 @@ def test_a_stalled_redis_is_waited_for_once_then_skipped_for_a_while(acme, stall
     assert results == [21] * 5
     # The first request timed out on Redis and opened the circuit; the next four did not try again.
     assert len(stalled_redis) == 1
+
+
+def test_a_write_during_a_redis_outage_reaches_other_processes_once_redis_is_back(
+    acme, settings, django_capture_on_commit_callbacks
+):
+    live_caches = settings.CACHES
+    key = cache.VERSION_KEY_PREFIX + "global:acme"
+    with schema_context("acme"), snapshots_pinned():
+        global_preferences_registry.manager()["general__max_upload_mb"]
+    token_before = cache._redis().get(key)
+
+    settings.PREFERENCES_REDIS_RETRY_SECONDS = 0  # let the next request try Redis again at once
+    dead_redis(settings)
+    with schema_context("acme"), django_capture_on_commit_callbacks(execute=True):
+        global_preferences_registry.manager()["general__max_upload_mb"] = 44  # the version bump fails
+    settings.CACHES = live_caches  # Redis is back
+
+    with schema_context("acme"), snapshots_pinned():
+        value = global_preferences_registry.manager()["general__max_upload_mb"]
+
+    assert value == 44
+    # A new token, so every other process (which kept its pre-outage snapshot) reloads on its next request.
+    assert cache._redis().get(key) != token_before

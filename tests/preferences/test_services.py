@@ -134,3 +134,34 @@ def test_concurrent_writers_to_one_key_leave_one_row_and_no_error(committed_tena
         assert len(rows) == 1
         assert rows[0].raw_value in {"4", "5", "6", "7"}
         assert PreferenceChange.objects.filter(name="retries").count() >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_writers_of_a_key_cannot_both_pass_the_stale_check(committed_tenants):
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def write(value):
+        try:
+            connection.set_schema("acme")
+            barrier.wait()
+            # Both opened the page while the key was at its default (nothing stored: expected_raw None).
+            global_preferences_registry.manager().update(
+                {"testing__retries": value}, expected_raw={"testing__retries": None}
+            )
+            outcomes.append("saved")
+        except StaleValueError:
+            outcomes.append("stale")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write, args=(value,)) for value in (4, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["saved", "stale"]
+    with schema_context("acme"):
+        history = list(PreferenceChange.objects.filter(name="retries").values_list("old_raw_value", flat=True))
+    assert history == [None]  # one change, from the default
