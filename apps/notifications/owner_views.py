@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.roles import owner_required
@@ -15,7 +16,7 @@ from apps.notifications import services
 from apps.notifications.forms import DeliveryFilterForm, ScopeMatrixForm, TestNotificationForm, cell_field_name
 from apps.notifications.models import Delivery, NotificationSetting
 from apps.notifications.registry import registry
-from apps.notifications.selectors import backends_by_name, deliveries_filter, scope_matrix
+from apps.notifications.selectors import backends_by_name, deliveries_filter, matrix_cell, scope_matrix
 
 DEFAULTS = "notifications/owner_defaults.html"
 DELIVERIES = "notifications/owner_deliveries.html"
@@ -24,6 +25,8 @@ Scope = NotificationSetting.Scope
 
 def _scope(request: HttpRequest) -> Group | None:
     group_id = request.GET.get("group") or request.POST.get("group")
+    if group_id and not group_id.isdigit():
+        raise Http404("No such group.")
     return get_object_or_404(Group, pk=group_id) if group_id else None
 
 
@@ -77,14 +80,20 @@ def defaults_cell(request: HttpRequest) -> HttpResponse:
     notification = request.POST.get("notification", "")
     backend = request.POST.get("backend", "")
     raw = request.POST.get(cell_field_name(notification, backend), "")
-    if notification not in registry or raw not in ("", "on", "off"):
-        return HttpResponseBadRequest("Unknown notification or value.")
+    if (
+        notification not in registry
+        or backend not in registry.get(notification).backends
+        or raw not in ("", "on", "off")
+    ):
+        return HttpResponseBadRequest("Unknown notification, backend or value.")
     try:
         _store(group, notification, {backend: None if raw == "" else raw == "on"})
     except ValueError as exc:
         return HttpResponseBadRequest(str(exc))
     _, rows = scope_matrix(group=group)
-    cell = next(c for row in rows if row.declaration.name == notification for c in row.cells if c.backend == backend)
+    cell = matrix_cell(rows, notification=notification, backend=backend)
+    if cell is None:
+        raise Http404("This cell is not part of the matrix.")
     return render(request, f"{DEFAULTS}#cell", {"cell": cell, "group": group, "saved": True})
 
 
@@ -120,7 +129,10 @@ def delivery_retry(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, f"Delivery #{delivery.pk} is queued again.")
-    return redirect(request.POST.get("next") or reverse("notifications:deliveries"))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("notifications:deliveries")
+    return redirect(back)
 
 
 @owner_required

@@ -319,6 +319,14 @@ def user_matrix(user: Any) -> tuple[list[Backend], list[Row]]:
     return backends, rows
 
 
+def matrix_cell(rows: list[Row], *, notification: str, backend: str) -> Cell | None:
+    """Return the cell of `notification` and `backend` in a matrix, or None if the matrix no longer shows it."""
+    for row in rows:
+        if row.declaration.name == notification:
+            return next((cell for cell in row.cells if cell.backend == backend), None)
+    return None
+
+
 def scope_matrix(*, group: Group | None) -> tuple[list[Backend], list[Row]]:
     """Return the stored values of a group (or of the tenant default when `group` is None) for every notification."""
     backends = list(backends_by_name().values())

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -73,6 +73,14 @@ def _settings_write(*, scope: str, owner: dict[str, Any], notification: str, pre
     """Upsert one scope's rows; return backend → 'created' | 'updated' for the rows that changed."""
     notification_type = notification_type_get(notification)
     backends = backends_by_name()
+    # Serialise writers of this owner's cells: SELECT … FOR UPDATE locks nothing while a cell has no row,
+    # and two first writers would both INSERT (an IntegrityError on the partial unique index).
+    owner_key = ",".join(f"{field}={getattr(value, 'pk', value)}" for field, value in sorted(owner.items()))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))",
+            [f"notifications:{current_schema_name()}:{scope}:{owner_key}:{notification}"],
+        )
     existing = {
         row.backend.name: row
         for row in NotificationSetting.objects.select_for_update()

@@ -19,7 +19,7 @@ from apps.notifications.forms import UserMatrixForm, cell_field_name
 from apps.notifications.links import unsubscribe_token_read
 from apps.notifications.models import NotificationSetting
 from apps.notifications.registry import registry
-from apps.notifications.selectors import inbox_list, inbox_unread_count, user_matrix
+from apps.notifications.selectors import inbox_list, inbox_unread_count, matrix_cell, user_matrix
 
 PREFERENCES = "notifications/preferences.html"
 INBOX = "notifications/inbox.html"
@@ -58,8 +58,8 @@ def preference_cell(request: HttpRequest) -> HttpResponse:
     """Save or reset one cell (htmx) and return it re-rendered with its new source."""
     notification = request.POST.get("notification", "")
     backend = request.POST.get("backend", "")
-    if notification not in registry:
-        return HttpResponseBadRequest("Unknown notification.")
+    if notification not in registry or backend not in registry.get(notification).backends:
+        return HttpResponseBadRequest("Unknown notification or backend.")
     try:
         if request.POST.get("action") == "inherit":
             services.preference_clear(
@@ -71,7 +71,10 @@ def preference_cell(request: HttpRequest) -> HttpResponse:
     except (ValueError, PermissionDenied) as exc:
         return HttpResponseBadRequest(str(exc))
     _, rows = user_matrix(request.user)
-    cell = next(c for row in rows if row.declaration.name == notification for c in row.cells if c.backend == backend)
+    cell = matrix_cell(rows, notification=notification, backend=backend)
+    if cell is None:
+        # Saved, but no longer offered to this user (a required permission was revoked since the page loaded).
+        return HttpResponse('<span class="text-body-secondary">Saved. You no longer receive this notification.</span>')
     return render(request, f"{PREFERENCES}#cell", {"cell": cell, "saved": True})
 
 

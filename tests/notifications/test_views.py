@@ -308,3 +308,48 @@ def test_owner_sends_a_test_notification(alice, as_owner):
         ("in_app", "pending"),
         ("sms", "pending"),
     ]
+
+
+def test_a_user_whose_permission_was_revoked_can_use_inherited_on_the_page(person, acme):
+    bob = person("bob", perms=("notifications.view_billing",))
+    update_preferences("billing_invoice", bob, {"email": False})
+    bob.user_permissions.clear()  # revoked after the page was loaded
+
+    response = client_for(HOST, bob, acme).post(
+        reverse("notifications:preference-cell"),
+        {"notification": "billing_invoice", "backend": "email", "action": "inherit"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 200
+    assert "no longer receive this notification" in response.content.decode()
+    assert not NotificationSetting.objects.filter(user=bob).exists()
+
+
+@pytest.mark.parametrize("action", ["inherit", "set"])
+def test_an_unknown_backend_in_a_cell_is_refused(alice, as_alice, action):
+    response = as_alice.post(
+        reverse("notifications:preference-cell"),
+        {"notification": "task_assigned", "backend": "fax", "action": action},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 400
+    assert not NotificationSetting.objects.exists()
+
+
+def test_a_group_id_that_is_not_a_number_is_not_found(as_owner):
+    assert as_owner.get(reverse("notifications:owner"), {"group": "abc"}).status_code == 404
+
+
+def test_retry_does_not_redirect_to_another_site(alice, as_owner):
+    send_notification("task_assigned", users=[alice])
+    failed = Delivery.objects.filter(user=alice).first()
+    Delivery.objects.filter(pk=failed.pk).update(status="failed")
+
+    response = as_owner.post(
+        reverse("notifications:delivery-retry", args=[failed.pk]), {"next": "https://evil.example/phish"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("notifications:deliveries")
