@@ -7,7 +7,7 @@ manage=(.venv/bin/python manage.py)
 
 "${manage[@]}" migrate_schemas --shared
 "${manage[@]}" ensure_public_tenant
-"${manage[@]}" migrate_schemas --tenant
+"${manage[@]}" migrate_tenants   # provisioned tenants only: a failed one must not stop the site
 "${manage[@]}" update_lovs   # the lists' defaults declared in code, synced like a migration
 "${manage[@]}" load_demo_data
 

@@ -226,7 +226,7 @@ def test_migrations_create_the_public_tenant_between_shared_and_tenant_schemas()
 
     shared = script.index("migrate_schemas --shared")
     public = script.index("ensure_public_tenant")
-    tenant = script.index("migrate_schemas --tenant")
+    tenant = script.index("migrate_tenants")
 
     assert shared < public < tenant
 

@@ -33,7 +33,7 @@ def _check_redis() -> ServiceHealth:
 
 def _check_workers(timeout: float) -> ServiceHealth:
     try:
-        replies = current_app.control.ping(timeout=timeout)
+        replies = current_app.control.ping(timeout=timeout, limit=1)  # the first answer is enough
     except Exception as exc:
         return ServiceHealth("workers", False, str(exc)[:200])
     if not replies:

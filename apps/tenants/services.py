@@ -7,8 +7,10 @@ from functools import partial
 
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django_tenants.signals import schema_migrate_message
@@ -54,6 +56,23 @@ def public_tenant_ensure() -> Tenant:
     return public
 
 
+def _owner_errors(owner: OwnerAccount) -> dict[str, list[ValidationError]]:
+    """Check the first owner's account now, not in the worker after the whole schema is built."""
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        get_user_model()._meta.get_field("username").run_validators(owner.username)
+        if not owner.username:
+            raise ValidationError("The owner needs a username.", code="required")
+    except ValidationError as exc:
+        errors["owner_username"] = [exc]
+    if owner.email:
+        try:
+            validate_email(owner.email)
+        except ValidationError as exc:
+            errors["owner_email"] = [exc]
+    return errors
+
+
 @transaction.atomic
 def tenant_create(
     *,
@@ -76,13 +95,21 @@ def tenant_create(
         except ValidationError as exc:
             errors[field] = [exc]
     schema_name = schema_name_for(subdomain)
+    taken = ValidationError(f'The subdomain "{subdomain}" is already taken.', code="taken")
     if "subdomain" not in errors and tenant_subdomain_taken(subdomain, schema_name):
-        errors["subdomain"] = [ValidationError(f'The subdomain "{subdomain}" is already taken.', code="taken")]
+        errors["subdomain"] = [taken]
+    if owner is not None:
+        errors.update(_owner_errors(owner))
     if errors:
         raise ValidationError(errors)
 
-    tenant = Tenant.objects.create(schema_name=schema_name, name=name)
-    Domain.objects.create(tenant=tenant, domain=f"{subdomain}.{settings.PORTAL_BASE_DOMAIN}", is_primary=True)
+    try:
+        with transaction.atomic():
+            tenant = Tenant.objects.create(schema_name=schema_name, name=name)
+            Domain.objects.create(tenant=tenant, domain=f"{subdomain}.{settings.PORTAL_BASE_DOMAIN}", is_primary=True)
+    except (IntegrityError, ValidationError) as exc:
+        # Someone took it between the check and the insert: django-tenants' save() or the unique index says so.
+        raise ValidationError({"subdomain": [taken]}) from exc
     _event(tenant, TenantEvent.Action.CREATED, actor)
     if queue_provisioning:
         from apps.tenants.tasks import provision_tenant
@@ -142,7 +169,10 @@ def tenant_provision(
 
     schema_migrate_message.connect(on_migrate_line)
     try:
-        tenant.create_schema(check_if_exists=True, verbosity=1)
+        # A schema left by an interrupted run (Ctrl-C, a killed worker) is incomplete and unused, since the
+        # tenant is not ready: rebuild it, rather than let create_schema skip the migrations it lacks.
+        _drop_schema(tenant.schema_name)
+        tenant.create_schema(verbosity=1)
         report(92, "Seeding the tenant's data")
         with schema_context(tenant.schema_name):
             tenant_ready.send(sender=Tenant, tenant=tenant)

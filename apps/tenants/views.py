@@ -1,6 +1,5 @@
 """The superadmins' console on the public domain: overview, health, and the tenant lifecycle."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,7 +18,7 @@ from apps.tenants.services import tenant_create, tenant_deactivate, tenant_delet
 
 
 def _console_tenant(pk: int) -> Tenant:
-    return get_object_or_404(Tenant.objects.exclude(schema_name=settings.PUBLIC_SCHEMA_NAME), pk=pk)
+    return get_object_or_404(tenant_list(), pk=pk)
 
 
 @superadmin_required

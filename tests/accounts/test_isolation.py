@@ -33,3 +33,5 @@ def test_logging_in_on_acme_does_not_log_in_on_globex(acme, globex):
         assert Session.objects.count() == 1
     with schema_context("globex"):
         assert Session.objects.count() == 0
+    with schema_context("public"):
+        assert Session.objects.count() == 0

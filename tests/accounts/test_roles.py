@@ -35,8 +35,9 @@ def test_owner_of_a_tenant_cannot_reach_the_superadmin_console(acme, acme_owner)
     owner_on_acme = client_for("acme.localhost", acme_owner, acme)
     assert owner_on_acme.get("/console/").status_code == 404  # the console is not on tenant domains
 
-    # The owner's session is acme's only; on the public domain they are a stranger.
-    response = client_for("localhost").get("/console/")
+    # The owner's session (the same cookie jar) is acme's only; on the public domain they are a stranger.
+    owner_on_acme.defaults["HTTP_HOST"] = "localhost"
+    response = owner_on_acme.get("/console/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 

@@ -9,6 +9,13 @@ def test_healthz_reports_database_redis_and_workers_without_a_session(acme):
     assert body["ok"] is True
     assert body["services"]["database"]["ok"] and body["services"]["redis"]["ok"]
     assert "workers" in body["services"]
+    assert all("detail" not in check for check in body["services"].values())  # error texts are for superadmins
+
+
+def test_healthz_shows_superadmins_the_details(superadmin):
+    body = client_for("localhost", superadmin).get("/healthz").json()
+
+    assert body["services"]["database"]["detail"] == "reachable"
 
 
 def test_healthz_answers_503_when_redis_is_unreachable(acme, settings):

@@ -53,3 +53,13 @@ def test_demo_data_loads_twice_without_duplicates(tenants):
         assert get_user_model().objects.filter(username="olivia").count() == 0
         assert get_user_model().objects.count() == 4
     assert get_user_model().objects.filter(username="admin", is_superuser=True).count() == 1
+
+
+def test_migrate_tenants_skips_a_tenant_without_a_complete_schema(tenants, capsys):
+    Tenant.objects.create(schema_name="broken", name="Broken", state=Tenant.State.FAILED)
+
+    call_command("migrate_tenants", verbosity_migrate=0)
+
+    output = capsys.readouterr().out
+    assert "Skipping broken" in output
+    assert "Migrated 2 tenant schema(s)." in output

@@ -92,3 +92,47 @@ def test_delete_needs_the_subdomain_typed_and_is_logged(tenants):
     assert not schema_exists("shortlived")
     assert not Tenant.objects.filter(schema_name="shortlived").exists()
     assert TenantEvent.objects.filter(tenant_schema="shortlived", action="deleted", actor="root").exists()
+
+
+@pytest.mark.parametrize(
+    ("owner", "field"),
+    [
+        (OwnerAccount(username="pepper potts!", email="", password_hash="!x"), "owner_username"),
+        (OwnerAccount(username="pepper", email="not-an-email", password_hash="!x"), "owner_email"),
+    ],
+)
+def test_an_invalid_owner_is_refused_before_anything_is_built(tenants, owner, field):
+    counts_before = (Tenant.objects.count(), Domain.objects.count())
+
+    with pytest.raises(ValidationError) as error:
+        tenant_create(name="Stark", subdomain="stark", owner=owner, queue_provisioning=True)
+
+    assert field in error.value.message_dict
+    assert (Tenant.objects.count(), Domain.objects.count()) == counts_before
+
+
+def test_a_subdomain_taken_between_the_check_and_the_insert_is_a_field_error(tenants, monkeypatch):
+    monkeypatch.setattr("apps.tenants.services.tenant_subdomain_taken", lambda *args: False)  # the race window
+
+    with pytest.raises(ValidationError) as error:
+        tenant_create(name="Acme twin", subdomain="acme")
+
+    assert "already taken" in error.value.message_dict["subdomain"][0]
+
+
+def test_provisioning_rebuilds_a_schema_left_by_an_interrupted_run(tenants):
+    tenant = tenant_create(name="Interrupted", subdomain="interrupted")
+    with connection.cursor() as cursor:  # what a Ctrl-C after CREATE SCHEMA leaves behind
+        cursor.execute("CREATE SCHEMA interrupted")
+        cursor.execute("CREATE TABLE interrupted.half_done (id int)")
+
+    tenant_provision(tenant)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'interrupted' "
+            "AND table_name IN ('auth_user', 'half_done')"
+        )
+        tables = {name for (name,) in cursor.fetchall()}
+    assert tables == {"auth_user"}
+    assert Tenant.objects.get(pk=tenant.pk).state == Tenant.State.READY
