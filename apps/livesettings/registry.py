@@ -118,7 +118,7 @@ class LiveSettingsRegistry:
 
     def override(self, setting: str) -> Any:
         """Return the tenant-override preference of a live setting, or None if owners may not override it."""
-        return self._overrides.get(setting)
+        return self._overrides.get(setting.upper())
 
     def __contains__(self, setting: object) -> bool:
         return setting in self._settings

@@ -59,7 +59,7 @@ def live_setting_revert(*, change: SitePreferenceChange, actor: Any = None) -> A
 
 def tenant_override_set(*, setting: str, value: Any, actor: Any = None, source: str = "form") -> Any:
     """Store the current tenant's own value of an overridable live setting, within the site's bounds."""
-    override = live_settings_registry.override(setting.upper())
+    override = live_settings_registry.override(setting)
     if override is None:
         raise ValidationError(f"Tenant owners may not change {setting}.", code="not_overridable")
     return _set(store=GlobalStore(), preference=override, value=value, actor=actor, source=source)
@@ -67,7 +67,7 @@ def tenant_override_set(*, setting: str, value: Any, actor: Any = None, source: 
 
 def tenant_override_reset(*, setting: str, actor: Any = None, source: str = "form") -> Any:
     """Remove the current tenant's own value, so the site's value applies again."""
-    override = live_settings_registry.override(setting.upper())
+    override = live_settings_registry.override(setting)
     if override is None:
         raise ValidationError(f"Tenant owners may not change {setting}.", code="not_overridable")
     return preference_reset(store=GlobalStore(), key=override.identifier, actor=actor, source=source)

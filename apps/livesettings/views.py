@@ -139,7 +139,8 @@ def history(request: HttpRequest) -> HttpResponse:
             }
         )
     # `?revert=<id>` asks to confirm a dangerous revert (the modal, without JavaScript).
-    pending = site_changes().filter(pk=request.GET.get("revert") or 0).first() if "revert" in request.GET else None
+    revert = request.GET.get("revert", "")
+    pending = site_changes().filter(pk=int(revert)).first() if revert.isdigit() else None
     pending_preference = by_key.get(pending.key) if pending else None
     confirm_revert = None
     if pending is not None and pending_preference is not None:

@@ -66,8 +66,3 @@ def lov_lists() -> tuple[LOVList, ...]:
 def lov_list_get(key: str) -> LOVList | None:
     """Return the list with this URL key, or None."""
     return next((item for item in lov_lists() if item.key == key), None)
-
-
-def lov_list_for_model(model: type[AbstractLOVValue]) -> LOVList:
-    """Return the list of a concrete value model."""
-    return next(item for item in lov_lists() if item.value_model is model)

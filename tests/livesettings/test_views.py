@@ -215,3 +215,21 @@ def test_navigation_links_to_the_settings_pages(acme, acme_owner, superadmin):
 
     assert 'href="/owner/settings/"' in owner_page
     assert 'href="/console/settings/"' in console_page
+
+
+def test_a_revert_id_that_is_not_a_number_is_ignored_not_a_500(superadmin):
+    response = client_for("localhost", superadmin).get("/console/settings/history/?revert=abc")
+
+    assert response.status_code == 200
+
+
+def test_setting_names_in_owner_urls_are_case_insensitive_like_the_console(acme, acme_owner, on_commit):
+    client = client_for("acme.localhost", acme_owner, acme)
+    with on_commit():
+        response = client.post(
+            "/owner/settings/session_expire_seconds/", {"session_expire_seconds-value": "900"}, HTTP_HX_REQUEST="true"
+        )
+
+    assert response.status_code == 200
+    with schema_context("acme"):
+        assert settings.SESSION_EXPIRE_SECONDS == 900
