@@ -8,6 +8,8 @@ from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 
 from apps.accounts.models import Profile
 from apps.core.tenancy import on_public_schema
@@ -50,3 +52,12 @@ class OwnerRequiredMixin(AccessMixin):
         if not is_owner(request.user):
             return _deny(request)
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class IsTenantOwner(BasePermission):
+    """REST framework permission: the tenant's owners only (the API counterpart of `owner_required`)."""
+
+    message = "Only the tenant's owners may do this."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return is_owner(request.user)

@@ -36,7 +36,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.roles import is_owner
+from apps.accounts import roles
 from apps.livesettings.registry import TenantOverride, live_settings_registry
 from apps.livesettings.selectors import (
     OverrideRow,
@@ -222,11 +222,8 @@ class IsSuperadmin(BasePermission):
         return is_superadmin(cast(HttpRequest, request))
 
 
-class IsTenantOwner(BasePermission):
+class IsTenantOwner(roles.IsTenantOwner):
     message = "Only the tenant's owners may change its own values of the live settings."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return is_owner(request.user)
 
 
 _NAME = OpenApiParameter(

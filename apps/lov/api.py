@@ -6,12 +6,12 @@ from django.http import Http404
 from django_tenants.models import TenantMixin
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.roles import is_owner
+from apps.accounts import roles
 from apps.lov.registry import LOVList, lov_list_get, lov_lists
 from apps.lov.selectors import lov_value_rows
 
@@ -22,11 +22,8 @@ class _TenantRequest(Request):
     tenant: TenantMixin
 
 
-class IsTenantOwner(BasePermission):
+class IsTenantOwner(roles.IsTenantOwner):
     message = "Only the tenant's owners may see this."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return is_owner(request.user)
 
 
 class LOVValueSerializer(serializers.Serializer):

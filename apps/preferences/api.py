@@ -25,12 +25,12 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import BaseParser, JSONParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.roles import is_owner
+from apps.accounts import roles
 from apps.preferences.permissions import can_change
 from apps.preferences.registries import global_preferences_registry
 from apps.preferences.types import BasePreferenceType
@@ -102,11 +102,8 @@ def _validation_errors(exc: ValidationError) -> Response:
     return _errors({key: [str(m) for m in messages] for key, messages in exc.message_dict.items()})
 
 
-class IsTenantOwner(BasePermission):
+class IsTenantOwner(roles.IsTenantOwner):
     message = "Only the tenant's owners may manage its preferences."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return is_owner(request.user)
 
 
 class _ScopeMixin:

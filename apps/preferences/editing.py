@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 
-from apps.accounts.roles import is_owner
 from apps.preferences.display import value_display
 from apps.preferences.forms import (
     SEEN_SUFFIX,
@@ -23,7 +22,7 @@ from apps.preferences.forms import (
     user_preference_form_builder,
 )
 from apps.preferences.models import AbstractPreferenceChange
-from apps.preferences.permissions import can_change, section_permission_codename
+from apps.preferences.permissions import can_change, may_change_section
 from apps.preferences.registries import (
     PreferenceRegistry,
     global_preferences_registry,
@@ -198,10 +197,9 @@ def user_edit_scope(user: Any) -> EditScope:
 
 def global_edit_scope(user: Any) -> EditScope:
     """Return the tenant's preferences: all sections for owners, else those whose permission the user holds."""
-    owner = is_owner(user)
 
     def may_open(section: str) -> bool:
-        return owner or user.has_perm(f"preferences.{section_permission_codename(section)}")
+        return may_change_section(user, section)
 
     return EditScope(
         scope="global",

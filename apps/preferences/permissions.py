@@ -20,6 +20,11 @@ def section_permission_codename(section: str) -> str:
     return f"{SECTION_PERMISSION_PREFIX}{section or 'none'}"
 
 
+def may_change_section(user: Any, section: str) -> bool:
+    """Return whether `user` may change a section of the tenant's preferences: owners, or the section's holders."""
+    return is_owner(user) or bool(user.has_perm(f"preferences.{section_permission_codename(section)}"))
+
+
 def can_change(user: Any, preference: BasePreferenceType, *, scope: str, owner: Any = None) -> bool:
     """Return whether `user` may change `preference` in `scope` (owned by `owner` for user scope)."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -29,8 +34,7 @@ def can_change(user: Any, preference: BasePreferenceType, *, scope: str, owner: 
     if scope == "site":
         return bool(on_public_schema() and user.is_superuser)
     if scope == "global":
-        permission = f"preferences.{section_permission_codename(preference.section_name)}"
-        return is_owner(user) or user.has_perm(permission)
+        return may_change_section(user, preference.section_name)
     if scope == "user":
         return owner is not None and owner.pk == user.pk
     return is_owner(user)
