@@ -1,6 +1,7 @@
 """Fixtures shared by every test: the test tenants, clients on each domain, people, a real Celery worker."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -160,9 +161,10 @@ def start_celery_worker(
         "DATABASE_URL": database_url(),
         **(env or {}),
     }
+    node = f"{name}-{os.getpid()}@{socket.gethostname()}"
     command = [
         sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
-        "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-n", f"{name}-{os.getpid()}@%h",
+        "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-n", node,
         "--without-gossip", "--without-mingle", "--without-heartbeat",
     ]  # fmt: skip
     for module in includes:
@@ -171,7 +173,7 @@ def start_celery_worker(
     log.mkdir(exist_ok=True)
     with (log / "celery-worker.log").open("ab") as output:
         worker = subprocess.Popen(command, cwd=REPO_ROOT, env=full_env, stdout=output, stderr=subprocess.STDOUT)
-    wait_for_worker(worker)
+    wait_for_worker(worker, node=node)
     return worker
 
 
@@ -208,12 +210,15 @@ def database_url() -> str:
     return f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-def wait_for_worker(worker: subprocess.Popen[bytes], timeout: float = 60) -> None:
-    """Return once a Celery worker answers a ping; fail if `worker` exits or nobody answers in time."""
+def wait_for_worker(worker: subprocess.Popen[bytes], *, node: str, timeout: float = 60) -> None:
+    """Return once the worker `node` answers a ping; fail if it exits or does not answer in time.
+
+    Only that node is asked, so a leftover worker of an earlier run cannot answer for it.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if worker.poll() is not None:
             raise RuntimeError("The Celery worker exited at start-up; see test-results/celery-worker.log")
-        if celery_app.control.ping(timeout=0.5):
+        if celery_app.control.ping(timeout=0.5, destination=[node]):
             return
     raise RuntimeError(f"No Celery worker answered within {timeout} s; see test-results/celery-worker.log")
