@@ -142,7 +142,7 @@ def _drop_schema(schema_name: str) -> None:
 def tenant_provision(
     tenant: Tenant, *, owner: OwnerAccount | None = None, on_progress: ProgressCallback | None = None
 ) -> Tenant:
-    """Create the tenant's schema, apply its migrations, seed it, and mark it ready.
+    """Create the tenant's schema, apply its migrations, send `tenant_ready` (with `owner`), and mark it ready.
 
     Progress (0 to 100, with a message) is written to the tenant row after each migration, so a page can
     poll it. On failure the half-made schema is dropped and the tenant marked failed with the error.
@@ -175,13 +175,8 @@ def tenant_provision(
         tenant.create_schema(verbosity=1)
         report(92, "Seeding the tenant's data")
         with schema_context(tenant.schema_name):
-            tenant_ready.send(sender=Tenant, tenant=tenant)
-            if owner is not None:
-                from apps.accounts.services import member_create
-
-                member_create(
-                    username=owner.username, email=owner.email, password_hash=owner.password_hash, is_owner=True
-                )
+            # Receivers seed the schema; accounts creates the owner. Any receiver's error fails the whole run.
+            tenant_ready.send(sender=Tenant, tenant=tenant, owner=owner)
     except Exception as exc:
         logger.exception("Provisioning tenant %s failed", tenant.schema_name)
         connection.set_schema_to_public()  # type: ignore[attr-defined]  # django-tenants' backend has it

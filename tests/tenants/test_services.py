@@ -61,6 +61,19 @@ def test_invalid_or_taken_names_are_refused_and_nothing_is_written(tenants, name
     assert (Tenant.objects.count(), Domain.objects.count(), TenantEvent.objects.count()) == counts_before
 
 
+def test_provisioning_fails_as_a_whole_when_the_owner_cannot_be_created(tenants):
+    tenant = tenant_create(name="Umbrella", subdomain="umbrella")
+    owner = OwnerAccount(username="not a valid name!", email="", password_hash="!unusable")
+
+    with pytest.raises(ValidationError):
+        tenant_provision(tenant, owner=owner)
+
+    tenant.refresh_from_db()
+    assert tenant.state == Tenant.State.FAILED
+    assert not schema_exists("umbrella")
+    assert connection.schema_name == "public"
+
+
 def test_failed_provisioning_drops_the_schema_and_marks_the_tenant_failed(tenants):
     def explode(**kwargs):
         raise RuntimeError("seeding broke")
