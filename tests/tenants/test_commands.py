@@ -37,24 +37,6 @@ def test_add_tenant_with_an_invalid_subdomain_creates_no_schema(tenants):
     assert not schema_exists("bad_name")
 
 
-def test_demo_data_loads_twice_without_duplicates(tenants):
-    call_command("load_demo_data")
-    call_command("load_demo_data")
-
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    with schema_context("acme"):
-        assert get_user_model().objects.filter(username="olivia").count() == 1
-        assert is_owner(get_user_model().objects.get(username="olivia"))
-        assert sorted(Group.objects.values_list("name", flat=True)) == ["Sales", "Support"]
-        assert get_user_model().objects.count() == 5
-    with schema_context("globex"):
-        assert get_user_model().objects.filter(username="olivia").count() == 0
-        assert get_user_model().objects.count() == 4
-    assert get_user_model().objects.filter(username="admin", is_superuser=True).count() == 1
-
-
 def test_migrate_tenants_skips_a_tenant_without_a_complete_schema(tenants, capsys):
     Tenant.objects.create(schema_name="broken", name="Broken", state=Tenant.State.FAILED)
 

@@ -1,3 +1,5 @@
+"""The whole demo: the superadmin, the demo tenants with their people, groups, defaults and projects content."""
+
 from typing import Any
 
 from django.contrib.auth import get_user_model
