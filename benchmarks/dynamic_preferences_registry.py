@@ -1,6 +1,6 @@
 """The product's global preferences declared again for django-dynamic-preferences (benchmark only).
 
-Same sections, names, types and defaults as apps/preferences/preferences.py, so every engine reads and
+Same sections, names, types and defaults as apps/catalog/preferences.py, so every engine reads and
 writes the same keys. Imported by benchmarks/preferences.py once Django is set up ("benchmarks" is not an
 installed app, so django-dynamic-preferences does not autodiscover it).
 """

@@ -35,7 +35,7 @@ DYNAMIC_PREFERENCES = {
 CONSTANCE_BACKEND = "constance.backends.redisd.RedisBackend"
 CONSTANCE_REDIS_CONNECTION = REDIS_URL
 CONSTANCE_REDIS_PREFIX = "portal:bench:constance:"
-# The same four values as the product's global preferences (apps/preferences/preferences.py).
+# The same four values as the product's global preferences (apps/catalog/preferences.py).
 CONSTANCE_CONFIG = {
     "GENERAL_TITLE": ("", "Portal title", str),
     "GENERAL_SUPPORT_EMAIL": ("", "Support email", str),

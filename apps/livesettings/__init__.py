@@ -2,7 +2,8 @@
 
 Public surface:
 - Declaring: `apps.livesettings.registry.live_setting` (decorator), `LiveSettingMixin`, `TenantOverride`,
-  `live_settings_registry`; declarations live in `<app>/livesettings.py` modules (autodiscovered).
+  `live_settings_registry`; declarations live in `<app>/livesettings.py` modules (autodiscovered; the portal's own
+  are in `apps.catalog.livesettings`).
 - Reading: just `django.conf.settings.NAME` (the overlay installed in AppConfig.ready answers the value in
   effect for the current request or task); `apps.livesettings.selectors.live_setting_value(setting=…)`,
   `live_setting_site_value`, `live_setting_override` for the parts.

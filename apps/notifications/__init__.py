@@ -2,7 +2,7 @@
 
 Public surface (other apps import only these):
 
-- Declaring, in `<app>/notifications.py` (autodiscovered):
+- Declaring, in `<app>/notifications.py` (autodiscovered; the portal's own are in `apps.catalog.notifications`):
   `apps.notifications.registry.Notification(name, display_name, category, required_permissions, backends,
   default, mandatory)` and `apps.notifications.registry.register(notification)`.
   A declaration also offers `update_user_prefs(user, prefs)` and `update_group_preference(group, prefs)`.

@@ -2,7 +2,8 @@
 
 Public surface for other apps and users' code:
 - Declaring: `apps.preferences.types` (Section, BasePreferenceType and the typed preferences), registered with
-  `@<registry>.register` in an app's `preferences.py` (autodiscovered).
+  `@<registry>.register` in an app's `preferences.py` (autodiscovered; the portal's own are in
+  `apps.catalog.preferences`).
 - Registries: `apps.preferences.registries.site_preferences_registry`, `global_preferences_registry`,
   `user_preferences_registry`, `instance_preferences_registry(Model)`.
 - Reading and writing: `registry.manager()` (site; the current tenant), `user.preferences`, `instance.preferences`;

@@ -29,6 +29,8 @@ SHARED_APPS = [
     "apps.tenants",
     "apps.preferences.site",
     "apps.livesettings",
+    # The product's own preferences, notifications and live settings (declarations only, no tables).
+    "apps.catalog",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -261,7 +263,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 
 # --- livesettings ---
 # Defaults of the live settings; superadmins change them at runtime in /console/settings/ (see
-# apps/livesettings/livesettings.py for their bounds), and `settings.NAME` then answers the live value.
+# apps/catalog/livesettings.py for their bounds), and `settings.NAME` then answers the live value.
 SESSION_EXPIRE_SECONDS = env_int("SESSION_EXPIRE_SECONDS", 8 * 60 * 60)
 SESSION_EXPIRE_AFTER_LAST_ACTIVITY = env_bool("SESSION_EXPIRE_AFTER_LAST_ACTIVITY", False)
 SESSION_EXPIRE_GRACE_SECONDS = env_int("SESSION_EXPIRE_GRACE_SECONDS", 60)

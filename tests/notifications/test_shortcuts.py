@@ -1,9 +1,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from apps.catalog.notifications import task_assigned
 from apps.notifications.backends import backend_get
 from apps.notifications.models import NotificationSetting
-from apps.notifications.notifications import task_assigned
 from apps.notifications.selectors import preference_resolve
 from apps.notifications.services import MandatoryNotificationError
 from apps.notifications.shortcuts import clear_preferences, update_preferences

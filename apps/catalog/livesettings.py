@@ -1,6 +1,6 @@
-"""The site's live settings: what superadmins may change at runtime. Defaults come from settings.py.
+"""The portal's live settings: what superadmins may change at runtime. Defaults come from settings.py.
 
-Other apps may declare theirs in a `livesettings.py` module of their own (autodiscovered).
+An app with settings of its own may declare them in a `livesettings.py` module of its own (autodiscovered).
 """
 
 from typing import Any

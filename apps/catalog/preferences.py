@@ -1,4 +1,4 @@
-"""The product's own preferences: what a tenant calls itself, and how each user likes the portal."""
+"""The portal's preferences: what a tenant calls itself, and how each user likes the portal."""
 
 from django.core.exceptions import ValidationError
 

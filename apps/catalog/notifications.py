@@ -1,4 +1,4 @@
-"""The notifications this app sends itself; other apps declare theirs in their own `notifications.py`."""
+"""The portal's notifications; an app that sends its own declares them in its own `notifications.py`."""
 
 from apps.notifications.registry import Notification, register
 
