@@ -1,4 +1,4 @@
-"""URLs of the public domain (localhost): the superadmins' console."""
+"""URLs of the public domain (localhost): the superadmins' console. Each include says which app serves what."""
 
 from django.contrib import admin
 from django.urls import include, path
@@ -7,11 +7,17 @@ from django.views.generic import RedirectView
 from apps.core.views import healthz
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="console:overview"), name="home"),
+    path("", RedirectView.as_view(pattern_name="tenants:overview"), name="home"),
+    # tenants: /console/ (overview), /console/health/, /console/tenants/… (list, create, detail, lifecycle)
     path("console/", include("apps.tenants.urls")),
+    # livesettings: /console/settings/… (values, history, revert), /console/session/… (the expiry widget)
     path("console/", include("apps.livesettings.console_urls")),
+    # livesettings: the REST API /api/livesettings/[<name>/]
     path("api/", include("apps.livesettings.api_urls")),
+    # Django's auth views: /accounts/login/, logout/, password/
     path("accounts/", include("apps.accounts.auth_urls")),
+    # Django admin: /admin/ (tenants, superadmins, site preferences)
     path("admin/", admin.site.urls),
+    # core: /healthz
     path("healthz", healthz, name="healthz"),
 ]

@@ -1,4 +1,4 @@
-"""URLs of every tenant's domain (acme.localhost)."""
+"""URLs of every tenant's domain (acme.localhost). Each include says which app serves what."""
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
@@ -7,26 +7,42 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from apps.accounts import views as account_views
 from apps.core.views import healthz
 
+# Everything under /api/.
 api_patterns: list[URLPattern | URLResolver] = [
+    # preferences: /api/preferences/global/…, /api/preferences/user/…
     path("", include("apps.preferences.api_urls")),
+    # notifications: /api/notifications/preferences/
     path("", include("apps.notifications.api_urls")),
+    # lov: /api/lists/…
     path("", include("apps.lov.api_urls")),
+    # projects: none yet (its module is ready for them)
     path("", include("apps.projects.api_urls")),
+    # livesettings: /api/livesettings/overrides/[<name>/] (the tenant's own values, owners)
     path("", include("apps.livesettings.api_urls_tenant")),
+    # drf-spectacular: /api/schema/, /api/docs/
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 urlpatterns = [
+    # accounts: / (the dashboard), /owner/ (the tenant's people)
     path("", account_views.home, name="home"),
     path("owner/", account_views.owner_overview, name="owner-overview"),
+    # preferences: /preferences/… (my preferences), /owner/preferences/…, /owner/history/…
     path("", include("apps.preferences.urls")),
+    # notifications: /preferences/notifications/…, /inbox/…, /notifications/unsubscribe/…, /owner/notifications/…
     path("", include("apps.notifications.urls")),
+    # lov: /owner/lists/…
     path("", include("apps.lov.urls")),
+    # projects: /projects/…, /profile/
     path("", include("apps.projects.urls")),
+    # livesettings: /owner/settings/… (the tenant's overrides), /session/… (the expiry widget)
     path("", include("apps.livesettings.urls")),
     path("api/", include(api_patterns)),
+    # Django's auth views: /accounts/login/, logout/, password/
     path("accounts/", include("apps.accounts.auth_urls")),
+    # Django admin: /admin/ (the tenant's users, groups, preferences)
     path("admin/", admin.site.urls),
+    # core: /healthz
     path("healthz", healthz, name="healthz"),
 ]

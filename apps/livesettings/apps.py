@@ -21,7 +21,7 @@ class LivesettingsConfig(AppConfig):
         overlay.install()
         checks.register(check_live_settings)
         user_logged_in.connect(start_session_clock, dispatch_uid="livesettings_start_session_clock")
-        nav_register(NavItem("Settings", "livesettings-console:settings", Audience.SUPERADMIN, order=30))
+        nav_register(NavItem("Settings", "livesettings:settings", Audience.SUPERADMIN, order=30))
         nav_register(NavItem("Settings", "livesettings:owner-settings", Audience.OWNER, order=60))
         widget_register("navbar", Widget("livesettings/_session_widget.html", Audience.MEMBER, order=90))
         widget_register("navbar", Widget("livesettings/_session_widget_console.html", Audience.SUPERADMIN, order=90))

@@ -4,7 +4,7 @@ from django.urls import path
 
 from apps.livesettings import session_views, views
 
-app_name = "livesettings-console"
+app_name = "livesettings"
 
 urlpatterns = [
     path("settings/", views.settings_list, name="settings"),

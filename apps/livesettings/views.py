@@ -100,7 +100,7 @@ def setting_update(request: HtmxHttpRequest, setting: str) -> HttpResponse:
         messages.success(request, f"{preference.get_verbose_name()} is now {format_value(preference, value)}.")
     if request.htmx:
         return _render_row(request, preference, saved=True)
-    return redirect(reverse("livesettings-console:settings") + f"#setting-{preference.setting}")
+    return redirect(reverse("livesettings:settings") + f"#setting-{preference.setting}")
 
 
 @superadmin_required
@@ -113,7 +113,7 @@ def setting_reset(request: HtmxHttpRequest, setting: str) -> HttpResponse:
         messages.success(request, f"{preference.get_verbose_name()} is back to its settings.py value.")
     if request.htmx:
         return _render_row(request, preference, saved=True)
-    return redirect(reverse("livesettings-console:settings") + f"#setting-{preference.setting}")
+    return redirect(reverse("livesettings:settings") + f"#setting-{preference.setting}")
 
 
 @superadmin_required
@@ -179,7 +179,7 @@ def change_revert(request: HttpRequest, pk: int) -> HttpResponse:
     # site_changes() holds only live settings' keys, so this always finds one.
     preference = next(p for p in live_settings_registry if p.identifier == change.key)
     if _revert_confirmation(preference, change) and not request.POST.get("confirmed"):
-        return redirect(reverse("livesettings-console:history") + f"?revert={change.pk}")
+        return redirect(reverse("livesettings:history") + f"?revert={change.pk}")
     try:
         live_setting_revert(change=change, actor=request.user)
     except ValidationError as exc:
@@ -188,4 +188,4 @@ def change_revert(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, f"{preference.get_verbose_name()} is back to {_display_raw(preference, change.old_raw_value)}."
         )
-    return redirect("livesettings-console:history")
+    return redirect("livesettings:history")

@@ -9,6 +9,6 @@ class TenantsConfig(AppConfig):
     def ready(self) -> None:
         from apps.core.navigation import Audience, NavItem, nav_register
 
-        nav_register(NavItem("Overview", "console:overview", Audience.SUPERADMIN, order=10))
-        nav_register(NavItem("Tenants", "console:tenant-list", Audience.SUPERADMIN, order=20))
+        nav_register(NavItem("Overview", "tenants:overview", Audience.SUPERADMIN, order=10))
+        nav_register(NavItem("Tenants", "tenants:tenant-list", Audience.SUPERADMIN, order=20))
         nav_register(NavItem("Admin", "admin:index", Audience.SUPERADMIN, order=90))

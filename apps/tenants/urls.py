@@ -2,7 +2,7 @@ from django.urls import path
 
 from apps.tenants import views
 
-app_name = "console"
+app_name = "tenants"
 
 urlpatterns = [
     path("", views.overview, name="overview"),

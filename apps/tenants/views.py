@@ -76,7 +76,7 @@ def tenant_create_view(request: HttpRequest) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, error)
         else:
             messages.success(request, f"Tenant {tenant.name} is being created.")
-            return redirect("console:tenant-detail", pk=tenant.pk)
+            return redirect("tenants:tenant-detail", pk=tenant.pk)
     return render(request, "tenants/tenant_create.html", {"form": form})
 
 
@@ -98,7 +98,7 @@ def tenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def tenant_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
     tenant = tenant_deactivate(tenant=_console_tenant(pk), actor=request.user.get_username())
     messages.success(request, f"{tenant.name} is deactivated: its site now answers 404. Its data is kept.")
-    return redirect("console:tenant-detail", pk=pk)
+    return redirect("tenants:tenant-detail", pk=pk)
 
 
 @superadmin_required
@@ -106,7 +106,7 @@ def tenant_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
 def tenant_reactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
     tenant = tenant_reactivate(tenant=_console_tenant(pk), actor=request.user.get_username())
     messages.success(request, f"{tenant.name} is active again.")
-    return redirect("console:tenant-detail", pk=pk)
+    return redirect("tenants:tenant-detail", pk=pk)
 
 
 @superadmin_required
@@ -123,8 +123,8 @@ def tenant_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-            return redirect("console:tenant-detail", pk=pk)
+            return redirect("tenants:tenant-detail", pk=pk)
         messages.success(request, f"{tenant.name} and all its data were deleted.")
-        return redirect("console:tenant-list")
+        return redirect("tenants:tenant-list")
     messages.error(request, "Type the tenant's subdomain to confirm the deletion.")
-    return redirect("console:tenant-detail", pk=pk)
+    return redirect("tenants:tenant-detail", pk=pk)
