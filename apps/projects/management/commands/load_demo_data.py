@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
 from apps.accounts.services import group_ensure, member_create
-from apps.notifications.services import group_preferences_update
+from apps.notifications.shortcuts import update_preferences
 from apps.preferences.registries import global_preferences_registry
 from apps.projects.demo import projects_demo_load
 from apps.tenants.models import Tenant
@@ -79,6 +79,6 @@ class Command(BaseCommand):
             group_ensure(group_name).user_set.add(*user_model.objects.filter(username__in=usernames))
         for group_name, notification, prefs in DEMO_NOTIFICATION_DEFAULTS:
             if group_name in spec["groups"]:
-                group_preferences_update(group=group_ensure(group_name), notification=notification, prefs=prefs)
+                update_preferences(notification, group_ensure(group_name), prefs)
         # Through the manager, like any other write: validated, recorded in the history, no-op if already set.
         global_preferences_registry.manager(actor="load_demo_data", source="command").update(spec["preferences"])
