@@ -11,4 +11,7 @@ Public surface:
   (also `manage.py livesetting`, and the REST API in `apps.livesettings.api`: `/api/livesettings/` on the
   public domain for superadmins, `/api/livesettings/overrides/` on tenant domains for owners).
 - Middleware: `apps.livesettings.middleware.MaintenanceModeMiddleware`, `SessionExpiryMiddleware`.
+- Pages: namespace `livesettings` on both sites (`console_urls` under /console/ on the public domain, `urls` on
+  tenant domains). Private: `apps.livesettings.overlay`, installed by AppConfig.ready() (an import-linter
+  contract).
 """

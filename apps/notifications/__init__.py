@@ -11,5 +11,7 @@ Public surface (other apps import only these):
 - `apps.notifications.selectors.preference_resolve(user=, notification=, backend=)` → `Resolution(value, source)`
   and `recipients_resolve(notification=, users=)` for many users in a constant number of queries.
 - Backends: a class with `name`, `display_name` and `send(delivery)` (see `backends.base.BaseBackend`),
-  listed by dotted path in `settings.NOTIFICATIONS_BACKENDS`.
+  listed by dotted path in `settings.NOTIFICATIONS_BACKENDS`. The backends this app ships
+  (`backends.email`, `backends.sms`, `backends.in_app`) are named there, never imported by another app
+  (an import-linter contract).
 """
