@@ -8,7 +8,7 @@ Public surface for other apps and users' code:
   `user_preferences_registry`, `instance_preferences_registry(Model)`.
 - The site scope (public schema), which live settings build on: `apps.preferences.site.models`
   (`SitePreference`, `SitePreferenceChange`).
-- Private: `apps.preferences.cache` and `apps.preferences.stores` (an import-linter contract keeps other apps out).
+- Private: `apps.preferences.cache` and `apps.preferences.stores` (import-linter keeps other apps out).
 - Reading and writing: `registry.manager()` (site; the current tenant), `user.preferences`, `instance.preferences`;
   all writes go through `apps.preferences.services` (preferences_set, preference_reset, preference_revert).
 - Per request: `apps.preferences.middleware.PreferencesMiddleware`; templates:
