@@ -175,6 +175,19 @@ class NotificationSettings:
 def sorted_by_name(memberships: Iterable[tuple[int, int]], group_names: dict[int, str]) -> dict[int, list[int]]:
     """Return user id → group ids from (user id, group id) pairs, each list sorted by group name."""
     by_user: dict[int, list[int]] = {}
-    for user_id, group_id in sorted(memberships, key=lambda pair: group_names[pair[1]]):
-        by_user.setdefault(user_id, []).append(group_id)
+    for user_id, group_id in memberships:
+        groups = by_user.get(user_id)
+        if groups is None:
+            by_user[user_id] = [group_id]
+        else:
+            groups.append(group_id)
+    if len(group_names) > 1:
+        # Most people are in one group: sort only the lists that need it.
+        rank = {
+            group_id: position
+            for position, group_id in enumerate(sorted(group_names, key=lambda group_id: group_names[group_id]))
+        }
+        for groups in by_user.values():
+            if len(groups) > 1:
+                groups.sort(key=rank.__getitem__)
     return by_user
