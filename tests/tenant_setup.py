@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.db import connection
-from django_tenants.utils import schema_exists
+from django_tenants.utils import schema_context, schema_exists
 
+from apps.notifications.sync import notifications_sync
 from apps.tenants.models import Domain, Tenant
 from apps.tenants.services import public_tenant_ensure, tenant_create, tenant_provision
 
@@ -30,7 +31,7 @@ def ensure_test_tenants() -> dict[str, Tenant]:
 
 
 def empty_tenant_schemas() -> None:
-    """Delete every row that tests committed in the test tenants' schemas."""
+    """Delete every row that tests committed in the test tenants' schemas, then sync their notifications again."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for schema in TEST_TENANTS:
@@ -41,4 +42,8 @@ def empty_tenant_schemas() -> None:
             tables = [f"{quote(schema)}.{quote(name)}" for (name,) in cursor.fetchall()]
             if tables:
                 cursor.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    for schema in TEST_TENANTS:
+        # Provisioning synced the declared notifications; the truncation emptied them, and pages never sync.
+        with schema_context(schema):
+            notifications_sync()
     connection.set_schema_to_public()

@@ -9,7 +9,12 @@ Public surface (other apps import only these):
 - `apps.notifications.shortcuts`: `update_preferences(name, user_or_group, prefs)`,
   `clear_preferences(users)`, `send_notification(name, users=None, groups=None, context=None)`.
 - `apps.notifications.selectors.preference_resolve(user=, notification=, backend=)` → `Resolution(value, source)`
-  and `recipients_resolve(notification=, users=)` for many users in a constant number of queries.
+  and `recipients_resolve(notification=, users=)` for many users in a constant number of queries; both read
+  `notification_settings_load(users=, notifications=)` → `NotificationSettings`, whose
+  `resolve(user_id, notification, backend)` is the one implementation of the resolution order
+  (`apps.notifications.resolution`), used by sending and by both matrices.
+- `python manage.py notifications_sync` copies the declarations into every ready tenant schema (also done when a
+  tenant is provisioned or migrated; reads never sync).
 - Backends: a class with `name`, `display_name` and `send(delivery)` (see `backends.base.BaseBackend`),
   listed by dotted path in `settings.NOTIFICATIONS_BACKENDS`. The backends this app ships
   (`backends.email`, `backends.sms`, `backends.in_app`) are named there, never imported by another app

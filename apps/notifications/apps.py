@@ -23,6 +23,8 @@ class NotificationsConfig(AppConfig):
         nav_register(NavItem("Notification defaults", "notifications:owner", Audience.OWNER, order=60))
         widget_register("navbar", Widget("notifications/_navbar_inbox.html", Audience.MEMBER, order=10))
         widget_register("dashboard", Widget("notifications/_dashboard_inbox.html", Audience.MEMBER, order=20))
+        # The declared notifications are copied into a schema when it is provisioned and whenever it is migrated
+        # (a deploy runs `migrate_tenants`), and by `manage.py notifications_sync`; pages only read them.
         tenant_ready.connect(_sync_new_tenant, dispatch_uid="notifications-sync-new-tenant")
         post_migrate.connect(_sync_after_migrate, sender=self, dispatch_uid="notifications-sync-after-migrate")
 

@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from django.contrib.auth.models import Group
 
-    from apps.notifications.backends.base import BaseBackend
-
 
 @dataclass(frozen=True)
 class Notification:
@@ -38,17 +36,21 @@ class Notification:
         """Return the declared default for `backend`."""
         return bool(self.default.get(backend, False))
 
-    def update_user_prefs(self, user: Any, prefs: Mapping[str | BaseBackend, bool]) -> dict[str, str]:
-        """Store `user`'s own choices; see `shortcuts.update_preferences`."""
-        from apps.notifications.services import user_preferences_update
+    # The two methods below are the documented way to store choices from a declaration. The registry sits at the
+    # bottom of the app (everything imports it), so they import the services when called, not at import time:
+    # a module-level import would make registry → services → registry a cycle.
 
-        return user_preferences_update(user=user, notification=self.name, prefs=prefs)
+    def update_user_prefs(self, user: Any, prefs: Mapping[Any, bool]) -> dict[str, str]:
+        """Store `user`'s own choices (backend names or backend objects → bool); see `shortcuts.update_preferences`."""
+        from apps.notifications import services
 
-    def update_group_preference(self, group: Group, prefs: Mapping[str | BaseBackend, bool]) -> dict[str, str]:
-        """Store `group`'s defaults; see `shortcuts.update_preferences`."""
-        from apps.notifications.services import group_preferences_update
+        return services.user_preferences_update(user=user, notification=self.name, prefs=prefs)
 
-        return group_preferences_update(group=group, notification=self.name, prefs=prefs)
+    def update_group_preference(self, group: Group, prefs: Mapping[Any, bool]) -> dict[str, str]:
+        """Store `group`'s defaults (backend names or backend objects → bool); see `shortcuts.update_preferences`."""
+        from apps.notifications import services
+
+        return services.group_preferences_update(group=group, notification=self.name, prefs=prefs)
 
 
 class NotificationRegistry:

@@ -27,8 +27,8 @@ from apps.notifications.registry import Notification, registry
 from apps.notifications.selectors import (
     backend_is_enabled,
     backends_by_name,
+    notification_settings_load,
     notification_type_get,
-    recipients_resolve,
     user_has_permissions,
 )
 
@@ -89,6 +89,8 @@ def _settings_write(*, scope: str, owner: dict[str, Any], notification: str, pre
     }
     changes: dict[str, str] = {}
     for name, value in prefs.items():
+        if name not in backends:
+            raise ValueError(f"Backend {name!r} is not synced into this schema; run `manage.py notifications_sync`.")
         row = existing.get(name)
         if row is None:
             NotificationSetting.objects.create(
@@ -184,19 +186,18 @@ def notification_send(
         json.dumps(payload)
     except TypeError as exc:
         raise ValueError(f"The context of {name!r} must be JSON-serializable: {exc}") from None
-    notification_type = notification_type_get(name)
-    backends = backends_by_name()
-    resolved = recipients_resolve(notification=name, users=_recipients(users, groups))
+    # Inactive recipients are loaded too, so each gets a skipped row saying why nothing was sent.
+    loaded = notification_settings_load(users=_recipients(users, groups), notifications=[name])
+    notification_type = loaded.type_of(name)
     batch = uuid.uuid4().hex
     now = timezone.now()
     rows: list[Delivery] = []
-    for backend_name, by_user in resolved.items():
-        backend = backends[backend_name]
+    for backend_name in loaded.backends_of(name):
+        backend = loaded.backends[backend_name]
         enabled = backend_is_enabled(backend)
-        for user_id, resolution in by_user.items():
+        for user_id, resolution in loaded.resolve_all(name, backend_name).items():
             if not resolution.value:
-                status = Status.SKIPPED
-                reason = Reason.NO_PERMISSION if resolution.source == "no-permission" else Reason.OPTED_OUT
+                status, reason = Status.SKIPPED, resolution.reason
             elif not enabled:
                 status, reason = Status.SKIPPED, Reason.BACKEND_DISABLED
             else:
@@ -227,6 +228,7 @@ def deliveries_enqueue_on_commit(delivery_ids: list[int]) -> None:
     schema = current_schema_name()
 
     def enqueue() -> None:
+        # Imported here, not at the top: the task calls back into this module (tasks sit above services).
         from apps.notifications.tasks import deliver
 
         # The task runs in the schema active when it is queued (tenant-schemas-celery), so pin it.

@@ -15,6 +15,14 @@ from apps.notifications.backends.in_app import InAppBackend
 from apps.tenants.models import Tenant
 from tests.conftest import make_user
 
+# The configured backends plus one whose provider always fails.
+FLAKY_BACKENDS = [
+    "apps.notifications.backends.email.EmailBackend",
+    "apps.notifications.backends.sms.SmsBackend",
+    "apps.notifications.backends.in_app.InAppBackend",
+    "tests.notifications.conftest.FlakyBackend",
+]
+
 
 @pytest.fixture
 def in_acme(acme: Tenant) -> Iterator[Tenant]:

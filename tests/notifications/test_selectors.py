@@ -1,8 +1,20 @@
+import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from apps.notifications.selectors import Resolution, preference_resolve, recipients_resolve, user_matrix
-from apps.notifications.shortcuts import update_preferences
+from apps.notifications.models import NotificationType
+from apps.notifications.selectors import (
+    NotificationNotSynced,
+    Resolution,
+    notification_settings_load,
+    preference_resolve,
+    recipients_resolve,
+    scope_matrix,
+    user_matrix,
+)
+from apps.notifications.shortcuts import send_notification, update_preferences
 from tests.notifications.conftest import group
 
 
@@ -124,20 +136,46 @@ def test_superusers_hold_every_permission(person):
     assert result.value is True
 
 
-def test_what_is_sent_agrees_with_what_the_matrix_page_shows(person):
+def test_settings_loaded_once_resolve_each_person_by_their_own_groups(person):
     users = [person("u0"), person("u1", groups=("Sales",)), person("u2", groups=("Sales", "Support"))]
     update_preferences("task_assigned", group("Sales"), {"sms": True, "email": False})
     update_preferences("task_assigned", group("Support"), {"email": True})
     update_preferences("task_assigned", users[2], {"sms": False})
 
-    bulk = recipients_resolve(notification="task_assigned", users=get_user_model().objects.all())
+    loaded = notification_settings_load(users=get_user_model().objects.all(), notifications=["task_assigned"])
 
-    # The sender (bulk resolution) and the page (user_matrix) are separate code paths: they must agree.
-    for user in users:
-        _, rows = user_matrix(user)
-        shown = {c.backend: c.resolution for row in rows if row.declaration.name == "task_assigned" for c in row.cells}
-        for backend in ("email", "sms", "in_app"):
-            assert shown[backend] == bulk[backend][user.pk], (user.username, backend)
+    resolved = {
+        (user.username, backend): loaded.resolve(user.pk, "task_assigned", backend)
+        for user in users
+        for backend in ("email", "sms", "in_app")
+    }
+    assert resolved == {
+        ("u0", "email"): Resolution(True, "default"),
+        ("u0", "sms"): Resolution(False, "default"),
+        ("u0", "in_app"): Resolution(True, "default"),
+        ("u1", "email"): Resolution(False, "group:Sales"),
+        ("u1", "sms"): Resolution(True, "group:Sales"),
+        ("u1", "in_app"): Resolution(True, "default"),
+        ("u2", "email"): Resolution(True, "group:Support"),
+        ("u2", "sms"): Resolution(False, "user"),
+        ("u2", "in_app"): Resolution(True, "default"),
+    }
+
+
+def test_the_member_matrix_shows_what_the_one_resolver_decides(person):
+    alice = person("alice", groups=("Sales",))
+    update_preferences("task_assigned", group("Sales"), {"sms": True})
+    update_preferences("task_assigned", alice, {"email": False})
+    loaded = notification_settings_load(users=get_user_model().objects.filter(pk=alice.pk))
+
+    _, rows = user_matrix(alice)
+
+    cells = [cell for row in rows for cell in row.cells if cell.allowed]
+    assert cells
+    for cell in cells:
+        assert cell.resolution == loaded.resolve(alice.pk, cell.notification, cell.backend)
+    [email] = [c for c in cells if (c.notification, c.backend) == ("task_assigned", "email")]
+    assert (email.resolution, email.stored) == (Resolution(False, "user"), False)
 
 
 def test_bulk_resolution_query_count_is_constant(person, django_assert_max_num_queries):
@@ -171,3 +209,47 @@ def test_matrix_hides_notifications_the_user_may_not_receive(person):
     names = [row.declaration.name for row in rows]
     assert "billing_invoice" not in names
     assert "security_alert" in names
+
+
+def test_matrices_are_read_in_a_constant_number_of_queries(person, django_assert_max_num_queries):
+    boss = person("boss", groups=("Sales", "Finance"), perms=("notifications.view_billing",))
+    for name in ("Sales", "Finance"):
+        update_preferences("task_assigned", group(name), {"sms": True})
+    update_preferences("weekly_digest", boss, {"email": False})
+
+    # Each query is preceded by django-tenants' `SET search_path`: six queries for a member, three for owners.
+    with django_assert_max_num_queries(12):
+        user_matrix(boss)
+    with django_assert_max_num_queries(6):
+        scope_matrix(group=group("Sales"))
+
+
+def test_reading_never_syncs_a_notification_missing_from_the_schema(person):
+    alice = person("alice")
+    NotificationType.objects.filter(name="weekly_digest").delete()
+
+    with CaptureQueriesContext(connection) as captured:
+        _, member_rows = user_matrix(alice)
+        _, owner_rows = scope_matrix(group=None)
+        with pytest.raises(NotificationNotSynced, match="notifications_sync"):
+            preference_resolve(user=alice, notification="weekly_digest", backend="email")
+
+    writes = [q["sql"] for q in captured.captured_queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    assert writes == []
+    assert "weekly_digest" not in {row.declaration.name for row in member_rows + owner_rows}
+    assert not NotificationType.objects.filter(name="weekly_digest").exists()
+    with pytest.raises(NotificationNotSynced):
+        send_notification("weekly_digest", users=[alice])
+
+
+def test_owner_matrix_shows_the_values_stored_at_its_scope_only(person):
+    update_preferences("task_assigned", group("Sales"), {"sms": True})
+    update_preferences("task_assigned", group("Support"), {"sms": False, "email": False})
+
+    _, rows = scope_matrix(group=group("Sales"))
+    _, tenant_rows = scope_matrix(group=None)
+
+    cells = {(c.notification, c.backend): c for row in rows for c in row.cells}
+    assert (cells["task_assigned", "sms"].stored, cells["task_assigned", "email"].stored) == (True, None)
+    assert cells["security_alert", "email"].locked and not cells["security_alert", "email"].allowed
+    assert all(c.stored is None for row in tenant_rows for c in row.cells)

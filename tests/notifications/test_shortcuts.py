@@ -1,12 +1,14 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django_tenants.utils import schema_context
 
-from apps.catalog.notifications import task_assigned
 from apps.notifications.backends import backend_get
-from apps.notifications.models import NotificationSetting
+from apps.notifications.models import Delivery, NotificationSetting
 from apps.notifications.selectors import preference_resolve
 from apps.notifications.services import MandatoryNotificationError
-from apps.notifications.shortcuts import clear_preferences, update_preferences
+from apps.notifications.shortcuts import clear_preferences, send_notification, update_preferences
+from tests.conftest import make_user
 from tests.notifications.conftest import group
 
 
@@ -27,13 +29,6 @@ def test_update_preferences_accepts_backend_objects_and_groups(person):
 
     assert result == {"sms": "created"}
     assert NotificationSetting.objects.get(scope="group", group=sales).value is True
-
-
-def test_notification_object_methods_store_user_and_group_preferences(person):
-    alice = person("alice")
-
-    assert task_assigned.update_user_prefs(alice, {"email": False}) == {"email": "created"}
-    assert task_assigned.update_group_preference(group("Sales"), {"email": True}) == {"email": "created"}
 
 
 def test_unknown_backend_raises_naming_it_and_writes_nothing(person):
@@ -111,9 +106,6 @@ def test_two_first_writers_of_one_preference_leave_one_row_and_no_error(committe
     import threading
 
     from django.db import connection, connections
-    from django_tenants.utils import schema_context
-
-    from tests.conftest import make_user
 
     alice = make_user(committed_tenants["acme"], "alice")
     barrier = threading.Barrier(2)
@@ -138,3 +130,23 @@ def test_two_first_writers_of_one_preference_leave_one_row_and_no_error(committe
     assert errors == []
     with schema_context("acme"):
         assert NotificationSetting.objects.filter(user=alice, backend__name="email").count() == 1
+
+
+def test_preferences_groups_and_deliveries_stay_in_their_tenant(acme, globex):
+    acme_alice = make_user(acme, "alice", groups=("Sales",))
+    globex_gina = make_user(globex, "gina", groups=("Sales",))
+    with schema_context("acme"):
+        update_preferences("task_assigned", Group.objects.get(name="Sales"), {"sms": True})
+        update_preferences("task_assigned", acme_alice, {"email": False})
+        send_notification("task_assigned", users=[acme_alice])
+
+    with schema_context("globex"):
+        sms = preference_resolve(user=globex_gina, notification="task_assigned", backend="sms")
+        email = preference_resolve(user=globex_gina, notification="task_assigned", backend="email")
+        assert (sms.value, sms.source) == (False, "default")
+        assert (email.value, email.source) == (True, "default")
+        assert not NotificationSetting.objects.exists()
+        assert not Delivery.objects.exists()
+    with schema_context("acme"):
+        assert NotificationSetting.objects.count() == 2
+        assert Delivery.objects.count() == 3

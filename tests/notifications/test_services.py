@@ -12,22 +12,18 @@ from apps.notifications.registry import Notification, registry
 from apps.notifications.selectors import inbox_unread_count
 from apps.notifications.services import deliveries_requeue_stale, delivery_deliver
 from apps.notifications.shortcuts import send_notification, update_preferences
+from apps.notifications.sync import notifications_sync
 from apps.notifications.tasks import deliver, requeue_stale_deliveries
-from tests.notifications.conftest import group
-
-FLAKY_BACKENDS = [
-    "apps.notifications.backends.email.EmailBackend",
-    "apps.notifications.backends.sms.SmsBackend",
-    "apps.notifications.backends.in_app.InAppBackend",
-    "tests.notifications.conftest.FlakyBackend",
-]
+from tests.notifications.conftest import FLAKY_BACKENDS, group
 
 
 @pytest.fixture
-def flaky_notification():
+def flaky_notification(in_acme):
+    """Declare a notification sent through the flaky backend, and sync it as a deploy would."""
     declaration = Notification(name="flaky_test", display_name="Flaky", backends=("flaky",), default={"flaky": True})
     registry.register(declaration)
     with override_settings(NOTIFICATIONS_BACKENDS=FLAKY_BACKENDS, NOTIFICATIONS_MAX_ATTEMPTS=3):
+        notifications_sync()
         yield declaration
     registry.unregister("flaky_test")
 
@@ -47,6 +43,23 @@ def test_send_writes_pending_rows_and_records_why_others_are_skipped(person):
     skipped = {(d.user.username, d.backend.name): d.reason for d in Delivery.objects.filter(status="skipped")}
     assert skipped == {("alice", "sms"): "opted_out", ("bob", "sms"): "opted_out", ("bob", "email"): "opted_out"}
     assert Delivery.objects.get(user=bob, backend__name="email").source == "user"
+
+
+def test_inactive_recipients_get_a_skipped_row_saying_so(person):
+    alice = person("alice")
+    gone = person("gone")
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+
+    pending = send_notification("security_alert", users=[alice, gone])
+
+    assert {d.user_id for d in pending} == {alice.pk}
+    skipped = Delivery.objects.filter(user=gone)
+    assert sorted(skipped.values_list("backend__name", "status", "reason", "source")) == [
+        ("email", "skipped", "inactive_user", "inactive"),
+        ("in_app", "skipped", "inactive_user", "inactive"),
+        ("sms", "skipped", "inactive_user", "inactive"),
+    ]
 
 
 def test_two_groups_both_on_deliver_exactly_once(person, django_capture_on_commit_callbacks):

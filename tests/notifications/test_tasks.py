@@ -13,10 +13,11 @@ from django_tenants.utils import schema_context
 from apps.notifications.models import Delivery, InboxMessage, SmsMessage
 from apps.notifications.registry import Notification, registry
 from apps.notifications.shortcuts import send_notification
+from apps.notifications.sync import notifications_sync
 from apps.notifications.tasks import deliver, requeue_stale_deliveries
 from portal.celery import app as celery_app
 from tests.conftest import make_user
-from tests.notifications.test_outbox import FLAKY_BACKENDS
+from tests.notifications.conftest import FLAKY_BACKENDS
 
 pytestmark = pytest.mark.worker
 
@@ -78,8 +79,10 @@ def test_worker_retries_a_failing_backend_with_backoff_then_marks_it_failed(
     )
     try:
         alice = make_user(committed_tenants["acme"], "alice")
-        with schema_context("acme"), transaction.atomic():
-            send_notification("flaky_test", users=[alice])
+        with schema_context("acme"):
+            notifications_sync()  # as a deploy of the new declaration would
+            with transaction.atomic():
+                send_notification("flaky_test", users=[alice])
 
         [row] = wait_until_settled("acme")
     finally:
