@@ -2,6 +2,5 @@
 
 Public surface for other apps:
 - `apps.accounts.models.Profile` (`role`, `phone_number`)
-- `apps.accounts.roles`: `is_owner`, `owner_required`, `OwnerRequiredMixin`
 - `apps.accounts.services`: `member_create`, `group_ensure`
 """

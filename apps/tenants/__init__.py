@@ -5,6 +5,5 @@ Public surface for other apps:
 - `apps.tenants.services`: `tenant_create`, `tenant_provision`, `tenant_deactivate`, `tenant_reactivate`,
   `tenant_delete`, `public_tenant_ensure`
 - `apps.tenants.selectors`: `tenant_list`, `tenant_user_counts`, `tenant_domain_url`
-- `apps.tenants.roles`: `is_superadmin`, `superadmin_required`, `SuperadminRequiredMixin`
 - `apps.tenants.signals.tenant_ready`: sent once a new tenant's schema is migrated, to seed its data.
 """
