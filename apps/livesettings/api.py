@@ -247,7 +247,10 @@ def _written(
     try:
         write(raw if if_match_given(request) else ANY)
     except StaleValueError:
-        answer = current()  # read again: someone wrote between this request's read and the write's lock
+        # Someone wrote between this request's read and the write's lock. The answer comes from the same
+        # snapshot as the read, so it may not show that write yet; a retry then reads it and is refused again,
+        # so a stale client never gets through.
+        answer = current()
         return precondition_failed(current=answer.data, etag=answer["ETag"])
     except ValidationError as exc:
         return errors_response(validation_errors(exc, field="value"))
