@@ -237,24 +237,47 @@ def _check_json_type(preference: Any, value: Any) -> None:
         raise ValidationError("Enter text (a JSON string).", code="invalid")
 
 
-def _written(
-    request: Request, *, raw: str | None, current: Callable[[], Response], write: Callable[[Any], object]
-) -> Response | None:
-    """Run `write(expected_raw)` unless If-Match is stale; return the refusal (400, 412), or None once written."""
-    stale = stale_response(request, etag_of(raw), lambda: current().data)
-    if stale is not None:
-        return stale
-    try:
-        write(raw if if_match_given(request) else ANY)
-    except StaleValueError:
-        # Someone wrote between this request's read and the write's lock. The answer comes from the same
-        # snapshot as the read, so it may not show that write yet; a retry then reads it and is refused again,
-        # so a stale client never gets through.
-        answer = current()
-        return precondition_failed(current=answer.data, etag=answer["ETag"])
-    except ValidationError as exc:
-        return errors_response(validation_errors(exc, field="value"))
-    return None
+class _ValueView(APIView):
+    """One stored value (the site's, or the tenant's own): its answer, version, and If-Match guarded writes."""
+
+    parser_classes = [JSONParser]  # Values are JSON: a form-encoded "60" would be text.
+    # The service functions of the value: the same keywords for the site's and a tenant's.
+    set_value: Callable[..., Any]
+    reset_value: Callable[..., Any]
+
+    def raw(self, preference: Any) -> str | None:
+        raise NotImplementedError
+
+    def answer(self, preference: Any) -> Response:
+        raise NotImplementedError
+
+    def save(self, request: Request, preference: Any, value: Any = ANY) -> Response:
+        """Set `value` (ANY: reset) unless If-Match is stale; answer the value as it now reads, or the refusal."""
+        raw = self.raw(preference)
+        stale = stale_response(request, etag_of(raw), lambda: self.answer(preference).data)
+        if stale is not None:
+            return stale
+        change = {
+            "setting": preference.setting,
+            "actor": request.user,
+            "source": API_SOURCE,
+            "expected_raw": raw if if_match_given(request) else ANY,
+        }
+        try:
+            # Through the class: a function looked up on the instance would be bound to the view.
+            if value is ANY:
+                type(self).reset_value(**change)
+            else:
+                type(self).set_value(value=value, **change)
+        except StaleValueError:
+            # Someone wrote between this request's read and the write's lock. The answer comes from the same
+            # snapshot as the read, so it may not show that write yet; a retry then reads it and is refused
+            # again, so a stale client never gets through.
+            answer = self.answer(preference)
+            return precondition_failed(current=answer.data, etag=answer["ETag"])
+        except ValidationError as exc:
+            return errors_response(validation_errors(exc, field="value"))
+        return self.answer(preference)
 
 
 _SUPERADMINS_ONLY = "Only superadmins may manage the site's live settings."
@@ -298,21 +321,24 @@ class LiveSettingListView(APIView):
         )
 
 
-class LiveSettingDetailView(APIView):
+class LiveSettingDetailView(_ValueView):
     """One live setting: read, set, reset to settings.py."""
 
     permission_classes = [IsAuthenticated, IsSuperadmin]
     permission_denied_message = _SUPERADMINS_ONLY
-    parser_classes = [JSONParser]  # Values are JSON: a form-encoded "60" would be text.
+    set_value = live_setting_set
+    reset_value = live_setting_reset
 
-    @staticmethod
-    def _answer(preference: Any) -> Response:
+    def raw(self, preference: Any) -> str | None:
+        return _site_raw(preference)
+
+    def answer(self, preference: Any) -> Response:
         last_change = site_changes(setting=preference.setting).first()
         return etag_response(live_setting_payload(preference, last_change=last_change), etag_of(_site_raw(preference)))
 
     @extend_schema(**_site("retrieve"), responses={200: LiveSettingSerializer, 404: _ERRORS[404]})
     def get(self, request: Request, name: str) -> Response:
-        return self._answer(_live_setting(name))
+        return self.answer(_live_setting(name))
 
     @extend_schema(
         **_site("update"), request=LiveSettingInputSerializer, responses={200: LiveSettingSerializer, **_ERRORS}
@@ -332,19 +358,7 @@ class LiveSettingDetailView(APIView):
             return errors_response(validation_errors(exc, field="value"))
         if confirmation and not body.validated_data["confirm"]:
             return errors_response({"confirm": [f'{confirmation} Send "confirm": true with the value to go ahead.']})
-        refused = _written(
-            request,
-            raw=_site_raw(preference),
-            current=lambda: self._answer(preference),
-            write=lambda expected_raw: live_setting_set(
-                setting=preference.setting,
-                value=value,
-                actor=request.user,
-                source=API_SOURCE,
-                expected_raw=expected_raw,
-            ),
-        )
-        return refused or self._answer(preference)
+        return self.save(request, preference, value)
 
     @extend_schema(
         **_site("partial_update"), request=LiveSettingInputSerializer, responses={200: LiveSettingSerializer, **_ERRORS}
@@ -359,16 +373,7 @@ class LiveSettingDetailView(APIView):
     )
     def delete(self, request: Request, name: str) -> Response:
         """Go back to the settings.py value; answer the setting as it now reads."""
-        preference = _live_setting(name)
-        refused = _written(
-            request,
-            raw=_site_raw(preference),
-            current=lambda: self._answer(preference),
-            write=lambda expected_raw: live_setting_reset(
-                setting=preference.setting, actor=request.user, source=API_SOURCE, expected_raw=expected_raw
-            ),
-        )
-        return refused or self._answer(preference)
+        return self.save(request, _live_setting(name))
 
 
 # --- tenant domains: the tenant's own values, owners only -------------------------------------------------
@@ -388,20 +393,23 @@ class OverrideListView(APIView):
         )
 
 
-class OverrideDetailView(APIView):
+class OverrideDetailView(_ValueView):
     """This tenant's own value of one live setting: read, set, clear."""
 
     permission_classes = [IsAuthenticated, IsTenantOwner]
     permission_denied_message = _OWNERS_ONLY
-    parser_classes = [JSONParser]
+    set_value = tenant_override_set
+    reset_value = tenant_override_reset
 
-    @staticmethod
-    def _answer(preference: Any) -> Response:
+    def raw(self, preference: Any) -> str | None:
+        return _override_raw(preference)
+
+    def answer(self, preference: Any) -> Response:
         return etag_response(override_payload(override_row(preference)), etag_of(_override_raw(preference)))
 
     @extend_schema(parameters=[_NAME, ETAG], responses={200: OverrideSerializer, 404: _ERRORS[404]})
     def get(self, request: Request, name: str) -> Response:
-        return self._answer(_overridable(name))
+        return self.answer(_overridable(name))
 
     @extend_schema(
         parameters=[_NAME, IF_MATCH, ETAG], request=ValueInputSerializer, responses={200: OverrideSerializer, **_ERRORS}
@@ -417,19 +425,7 @@ class OverrideDetailView(APIView):
             _check_json_type(preference, value)
         except ValidationError as exc:
             return errors_response(validation_errors(exc, field="value"))
-        refused = _written(
-            request,
-            raw=_override_raw(preference),
-            current=lambda: self._answer(preference),
-            write=lambda expected_raw: tenant_override_set(
-                setting=preference.setting,
-                value=value,
-                actor=request.user,
-                source=API_SOURCE,
-                expected_raw=expected_raw,
-            ),
-        )
-        return refused or self._answer(preference)
+        return self.save(request, preference, value)
 
     @extend_schema(
         parameters=[_NAME, IF_MATCH, ETAG], request=ValueInputSerializer, responses={200: OverrideSerializer, **_ERRORS}
@@ -444,13 +440,4 @@ class OverrideDetailView(APIView):
     )
     def delete(self, request: Request, name: str) -> Response:
         """Clear this tenant's value, so the site's applies again."""
-        preference = _overridable(name)
-        refused = _written(
-            request,
-            raw=_override_raw(preference),
-            current=lambda: self._answer(preference),
-            write=lambda expected_raw: tenant_override_reset(
-                setting=preference.setting, actor=request.user, source=API_SOURCE, expected_raw=expected_raw
-            ),
-        )
-        return refused or self._answer(preference)
+        return self.save(request, _overridable(name))

@@ -112,7 +112,7 @@ class PreferencesView(APIView):
         body = CellSerializer(data=request.data)
         if not body.is_valid():
             return errors_response(body.errors)
-        user = request.user
+        user: Any = request.user  # authenticated: the default permission class requires it
         try:
             with transaction.atomic():
                 # The user's row serialises this check and write against the same user's other API writes.

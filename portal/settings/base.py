@@ -167,7 +167,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Portal API",
-    "DESCRIPTION": "Preferences, notification preferences and lists of values of one tenant.",
+    "DESCRIPTION": "Preferences, notification preferences, lists of values and live-setting overrides of one tenant.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI from the drf-spectacular-sidecar package: no CDN at runtime.

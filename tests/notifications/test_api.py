@@ -1,25 +1,12 @@
 """The notification preferences API: effective values, one cell at a time, ETag and If-Match."""
 
-import pytest
-
 from apps.notifications.models import NotificationSetting
 from apps.notifications.selectors import preference_resolve
 from apps.notifications.shortcuts import update_preferences
-from tests.conftest import client_for
 from tests.notifications.conftest import group
 
 URL = "/api/notifications/preferences/"
 JSON = "application/json"
-
-
-@pytest.fixture
-def alice(person):
-    return person("alice", groups=("Sales",))
-
-
-@pytest.fixture
-def as_alice(alice, acme):
-    return client_for("acme.localhost", alice, acme)
 
 
 def _own(user):

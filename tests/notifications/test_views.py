@@ -13,16 +13,6 @@ from tests.notifications.conftest import group
 HOST = "acme.localhost"
 
 
-@pytest.fixture
-def alice(person):
-    return person("alice", groups=("Sales",))
-
-
-@pytest.fixture
-def as_alice(alice, acme):
-    return client_for(HOST, alice, acme)
-
-
 def test_matrix_shows_rows_by_category_with_sources(alice, as_alice):
     update_preferences("task_assigned", group("Sales"), {"sms": True})
 
