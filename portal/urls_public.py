@@ -1,10 +1,38 @@
-"""URLs of the public domain (localhost): the superadmins' console. Each include says which app serves what."""
+"""URLs of the public domain (localhost): the superadmins' console and the site's API; each include names its app."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import IsAuthenticated
 
+from apps.core.roles import IsSuperadmin, superadmin_required
 from apps.core.views import healthz
+
+# The public domain's API is its own: described from this urlconf, not the tenants' (settings.ROOT_URLCONF).
+API_TITLE = "Portal site API"
+API_SETTINGS = {
+    "TITLE": API_TITLE,
+    "DESCRIPTION": "The site's live settings, for superadmins. Tenants' APIs are described on their own domains.",
+}
+
+api_patterns: list[URLPattern | URLResolver] = [
+    path("", include("apps.livesettings.api_urls")),
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(
+            urlconf="portal.urls_public",
+            custom_settings=API_SETTINGS,
+            permission_classes=[IsAuthenticated, IsSuperadmin],
+        ),
+        name="api-schema",
+    ),
+    path(
+        "docs/",
+        superadmin_required(SpectacularSwaggerView.as_view(url_name="api-schema", title=API_TITLE)),
+        name="api-docs",
+    ),
+]
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="tenants:overview"), name="home"),
@@ -12,8 +40,8 @@ urlpatterns = [
     path("console/", include("apps.tenants.urls")),
     # livesettings: /console/settings/… (values, history, revert), /console/session/… (the expiry widget)
     path("console/", include("apps.livesettings.console_urls")),
-    # livesettings: the REST API /api/livesettings/[<name>/]
-    path("api/", include("apps.livesettings.api_urls")),
+    # livesettings: the REST API /api/livesettings/[<name>/]; the site API's schema and docs: /api/schema/, /api/docs/
+    path("api/", include(api_patterns)),
     # Django's auth views: /accounts/login/, logout/, password/
     path("accounts/", include("apps.accounts.auth_urls")),
     # Django admin: /admin/ (tenants, superadmins, site preferences)

@@ -2,7 +2,6 @@
 
 Public surface for other apps:
 - `apps.accounts.models.Profile` (`role`, `phone_number`)
-- `apps.accounts.roles`: `is_owner`, `owner_required`, `OwnerRequiredMixin`
 - `apps.accounts.services`: `member_create`, `group_ensure`
 
 Creates a new tenant's first owner itself, on `apps.tenants.signals.tenant_ready` (`apps.accounts.receivers`).

@@ -3,13 +3,13 @@
 from django.conf import settings
 from django.db import models
 
+from apps.core.roles import Role
+
 
 class Profile(models.Model):
     """One per user of a tenant; created with the user by `member_create`."""
 
-    class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        MEMBER = "member", "Member"
+    Role = Role  # The role values belong to apps.core.roles, which reads them without importing this app.
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)

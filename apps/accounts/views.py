@@ -8,7 +8,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from apps.accounts.roles import owner_required
+from apps.core.roles import owner_required
 
 
 @login_required

@@ -4,7 +4,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from apps.core.health import health_report
-from apps.core.tenancy import on_public_schema
+from apps.core.roles import is_superadmin
 
 
 @never_cache
@@ -13,8 +13,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     report = health_report(worker_timeout=0.5)
     essential_ok = all(check.ok for check in report if check.name != "workers")
     # Error texts can name hosts and users: only a superadmin (on the public site) sees them.
-    user = getattr(request, "user", None)
-    detailed = on_public_schema() and user is not None and user.is_superuser
+    detailed = is_superadmin(getattr(request, "user", None))
     services = {c.name: {"ok": c.ok, "detail": c.detail} if detailed else {"ok": c.ok} for c in report}
     body = {"ok": essential_ok, "services": services}
     return JsonResponse(body, status=200 if essential_ok else 503)

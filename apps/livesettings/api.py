@@ -17,26 +17,45 @@ Tenant domains, the tenant's owners only:
 - PUT/PATCH /api/livesettings/overrides/<NAME>/   {"value": …}: the tenant's own value, within the site's bounds
 - DELETE    /api/livesettings/overrides/<NAME>/   follow the site's value again
 
+Every answer has an ETag: of the stored site value (or the tenant's own value, under overrides/), or of all of
+them for a list. A write whose If-Match no longer matches answers 412 with the current value and writes
+nothing; the engine checks it under the same lock as the write.
+
 Errors: 400 {"errors": {"value" | "confirm": [messages]}} with nothing written, 403 for the wrong role,
-404 for a NAME that is not a live setting (or, under overrides/, not one owners may override).
+404 for a NAME that is not a live setting (or, under overrides/, not one owners may override), 412 (stale
+If-Match) {"errors": {"if_match": [message]}, "current": …}.
 """
 
 import json
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import JSONParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts import roles
+from apps.core.api import (
+    API_SOURCE,
+    ETAG,
+    IF_MATCH,
+    PRECONDITION_FAILED,
+    ErrorSerializer,
+    errors_response,
+    etag_of,
+    etag_response,
+    if_match_given,
+    precondition_failed,
+    stale_response,
+    validation_errors,
+)
+from apps.core.roles import IsSuperadmin, IsTenantOwner
 from apps.livesettings.registry import TenantOverride, live_settings_registry
 from apps.livesettings.selectors import (
     OverrideRow,
@@ -52,9 +71,8 @@ from apps.livesettings.services import (
     tenant_override_reset,
     tenant_override_set,
 )
-from apps.tenants.roles import is_superadmin
-
-API_SOURCE = "api"
+from apps.preferences.registries import global_preferences_registry, site_preferences_registry
+from apps.preferences.services import ANY, StaleValueError
 
 
 # --- payloads ---------------------------------------------------------------------------------------------
@@ -115,10 +133,6 @@ class LiveSettingInputSerializer(ValueInputSerializer):
     confirm = serializers.BooleanField(
         default=False, help_text="Required (true) to set a dangerous value, such as maintenance mode on."
     )
-
-
-class ErrorSerializer(serializers.Serializer):
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]  # a declared field named like Serializer.errors; DRF keeps it apart
 
 
 def _json_form(preference: Any, value: Any) -> Any:
@@ -189,11 +203,20 @@ def override_payload(row: OverrideRow) -> dict[str, Any]:
     ).data
 
 
+# --- versions: the stored JSON text of a site value or of a tenant's own value ----------------------------
+def _site_raw(preference: Any) -> str | None:
+    return site_preferences_registry.manager().raw(preference.identifier)
+
+
+def _override_raw(preference: Any) -> str | None:
+    return global_preferences_registry.manager().raw(live_settings_registry.override(preference.setting).identifier)
+
+
+def _list_etag(preferences: list[Any], raw: Callable[[Any], str | None]) -> str:
+    return etag_of({preference.setting: raw(preference) for preference in preferences})
+
+
 # --- helpers of the views ---------------------------------------------------------------------------------
-def _errors(errors: dict[str, Any]) -> Response:
-    return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
-
-
 def _live_setting(name: str) -> Any:
     try:
         return live_settings_registry.get(name)
@@ -214,18 +237,51 @@ def _check_json_type(preference: Any, value: Any) -> None:
         raise ValidationError("Enter text (a JSON string).", code="invalid")
 
 
-class IsSuperadmin(BasePermission):
-    message = "Only superadmins may manage the site's live settings."
+class _ValueView(APIView):
+    """One stored value (the site's, or the tenant's own): its answer, version, and If-Match guarded writes."""
 
-    def has_permission(self, request: Request, view: Any) -> bool:
-        # A DRF Request proxies the HttpRequest; its user is the one DRF authenticated (session or token).
-        return is_superadmin(cast(HttpRequest, request))
+    parser_classes = [JSONParser]  # Values are JSON: a form-encoded "60" would be text.
+    # The service functions of the value: the same keywords for the site's and a tenant's.
+    set_value: Callable[..., Any]
+    reset_value: Callable[..., Any]
+
+    def raw(self, preference: Any) -> str | None:
+        raise NotImplementedError
+
+    def answer(self, preference: Any) -> Response:
+        raise NotImplementedError
+
+    def save(self, request: Request, preference: Any, value: Any = ANY) -> Response:
+        """Set `value` (ANY: reset) unless If-Match is stale; answer the value as it now reads, or the refusal."""
+        raw = self.raw(preference)
+        stale = stale_response(request, etag_of(raw), lambda: self.answer(preference).data)
+        if stale is not None:
+            return stale
+        change = {
+            "setting": preference.setting,
+            "actor": request.user,
+            "source": API_SOURCE,
+            "expected_raw": raw if if_match_given(request) else ANY,
+        }
+        try:
+            # Through the class: a function looked up on the instance would be bound to the view.
+            if value is ANY:
+                type(self).reset_value(**change)
+            else:
+                type(self).set_value(value=value, **change)
+        except StaleValueError:
+            # Someone wrote between this request's read and the write's lock. The answer comes from the same
+            # snapshot as the read, so it may not show that write yet; a retry then reads it and is refused
+            # again, so a stale client never gets through.
+            answer = self.answer(preference)
+            return precondition_failed(current=answer.data, etag=answer["ETag"])
+        except ValidationError as exc:
+            return errors_response(validation_errors(exc, field="value"))
+        return self.answer(preference)
 
 
-class IsTenantOwner(roles.IsTenantOwner):
-    message = "Only the tenant's owners may change its own values of the live settings."
-
-
+_SUPERADMINS_ONLY = "Only superadmins may manage the site's live settings."
+_OWNERS_ONLY = "Only the tenant's owners may change its own values of the live settings."
 _NAME = OpenApiParameter(
     "name", OpenApiTypes.STR, OpenApiParameter.PATH, description="The setting's name, e.g. SESSION_EXPIRE_SECONDS."
 )
@@ -233,12 +289,14 @@ _ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid value (or a missing confirmation); nothing written."),
     403: OpenApiResponse(description="Not allowed for your role."),
     404: OpenApiResponse(description="No such live setting."),
+    412: PRECONDITION_FAILED,
 }
 
 
 def _site(action: str) -> dict[str, Any]:
     # The public API has one prefix, from which drf-spectacular would derive "root_…" names.
-    return {"operation_id": f"livesettings_{action}", "tags": ["livesettings"], "parameters": [_NAME]}
+    parameters = [_NAME, ETAG] if action == "retrieve" else [_NAME, IF_MATCH, ETAG]
+    return {"operation_id": f"livesettings_{action}", "tags": ["livesettings"], "parameters": parameters}
 
 
 # --- public domain: the site's values, superadmins only ---------------------------------------------------
@@ -246,32 +304,41 @@ class LiveSettingListView(APIView):
     """Every live setting, in the console's order."""
 
     permission_classes = [IsAuthenticated, IsSuperadmin]
+    permission_denied_message = _SUPERADMINS_ONLY
 
-    @extend_schema(operation_id="livesettings_list", tags=["livesettings"], responses=LiveSettingSerializer(many=True))
+    @extend_schema(
+        operation_id="livesettings_list",
+        tags=["livesettings"],
+        parameters=[ETAG],
+        responses=LiveSettingSerializer(many=True),
+    )
     def get(self, request: Request) -> Response:
         changes = last_site_changes()
-        return Response(
-            [
-                live_setting_payload(preference, last_change=changes.get(preference.identifier))
-                for _section, preferences in live_settings_registry.by_section()
-                for preference in preferences
-            ]
+        preferences = [p for _section, preferences in live_settings_registry.by_section() for p in preferences]
+        return etag_response(
+            [live_setting_payload(p, last_change=changes.get(p.identifier)) for p in preferences],
+            _list_etag(preferences, _site_raw),
         )
 
 
-class LiveSettingDetailView(APIView):
+class LiveSettingDetailView(_ValueView):
     """One live setting: read, set, reset to settings.py."""
 
     permission_classes = [IsAuthenticated, IsSuperadmin]
-    parser_classes = [JSONParser]  # Values are JSON: a form-encoded "60" would be text.
+    permission_denied_message = _SUPERADMINS_ONLY
+    set_value = live_setting_set
+    reset_value = live_setting_reset
 
-    @staticmethod
-    def _payload(preference: Any) -> dict[str, Any]:
-        return live_setting_payload(preference, last_change=site_changes(setting=preference.setting).first())
+    def raw(self, preference: Any) -> str | None:
+        return _site_raw(preference)
+
+    def answer(self, preference: Any) -> Response:
+        last_change = site_changes(setting=preference.setting).first()
+        return etag_response(live_setting_payload(preference, last_change=last_change), etag_of(_site_raw(preference)))
 
     @extend_schema(**_site("retrieve"), responses={200: LiveSettingSerializer, 404: _ERRORS[404]})
     def get(self, request: Request, name: str) -> Response:
-        return Response(self._payload(_live_setting(name)))
+        return self.answer(_live_setting(name))
 
     @extend_schema(
         **_site("update"), request=LiveSettingInputSerializer, responses={200: LiveSettingSerializer, **_ERRORS}
@@ -281,18 +348,17 @@ class LiveSettingDetailView(APIView):
         preference = _live_setting(name)
         body = LiveSettingInputSerializer(data=request.data)
         if not body.is_valid():
-            return _errors(body.errors)
+            return errors_response(body.errors)
         value = body.validated_data["value"]
         try:
             _check_json_type(preference, value)
             # Validate before asking for confirmation, as the console does: a bad value gets its own message.
             confirmation = preference.confirmation(preference.clean(preference.parse(value)))
-            if confirmation and not body.validated_data["confirm"]:
-                return _errors({"confirm": [f'{confirmation} Send "confirm": true with the value to go ahead.']})
-            live_setting_set(setting=preference.setting, value=value, actor=request.user, source=API_SOURCE)
         except ValidationError as exc:
-            return _errors({"value": exc.messages})
-        return Response(self._payload(preference))
+            return errors_response(validation_errors(exc, field="value"))
+        if confirmation and not body.validated_data["confirm"]:
+            return errors_response({"confirm": [f'{confirmation} Send "confirm": true with the value to go ahead.']})
+        return self.save(request, preference, value)
 
     @extend_schema(
         **_site("partial_update"), request=LiveSettingInputSerializer, responses={200: LiveSettingSerializer, **_ERRORS}
@@ -301,12 +367,13 @@ class LiveSettingDetailView(APIView):
         """Set the site's value (as PUT: a setting has a single value)."""
         return self.put(request, name)
 
-    @extend_schema(**_site("destroy"), responses={200: LiveSettingSerializer, 403: _ERRORS[403], 404: _ERRORS[404]})
+    @extend_schema(
+        **_site("destroy"),
+        responses={200: LiveSettingSerializer, 403: _ERRORS[403], 404: _ERRORS[404], 412: PRECONDITION_FAILED},
+    )
     def delete(self, request: Request, name: str) -> Response:
         """Go back to the settings.py value; answer the setting as it now reads."""
-        preference = _live_setting(name)
-        live_setting_reset(setting=preference.setting, actor=request.user, source=API_SOURCE)
-        return Response(self._payload(preference))
+        return self.save(request, _live_setting(name))
 
 
 # --- tenant domains: the tenant's own values, owners only -------------------------------------------------
@@ -314,45 +381,63 @@ class OverrideListView(APIView):
     """The live settings this tenant's owners may override."""
 
     permission_classes = [IsAuthenticated, IsTenantOwner]
+    permission_denied_message = _OWNERS_ONLY
 
-    @extend_schema(operation_id="livesettings_overrides_list", responses=OverrideSerializer(many=True))
+    @extend_schema(
+        operation_id="livesettings_overrides_list", parameters=[ETAG], responses=OverrideSerializer(many=True)
+    )
     def get(self, request: Request) -> Response:
-        return Response([override_payload(row) for row in override_rows()])
+        rows = override_rows()
+        return etag_response(
+            [override_payload(row) for row in rows], _list_etag([row.preference for row in rows], _override_raw)
+        )
 
 
-class OverrideDetailView(APIView):
+class OverrideDetailView(_ValueView):
     """This tenant's own value of one live setting: read, set, clear."""
 
     permission_classes = [IsAuthenticated, IsTenantOwner]
-    parser_classes = [JSONParser]
+    permission_denied_message = _OWNERS_ONLY
+    set_value = tenant_override_set
+    reset_value = tenant_override_reset
 
-    @extend_schema(parameters=[_NAME], responses={200: OverrideSerializer, 404: _ERRORS[404]})
+    def raw(self, preference: Any) -> str | None:
+        return _override_raw(preference)
+
+    def answer(self, preference: Any) -> Response:
+        return etag_response(override_payload(override_row(preference)), etag_of(_override_raw(preference)))
+
+    @extend_schema(parameters=[_NAME, ETAG], responses={200: OverrideSerializer, 404: _ERRORS[404]})
     def get(self, request: Request, name: str) -> Response:
-        return Response(override_payload(override_row(_overridable(name))))
+        return self.answer(_overridable(name))
 
-    @extend_schema(parameters=[_NAME], request=ValueInputSerializer, responses={200: OverrideSerializer, **_ERRORS})
+    @extend_schema(
+        parameters=[_NAME, IF_MATCH, ETAG], request=ValueInputSerializer, responses={200: OverrideSerializer, **_ERRORS}
+    )
     def put(self, request: Request, name: str) -> Response:
         """Set this tenant's value: within the setting's bounds and, for "lower", at most the site's value."""
         preference = _overridable(name)
         body = ValueInputSerializer(data=request.data)
         if not body.is_valid():
-            return _errors(body.errors)
+            return errors_response(body.errors)
         value = body.validated_data["value"]
         try:
             _check_json_type(preference, value)
-            tenant_override_set(setting=preference.setting, value=value, actor=request.user, source=API_SOURCE)
         except ValidationError as exc:
-            return _errors({"value": exc.messages})
-        return Response(override_payload(override_row(preference)))
+            return errors_response(validation_errors(exc, field="value"))
+        return self.save(request, preference, value)
 
-    @extend_schema(parameters=[_NAME], request=ValueInputSerializer, responses={200: OverrideSerializer, **_ERRORS})
+    @extend_schema(
+        parameters=[_NAME, IF_MATCH, ETAG], request=ValueInputSerializer, responses={200: OverrideSerializer, **_ERRORS}
+    )
     def patch(self, request: Request, name: str) -> Response:
         """Set this tenant's value (as PUT)."""
         return self.put(request, name)
 
-    @extend_schema(parameters=[_NAME], responses={200: OverrideSerializer, 403: _ERRORS[403], 404: _ERRORS[404]})
+    @extend_schema(
+        parameters=[_NAME, IF_MATCH, ETAG],
+        responses={200: OverrideSerializer, 403: _ERRORS[403], 404: _ERRORS[404], 412: PRECONDITION_FAILED},
+    )
     def delete(self, request: Request, name: str) -> Response:
         """Clear this tenant's value, so the site's applies again."""
-        preference = _overridable(name)
-        tenant_override_reset(setting=preference.setting, actor=request.user, source=API_SOURCE)
-        return Response(override_payload(override_row(preference)))
+        return self.save(request, _overridable(name))

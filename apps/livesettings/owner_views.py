@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.accounts.roles import owner_required
 from apps.core.htmx import HtmxHttpRequest, render_page
+from apps.core.roles import owner_required
 from apps.livesettings.forms import LiveSettingForm
 from apps.livesettings.registry import live_settings_registry
 from apps.livesettings.selectors import format_value, override_row, override_rows

@@ -1,4 +1,7 @@
-"""Read-only API of the active tenant's lists: what members may pick, and (for owners) what is available."""
+"""Read-only API of the active tenant's lists: what members may pick, and (for owners) what is available.
+
+Every answer has an ETag of the values it lists, which changes when one is added, renamed, selected or removed.
+"""
 
 from typing import Any
 
@@ -11,7 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts import roles
+from apps.core.api import ETAG, etag_of, etag_response
+from apps.core.roles import IsTenantOwner
 from apps.lov.registry import LOVList, lov_list_get, lov_lists
 from apps.lov.selectors import lov_value_rows
 
@@ -20,10 +24,6 @@ class _TenantRequest(Request):
     """A request on a tenant's domain (type checking only): Request proxies `tenant`, set by django-tenants."""
 
     tenant: TenantMixin
-
-
-class IsTenantOwner(roles.IsTenantOwner):
-    message = "Only the tenant's owners may see this."
 
 
 class LOVValueSerializer(serializers.Serializer):
@@ -53,12 +53,17 @@ def _list_or_404(key: str) -> LOVList:
     return lov_list
 
 
+def _with_etag(data: Any) -> Response:
+    # The listed fields are the stored values themselves, so their hash versions the answer.
+    return etag_response(data, etag_of(data))
+
+
 class LOVListsView(APIView):
     """List every list with the values members of this tenant may pick."""
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=LOVListSerializer(many=True))
+    @extend_schema(parameters=[ETAG], responses=LOVListSerializer(many=True))
     def get(self, request: _TenantRequest) -> Response:
         body = []
         for lov_list in lov_lists():
@@ -70,7 +75,7 @@ class LOVListsView(APIView):
                     "values": LOVValueSerializer(values.order_by("name", "pk"), many=True).data,
                 }
             )
-        return Response(body)
+        return _with_etag(body)
 
 
 class LOVSelectedValuesView(APIView):
@@ -78,19 +83,20 @@ class LOVSelectedValuesView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses=LOVValueSerializer(many=True))
+    @extend_schema(parameters=[ETAG], responses=LOVValueSerializer(many=True))
     def get(self, request: _TenantRequest, key: str) -> Response:
         lov_list = _list_or_404(key)
         values = lov_list.selection_model._default_manager.selected_values_for_tenant(request.tenant)
-        return Response(LOVValueSerializer(values.order_by("name", "pk"), many=True).data)
+        return _with_etag(LOVValueSerializer(values.order_by("name", "pk"), many=True).data)
 
 
 class LOVAvailableValuesView(APIView):
     """Return every value available to this tenant in one list, with whether it is offered (owners only)."""
 
     permission_classes = [IsAuthenticated, IsTenantOwner]
+    permission_denied_message = "Only the tenant's owners may see this."
 
-    @extend_schema(responses=LOVAvailableValueSerializer(many=True))
+    @extend_schema(parameters=[ETAG], responses=LOVAvailableValueSerializer(many=True))
     def get(self, request: _TenantRequest, key: str) -> Response:
         rows = lov_value_rows(lov_list=_list_or_404(key), tenant=request.tenant)
-        return Response(LOVAvailableValueSerializer(rows, many=True).data)
+        return _with_etag(LOVAvailableValueSerializer(rows, many=True).data)

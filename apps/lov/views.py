@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 from django_tenants.models import TenantMixin
 
-from apps.accounts.roles import owner_required
 from apps.core.htmx import render_page
+from apps.core.roles import owner_required
 from apps.lov.forms import LOVRenameForm, lov_custom_value_form_class
 from apps.lov.models import AbstractLOVValue
 from apps.lov.registry import LOVList, lov_list_get

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.accounts.roles import owner_required
 from apps.core.htmx import render_page
+from apps.core.roles import owner_required
 from apps.notifications import services
 from apps.notifications.forms import DeliveryFilterForm, ScopeMatrixForm, TestNotificationForm, cell_field_name
 from apps.notifications.models import Delivery, NotificationSetting

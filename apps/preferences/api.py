@@ -1,7 +1,7 @@
 """REST API of the tenant's global preferences (owners) and the requesting user's own preferences.
 
 Values travel in their JSON form: what the preference type's serializer stores, decoded (a date as
-"2025-01-31", a model row as its primary key). Writes go through the manager, so they are validated
+"2025-01-31", a model row as its primary key). Writes call the preferences service, so they are validated
 by the preference's rules, recorded in history with source "api", and signalled on commit.
 
 - GET    /api/preferences/<scope>/           every preference with value, default and JSON Schema
@@ -11,7 +11,12 @@ by the preference's rules, recorded in history with source "api", and signalled 
 - PUT/PATCH /api/preferences/<scope>/<key>/  {"value": …}
 - DELETE /api/preferences/<scope>/<key>/     back to the default
 
-Errors: 400 {"errors": {key: [messages]}}, 403 for the wrong role, 404 for an unknown key.
+A GET answers an ETag: of the stored value for one key, of the scope's stored values for the list. A write
+with an If-Match that no longer matches answers 412 with the current value and writes nothing; the check runs
+in the service, under the same lock as the write.
+
+Errors: 400 {"errors": {key: [messages]}}, 403 for the wrong role, 404 for an unknown key, 412 (stale
+If-Match) {"errors": {"if_match": [message]}, "current": …}.
 """
 
 import json
@@ -22,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.permissions import IsAuthenticated
@@ -30,12 +35,26 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts import roles
+from apps.core.api import (
+    API_SOURCE,
+    ETAG,
+    IF_MATCH,
+    PRECONDITION_FAILED,
+    ErrorSerializer,
+    errors_response,
+    etag_of,
+    etag_response,
+    if_match_given,
+    precondition_failed,
+    stale_response,
+    validation_errors,
+)
+from apps.core.roles import IsTenantOwner
 from apps.preferences.permissions import can_change
-from apps.preferences.registries import global_preferences_registry
+from apps.preferences.registries import global_preferences_registry, user_preferences_registry
+from apps.preferences.services import ANY, StaleValueError, preference_reset, preferences_set
+from apps.preferences.stores import GlobalStore, ScopeStore, UserStore
 from apps.preferences.types import BasePreferenceType
-
-API_SOURCE = "api"
 
 
 # --- serializers of the API's payloads (the engine's value serializers are apps.preferences.serializers) ---
@@ -68,19 +87,13 @@ class PreferenceBulkOutputSerializer(serializers.Serializer):
     preferences = PreferenceOutputSerializer(many=True)
 
 
-class PreferenceErrorSerializer(serializers.Serializer):
-    # The metaclass moves declared fields off the class, so this does not replace Serializer.errors.
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
-
-
 def _json_form(preference: BasePreferenceType, value: Any) -> Any:
     return json.loads(preference.get_serializer().serialize(value))
 
 
-def preference_payload(manager: Any, preference: BasePreferenceType) -> dict[str, Any]:
-    """Return the API representation of one preference as `manager` holds it."""
+def preference_payload(preference: BasePreferenceType, raw: str | None) -> dict[str, Any]:
+    """Return the API representation of one preference whose stored JSON text is `raw` (None: the default)."""
     key = preference.identifier
-    raw = manager.raw(key)
     return {
         "key": key,
         "section": preference.section_name,
@@ -94,31 +107,34 @@ def preference_payload(manager: Any, preference: BasePreferenceType) -> dict[str
     }
 
 
-def _errors(errors: dict[str, list[str]], code: int = status.HTTP_400_BAD_REQUEST) -> Response:
-    return Response({"errors": errors}, status=code)
+def stored_raws(manager: Any) -> dict[str, str]:
+    """Return {key: stored JSON text} of the values the manager's owner set (the ETag of a list hashes these)."""
+    return {key: raw for key in manager if (raw := manager.raw(key)) is not None}
 
 
-def _validation_errors(exc: ValidationError) -> Response:
-    return _errors({key: [str(m) for m in messages] for key, messages in exc.message_dict.items()})
-
-
-class IsTenantOwner(roles.IsTenantOwner):
-    message = "Only the tenant's owners may manage its preferences."
+def _listing(registry: Any, raws: dict[str, str]) -> Response:
+    return etag_response([preference_payload(p, raws.get(p.identifier)) for p in registry], etag_of(raws))
 
 
 class _ScopeMixin:
-    """What differs between the global and the user scope: the manager, and who may change what."""
+    """What differs between the global and the user scope: the manager, the store, who may change what."""
 
     scope: str
     # Values are JSON: a form-encoded "true" would be the string "true".
     parser_classes: Sequence[type[BaseParser]] = [JSONParser]
 
-    def get_manager(self, request: Request) -> Any:
+    def get_manager(self, request: Request, *, written: bool = False) -> Any:
+        """Return the manager to read from; `written`: one that sees what this request just wrote."""
+        if self.scope == "global":
+            return global_preferences_registry.manager()
+        if written:
+            # `request.user.preferences` keeps the values it loaded before the write: read them again.
+            return user_preferences_registry.manager(request.user)
         # `preferences` is added to the user model in PreferencesConfig.ready(); the user scope requires a login.
-        manager = global_preferences_registry.manager() if self.scope == "global" else request.user.preferences  # type: ignore[union-attr]
-        manager.actor = request.user
-        manager.source = API_SOURCE
-        return manager
+        return request.user.preferences  # type: ignore[union-attr]
+
+    def get_store(self, request: Request) -> ScopeStore:
+        return GlobalStore() if self.scope == "global" else UserStore(request.user)
 
     def get_preference(self, manager: Any, key: str) -> BasePreferenceType:
         try:
@@ -134,73 +150,136 @@ class _ScopeMixin:
 
 _KEY = OpenApiParameter("key", OpenApiTypes.STR, OpenApiParameter.PATH, description='"section__name"')
 _ERRORS = {
-    400: OpenApiResponse(PreferenceErrorSerializer, description="Invalid values, keyed by preference."),
+    400: OpenApiResponse(ErrorSerializer, description="Invalid values, keyed by preference."),
     403: OpenApiResponse(description="Not allowed for your role."),
+    412: PRECONDITION_FAILED,
 }
 
 
 class PreferenceListView(_ScopeMixin, APIView):
     """All preferences of the scope, and bulk updates."""
 
-    @extend_schema(responses=PreferenceOutputSerializer(many=True))
+    @extend_schema(parameters=[ETAG], responses=PreferenceOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         manager = self.get_manager(request)
-        return Response([preference_payload(manager, p) for p in manager.registry])
+        return _listing(manager.registry, stored_raws(manager))
 
-    @extend_schema(request=PreferenceBulkInputSerializer, responses={200: PreferenceBulkOutputSerializer, **_ERRORS})
+    @extend_schema(
+        parameters=[IF_MATCH, ETAG],
+        request=PreferenceBulkInputSerializer,
+        responses={200: PreferenceBulkOutputSerializer, **_ERRORS},
+    )
     def patch(self, request: Request) -> Response:
-        """Set several values at once: all are validated first; if any is invalid, none is written."""
+        """Set several values at once: all are validated first; if any is invalid, none is written.
+
+        If-Match is the list's ETag: the values to change must still be the ones it was read with.
+        """
         body = PreferenceBulkInputSerializer(data=request.data)
         if not body.is_valid():
-            return _errors(body.errors)
+            return errors_response(body.errors)
         values: dict[str, Any] = body.validated_data["values"]
         manager = self.get_manager(request)
         unknown = [key for key in values if key not in manager.registry]
         if unknown:
-            return _errors({key: ["No such preference."] for key in unknown})
+            return errors_response({key: ["No such preference."] for key in unknown})
         for key in values:
             self.check_change(request, manager.registry.get(key))
+        raws = stored_raws(manager)
+        stale = stale_response(request, etag_of(raws), lambda: _listing(manager.registry, raws).data)
+        if stale is not None:
+            return stale
+        # The list matched: the service then checks, under the write's lock, that the keys to change still hold
+        # the values that list was made of.
+        expected = {key: raws.get(key) for key in values} if if_match_given(request) else None
+        store = self.get_store(request)
         try:
-            changes = manager.update(values, source=API_SOURCE)
+            changes = preferences_set(
+                store=store,
+                values=values,
+                actor=request.user,
+                source=API_SOURCE,
+                expected_raw=expected,
+            )
+        except StaleValueError:
+            # Someone wrote between this request's read and the lock: answer what is stored now.
+            current = _listing(manager.registry, {key: raw for key, (raw, _) in store.load().items()})
+            return precondition_failed(current=current.data, etag=current["ETag"])
         except ValidationError as exc:
-            return _validation_errors(exc)
-        return Response(
+            return errors_response(validation_errors(exc))
+        raws = stored_raws(self.get_manager(request, written=True))
+        return etag_response(
             {
                 "changed": [change.key for change in changes],
-                "preferences": [preference_payload(manager, manager.registry.get(key)) for key in values],
-            }
+                "preferences": [preference_payload(manager.registry.get(key), raws.get(key)) for key in values],
+            },
+            etag_of(raws),
         )
 
 
 class PreferenceDetailView(_ScopeMixin, APIView):
     """One preference: read, set, reset."""
 
-    @extend_schema(parameters=[_KEY], responses={200: PreferenceOutputSerializer, 404: OpenApiResponse()})
+    @staticmethod
+    def _one(preference: BasePreferenceType, raw: str | None) -> Response:
+        return etag_response(preference_payload(preference, raw), etag_of(raw))
+
+    def _write(self, request: Request, key: str, data: Any = ANY) -> Response:
+        """Set `key` to the value in the body `data` (ANY: reset it), unless If-Match names another version."""
+        manager = self.get_manager(request)
+        preference = self.get_preference(manager, key)
+        self.check_change(request, preference)
+        value = ANY
+        if data is not ANY:
+            body = PreferenceValueInputSerializer(data=data)
+            if not body.is_valid():
+                return errors_response(body.errors)
+            value = body.validated_data["value"]
+        raw = manager.raw(preference.identifier)
+        stale = stale_response(request, etag_of(raw), lambda: self._one(preference, raw).data)
+        if stale is not None:
+            return stale
+        expected = raw if if_match_given(request) else ANY
+        try:
+            if value is ANY:
+                preference_reset(
+                    store=self.get_store(request),
+                    key=preference.identifier,
+                    actor=request.user,
+                    source=API_SOURCE,
+                    expected_raw=expected,
+                )
+            else:
+                preferences_set(
+                    store=self.get_store(request),
+                    values={preference.identifier: value},
+                    actor=request.user,
+                    source=API_SOURCE,
+                    expected_raw=None if expected is ANY else {preference.identifier: expected},
+                )
+        except StaleValueError as exc:
+            current = self._one(preference, exc.current_raw)
+            return precondition_failed(current=current.data, etag=current["ETag"])
+        except ValidationError as exc:
+            return errors_response(validation_errors(exc))
+        return self._one(preference, self.get_manager(request, written=True).raw(preference.identifier))
+
+    @extend_schema(parameters=[_KEY, ETAG], responses={200: PreferenceOutputSerializer, 404: OpenApiResponse()})
     def get(self, request: Request, key: str) -> Response:
         manager = self.get_manager(request)
-        return Response(preference_payload(manager, self.get_preference(manager, key)))
+        preference = self.get_preference(manager, key)
+        return self._one(preference, manager.raw(preference.identifier))
 
     @extend_schema(
-        parameters=[_KEY],
+        parameters=[_KEY, IF_MATCH, ETAG],
         request=PreferenceValueInputSerializer,
         responses={200: PreferenceOutputSerializer, **_ERRORS, 404: OpenApiResponse()},
     )
     def put(self, request: Request, key: str) -> Response:
         """Set the value."""
-        manager = self.get_manager(request)
-        preference = self.get_preference(manager, key)
-        self.check_change(request, preference)
-        body = PreferenceValueInputSerializer(data=request.data)
-        if not body.is_valid():
-            return _errors(body.errors)
-        try:
-            manager.update({preference.identifier: body.validated_data["value"]}, source=API_SOURCE)
-        except ValidationError as exc:
-            return _validation_errors(exc)
-        return Response(preference_payload(manager, preference))
+        return self._write(request, key, request.data)
 
     @extend_schema(
-        parameters=[_KEY],
+        parameters=[_KEY, IF_MATCH, ETAG],
         request=PreferenceValueInputSerializer,
         responses={200: PreferenceOutputSerializer, **_ERRORS, 404: OpenApiResponse()},
     )
@@ -208,14 +287,13 @@ class PreferenceDetailView(_ScopeMixin, APIView):
         """Set the value (same as PUT: a preference has a single value)."""
         return self.put(request, key)
 
-    @extend_schema(parameters=[_KEY], responses={200: PreferenceOutputSerializer, 403: OpenApiResponse()})
+    @extend_schema(
+        parameters=[_KEY, IF_MATCH, ETAG],
+        responses={200: PreferenceOutputSerializer, 403: OpenApiResponse(), 412: PRECONDITION_FAILED},
+    )
     def delete(self, request: Request, key: str) -> Response:
         """Reset to the default; answer the preference as it now reads."""
-        manager = self.get_manager(request)
-        preference = self.get_preference(manager, key)
-        self.check_change(request, preference)
-        manager.reset(preference.identifier, source=API_SOURCE)
-        return Response(preference_payload(manager, preference))
+        return self._write(request, key)
 
 
 class PreferenceSchemaView(_ScopeMixin, APIView):
@@ -230,16 +308,19 @@ class PreferenceSchemaView(_ScopeMixin, APIView):
 class GlobalPreferenceListView(PreferenceListView):
     scope = "global"
     permission_classes = [IsAuthenticated, IsTenantOwner]
+    permission_denied_message = "Only the tenant's owners may manage its preferences."
 
 
 class GlobalPreferenceDetailView(PreferenceDetailView):
     scope = "global"
     permission_classes = [IsAuthenticated, IsTenantOwner]
+    permission_denied_message = GlobalPreferenceListView.permission_denied_message
 
 
 class GlobalPreferenceSchemaView(PreferenceSchemaView):
     scope = "global"
     permission_classes = [IsAuthenticated, IsTenantOwner]
+    permission_denied_message = GlobalPreferenceListView.permission_denied_message
 
 
 @extend_schema_view(patch=extend_schema(operation_id="preferences_user_bulk_update"))

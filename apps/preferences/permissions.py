@@ -9,8 +9,7 @@
 
 from typing import Any
 
-from apps.accounts.roles import is_owner
-from apps.core.tenancy import on_public_schema
+from apps.core.roles import is_owner, is_superadmin
 from apps.preferences.types import BasePreferenceType
 
 SECTION_PERMISSION_PREFIX = "change_section_"
@@ -32,7 +31,7 @@ def can_change(user: Any, preference: BasePreferenceType, *, scope: str, owner: 
     if preference.permission and not user.has_perm(preference.permission):
         return False
     if scope == "site":
-        return bool(on_public_schema() and user.is_superuser)
+        return is_superadmin(user)
     if scope == "global":
         return may_change_section(user, preference.section_name)
     if scope == "user":

@@ -13,8 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.accounts.roles import owner_required
 from apps.core.htmx import HtmxHttpRequest, render_page
+from apps.core.roles import owner_required
 from apps.preferences.editing import EditScope, global_edit_scope, user_edit_scope
 from apps.preferences.forms import SEEN_SUFFIX, PreferenceForm
 from apps.preferences.history import change_get, change_list, change_preference, change_revertible, change_rows

@@ -5,7 +5,6 @@ Public surface for other apps:
 - `apps.tenants.services`: `tenant_create`, `tenant_provision`, `tenant_deactivate`, `tenant_reactivate`,
   `tenant_delete`, `public_tenant_ensure`, `OwnerAccount` (a first owner's username, email, password hash)
 - `apps.tenants.selectors`: `tenant_list`, `tenant_user_counts`, `tenant_domain_url`
-- `apps.tenants.roles`: `is_superadmin`, `superadmin_required`, `SuperadminRequiredMixin`
 - `apps.tenants.signals.tenant_ready`: sent once a new tenant's schema is migrated, with its `owner` (an
   `OwnerAccount` or None), so other apps seed its data and accounts creates the owner.
 - `apps.tenants.middleware.TenantMiddleware` (for the settings).

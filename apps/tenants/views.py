@@ -10,9 +10,9 @@ from django.views.decorators.http import require_POST
 
 from apps.core.health import health_report
 from apps.core.htmx import render_page
+from apps.core.roles import superadmin_required
 from apps.tenants.forms import TenantCreateForm, TenantDeleteForm
 from apps.tenants.models import Tenant
-from apps.tenants.roles import superadmin_required
 from apps.tenants.selectors import tenant_domain_url, tenant_events_recent, tenant_list, tenant_user_counts
 from apps.tenants.services import tenant_create, tenant_deactivate, tenant_delete, tenant_reactivate
 

@@ -162,12 +162,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One error envelope for every API: {"errors": {field: [messages]}}.
+    "EXCEPTION_HANDLER": "apps.core.api.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Portal API",
-    "DESCRIPTION": "Preferences, notification preferences and lists of values of one tenant.",
+    "DESCRIPTION": "Preferences, notification preferences, lists of values and live-setting overrides of one tenant.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI from the drf-spectacular-sidecar package: no CDN at runtime.

@@ -10,6 +10,7 @@ from django_tenants.utils import schema_context
 
 from apps.livesettings.registry import live_settings_registry
 from apps.livesettings.services import live_setting_set, tenant_override_set
+from apps.preferences.cache import clear_local
 from apps.preferences.models import GlobalPreference, PreferenceChange
 from apps.preferences.site.models import SitePreference, SitePreferenceChange
 from tests.conftest import client_for, make_user
@@ -33,8 +34,8 @@ def owner_api(acme, acme_owner):
     return client_for("acme.localhost", acme_owner, acme)
 
 
-def _put(client, path, body, method="put"):
-    return getattr(client, method)(path, json.dumps(body), content_type=JSON)
+def _put(client, path, body, method="put", **headers):
+    return getattr(client, method)(path, json.dumps(body), content_type=JSON, **headers)
 
 
 def _site_state():
@@ -422,6 +423,121 @@ def test_the_public_api_generates_a_schema_without_warnings(tmp_path):
     assert "/api/livesettings/{name}/:" in text and "operationId: livesettings_update" in text
 
 
+# --- ETag and If-Match -----------------------------------------------------------------------------------
+EXPIRY = "/api/livesettings/SESSION_EXPIRE_SECONDS/"
+OWN_EXPIRY = "/api/livesettings/overrides/SESSION_EXPIRE_SECONDS/"
+
+
+def test_site_value_etag_changes_after_a_write_and_a_matching_if_match_succeeds(api, on_commit):
+    read = api.get(EXPIRY)["ETag"]
+
+    with on_commit():
+        first = _put(api, EXPIRY, {"value": 1800}, HTTP_IF_MATCH=read)
+    with on_commit():
+        second = _put(api, EXPIRY, {"value": 900}, method="patch", HTTP_IF_MATCH=first["ETag"])
+
+    assert first.status_code == 200 and first["ETag"] != read
+    assert second.status_code == 200 and second["ETag"] not in (read, first["ETag"])
+    assert api.get(EXPIRY)["ETag"] == second["ETag"]
+    assert settings.SESSION_EXPIRE_SECONDS == 900
+
+
+def test_a_stale_if_match_on_the_site_value_is_412_with_the_current_value_and_nothing_written(api, on_commit):
+    read = api.get(EXPIRY)["ETag"]
+    with on_commit():
+        live_setting_set(setting="SESSION_EXPIRE_SECONDS", value=3600, actor="other-admin")
+    before = _site_state()
+
+    with on_commit():
+        put = _put(api, EXPIRY, {"value": 1800}, HTTP_IF_MATCH=read)
+        delete = api.delete(EXPIRY, HTTP_IF_MATCH=read)
+
+    assert [put.status_code, delete.status_code] == [412, 412]
+    assert list(put.json()["errors"]) == ["if_match"]
+    assert put.json()["current"]["value"] == 3600 and put.json()["current"]["changed_by"] == "other-admin"
+    assert put["ETag"] == delete["ETag"] == api.get(EXPIRY)["ETag"] != read
+    assert _site_state() == before
+    assert settings.SESSION_EXPIRE_SECONDS == 3600
+
+
+def test_the_site_value_is_checked_under_the_writes_lock_even_when_the_read_was_stale(api):
+    """A row stored behind the snapshot's back stands for a write landing between the read and the lock."""
+    read = api.get(EXPIRY)["ETag"]  # warms this process's snapshot of the site's values
+    SitePreference.objects.create(section="sessions", name="session_expire_seconds", raw_value="1200")
+
+    response = _put(api, EXPIRY, {"value": 1800}, HTTP_IF_MATCH=read)
+    clear_local()  # what the racing writer's commit does to every process: its version token moves
+
+    assert response.status_code == 412
+    assert not SitePreferenceChange.objects.exists()
+    assert SitePreference.objects.get().raw_value == "1200"
+    retry = _put(api, EXPIRY, {"value": 1800}, HTTP_IF_MATCH=read)
+    assert retry.status_code == 412 and retry.json()["current"]["value"] == 1200 and retry["ETag"] != read
+
+
+def test_the_site_list_has_an_etag_of_every_stored_value(api, on_commit):
+    before = api.get("/api/livesettings/")["ETag"]
+    with on_commit():
+        live_setting_set(setting="MAINTENANCE_MESSAGE", value="Back soon.")
+
+    assert api.get("/api/livesettings/")["ETag"] not in (before, None)
+
+
+def test_a_stale_if_match_on_an_override_is_412_and_a_matching_one_succeeds(owner_api, on_commit):
+    read = owner_api.get(OWN_EXPIRY)["ETag"]
+    with schema_context("acme"), on_commit():
+        tenant_override_set(setting="SESSION_EXPIRE_SECONDS", value=1200, actor="oscar")
+    before = _tenant_state()
+
+    with on_commit():
+        refused = _put(owner_api, OWN_EXPIRY, {"value": 600}, HTTP_IF_MATCH=read)
+        refused_delete = owner_api.delete(OWN_EXPIRY, HTTP_IF_MATCH=read)
+    after_refusal = _tenant_state()
+    with on_commit():
+        accepted = _put(owner_api, OWN_EXPIRY, {"value": 600}, HTTP_IF_MATCH=refused["ETag"])
+    with on_commit():
+        cleared = owner_api.delete(OWN_EXPIRY, HTTP_IF_MATCH=accepted["ETag"])
+
+    assert [refused.status_code, refused_delete.status_code] == [412, 412]
+    assert refused.json()["current"]["override"] == 1200 and refused["ETag"] != read
+    assert after_refusal == before
+    assert accepted.status_code == 200 and accepted.json()["override"] == 600 and accepted["ETag"] != refused["ETag"]
+    assert cleared.status_code == 200 and cleared.json()["override"] is None and cleared["ETag"] == read
+    assert owner_api.get("/api/livesettings/overrides/")["ETag"]
+
+
+# --- the public domain's own OpenAPI schema and docs ------------------------------------------------------
+def test_the_public_schema_lists_the_live_settings_api_and_no_tenant_path(api):
+    response = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    assert response.status_code == 200
+    schema = json.loads(response.content)
+    assert set(schema["paths"]) == {"/api/livesettings/", "/api/livesettings/{name}/"}
+    assert schema["info"]["title"] == "Portal site API"
+    assert "If-Match" in [p["name"] for p in schema["paths"]["/api/livesettings/{name}/"]["put"]["parameters"]]
+
+
+def test_the_public_docs_page_renders_for_a_superadmin_from_local_files(api):
+    response = api.get("/api/docs/")
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "swagger-ui-bundle.js" in body and "/static/drf_spectacular_sidecar/" in body
+    assert "cdn." not in body and "unpkg" not in body
+    assert '"/api/schema/"' in body
+
+
+def test_the_public_schema_and_docs_are_for_superadmins_only(tenants):
+    staff = client_for("localhost", make_user(None, "public-staff"))
+    anonymous = client_for("localhost")
+
+    assert staff.get("/api/schema/").status_code == 403
+    assert anonymous.get("/api/schema/").status_code in (401, 403)
+    assert staff.get("/api/docs/").status_code == 403
+    docs = anonymous.get("/api/docs/")
+    assert docs.status_code == 302 and docs["Location"] == "/accounts/login/?next=/api/docs/"
+
+
 # --- committed writes, as in production -------------------------------------------------------------------
 def test_with_committed_writes_the_answer_shows_the_new_value_not_the_requests_snapshot(committed_tenants):
     # Outside a test transaction each write commits at once, while the request's snapshots were pinned before it.
@@ -441,3 +557,7 @@ def test_with_committed_writes_the_answer_shows_the_new_value_not_the_requests_s
     assert (cleared.json()["override"], cleared.json()["effective"]) == (None, 3600)
     assert reset.json()["value"] == HOURS_8 and reset.json()["is_default"] is True
     assert site.get("/api/livesettings/SESSION_EXPIRE_SECONDS/").json()["value"] == HOURS_8
+    assert reset["ETag"] == site.get("/api/livesettings/SESSION_EXPIRE_SECONDS/")["ETag"] != set_site["ETag"]
+    assert (
+        set_own["ETag"] != cleared["ETag"] == owner.get("/api/livesettings/overrides/SESSION_EXPIRE_SECONDS/")["ETag"]
+    )

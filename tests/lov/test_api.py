@@ -36,3 +36,16 @@ def test_anonymous_requests_are_refused(acme, client_of):
     from django.test import Client
 
     assert Client(HTTP_HOST="acme.localhost").get("/api/lists/").status_code == 403
+
+
+def test_every_answer_has_an_etag_that_changes_with_the_values(acme, acme_owner, client_of):
+    client = client_of(acme_owner, acme)
+    paths = ("/api/lists/", "/api/lists/task-statuses/values/", "/api/lists/task-statuses/available/")
+    before = {path: client.get(path)["ETag"] for path in paths}
+
+    lov_value_select(value=TaskStatus.objects.get(name="Blocked"), tenant=acme, selected=True)
+    after = {path: client.get(path)["ETag"] for path in paths}
+
+    assert all(tag.startswith('"') for tag in before.values())
+    assert all(before[path] != after[path] for path in paths)
+    assert client.get("/api/lists/")["ETag"] == after["/api/lists/"]  # the same values, the same tag

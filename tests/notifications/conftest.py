@@ -8,12 +8,13 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.test import Client
 from django_tenants.utils import schema_context
 
 from apps.notifications.backends.base import BaseBackend
 from apps.notifications.backends.in_app import InAppBackend
 from apps.tenants.models import Tenant
-from tests.conftest import make_user
+from tests.conftest import client_for, make_user
 
 # The configured backends plus one whose provider always fails.
 FLAKY_BACKENDS = [
@@ -46,6 +47,18 @@ def person(in_acme: Tenant) -> Any:
         return user
 
     return create
+
+
+@pytest.fixture
+def alice(person: Any) -> Any:
+    """Return alice, a member of acme in the group Sales."""
+    return person("alice", groups=("Sales",))
+
+
+@pytest.fixture
+def as_alice(alice: Any, acme: Tenant) -> Client:
+    """Return a client on acme's domain, logged in as alice."""
+    return client_for("acme.localhost", alice, acme)
 
 
 def group(name: str) -> Group:

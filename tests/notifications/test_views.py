@@ -13,16 +13,6 @@ from tests.notifications.conftest import group
 HOST = "acme.localhost"
 
 
-@pytest.fixture
-def alice(person):
-    return person("alice", groups=("Sales",))
-
-
-@pytest.fixture
-def as_alice(alice, acme):
-    return client_for(HOST, alice, acme)
-
-
 def test_matrix_shows_rows_by_category_with_sources(alice, as_alice):
     update_preferences("task_assigned", group("Sales"), {"sms": True})
 
@@ -115,31 +105,6 @@ def test_htmx_toggle_of_a_mandatory_cell_is_refused(alice, as_alice):
 
     assert response.status_code == 400
     assert not NotificationSetting.objects.exists()
-
-
-def test_api_lists_effective_values_and_refuses_mandatory_changes(alice, as_alice):
-    listed = as_alice.get("/api/notifications/preferences/").json()
-    refused = as_alice.post(
-        "/api/notifications/preferences/",
-        {"notification": "security_alert", "backend": "email", "value": False},
-        content_type="application/json",
-    )
-    saved = as_alice.post(
-        "/api/notifications/preferences/",
-        {"notification": "task_assigned", "backend": "sms", "value": True},
-        content_type="application/json",
-    )
-
-    assert {
-        "notification": "task_assigned",
-        "backend": "email",
-        "value": True,
-        "source": "default",
-        "own": None,
-    } in listed
-    assert refused.status_code == 400
-    assert saved.status_code == 200
-    assert preference_resolve(user=alice, notification="task_assigned", backend="sms").source == "user"
 
 
 def test_inbox_lists_messages_and_marks_them_read(alice, as_alice, django_capture_on_commit_callbacks):

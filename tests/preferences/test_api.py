@@ -334,3 +334,112 @@ def test_listing_reads_global_values_from_the_snapshot_and_user_values_in_one_qu
     # time-zone middleware, and shared with the view): never one for the tenant-wide values.
     assert len(global_queries) == 1 and "preferences_userpreference" in global_queries[0]
     assert len(user_queries) == 1 and "preferences_userpreference" in user_queries[0]
+
+
+# --- ETag and If-Match ----------------------------------------------------------------------------------------
+TITLE = "/api/preferences/global/general__title/"
+
+
+def _put_title(client, value, **headers):
+    return client.put(TITLE, json.dumps({"value": value}), content_type=JSON, **headers)
+
+
+def test_get_answers_an_etag_that_changes_after_a_write_and_a_matching_if_match_succeeds(acme, acme_owner):
+    client = client_for("acme.localhost", acme_owner, acme)
+    first = client.get(TITLE)["ETag"]
+
+    saved = _put_title(client, "Acme", HTTP_IF_MATCH=first)
+    again = _put_title(client, "Acme portal", HTTP_IF_MATCH=saved["ETag"])
+
+    assert saved.status_code == 200 and saved["ETag"] != first
+    assert client.get(TITLE)["ETag"] == again["ETag"] != saved["ETag"]
+    assert again.status_code == 200 and again.json()["value"] == "Acme portal"
+    assert _global_values("acme") == {"title": '"Acme portal"'}
+
+
+def test_stale_if_match_is_412_with_the_current_value_and_nothing_written(acme, acme_owner):
+    client = client_for("acme.localhost", acme_owner, acme)
+    read = client.get(TITLE)["ETag"]
+    with schema_context("acme"):
+        global_preferences_registry.manager()["general__title"] = "Changed by someone else"
+        changes = PreferenceChange.objects.count()
+
+    response = _put_title(client, "Mine", HTTP_IF_MATCH=read)
+
+    assert response.status_code == 412
+    assert list(response.json()["errors"]) == ["if_match"]
+    assert response.json()["current"]["value"] == "Changed by someone else"
+    assert response["ETag"] == client.get(TITLE)["ETag"] != read
+    assert _global_values("acme") == {"title": '"Changed by someone else"'}
+    with schema_context("acme"):
+        assert PreferenceChange.objects.count() == changes
+
+
+def test_if_match_is_checked_under_the_writes_lock_even_when_the_read_was_stale(acme, acme_owner):
+    """A value stored behind the snapshot's back stands for a write that lands between the read and the lock."""
+    client = client_for("acme.localhost", acme_owner, acme)
+    read = client.get(TITLE)["ETag"]  # warms this process's snapshot of acme's values
+    with schema_context("acme"):
+        GlobalPreference.objects.create(section="general", name="title", raw_value='"Racing writer"')
+
+    response = _put_title(client, "Mine", HTTP_IF_MATCH=read)
+
+    assert response.status_code == 412
+    assert response.json()["current"]["value"] == "Racing writer"
+    assert response["ETag"] != read
+    assert _global_values("acme") == {"title": '"Racing writer"'}
+
+
+def test_delete_with_a_stale_if_match_is_412_and_keeps_the_value(acme, acme_member):
+    client = client_for("acme.localhost", acme_member, acme)
+    theme = "/api/preferences/user/appearance__theme/"
+    read = client.get(theme)["ETag"]
+    client.put(theme, json.dumps({"value": "dark"}), content_type=JSON)
+
+    refused = client.delete(theme, HTTP_IF_MATCH=read)
+    reset = client.delete(theme, HTTP_IF_MATCH=refused["ETag"])
+
+    assert refused.status_code == 412 and refused.json()["current"]["value"] == "dark"
+    assert reset.status_code == 200 and reset.json()["is_default"] is True
+    with schema_context("acme"):
+        assert not UserPreference.objects.exists()
+
+
+def test_if_match_star_or_none_writes_whatever_is_stored(acme, acme_owner):
+    client = client_for("acme.localhost", acme_owner, acme)
+    _put_title(client, "First")
+
+    assert _put_title(client, "Second", HTTP_IF_MATCH="*").status_code == 200
+    assert _put_title(client, "Third").status_code == 200
+    assert _global_values("acme") == {"title": '"Third"'}
+
+
+def test_bulk_update_honours_the_lists_etag(acme, acme_member):
+    client = client_for("acme.localhost", acme_member, acme)
+    listing = client.get("/api/preferences/user/")
+    body = json.dumps({"values": {"appearance__theme": "dark", "appearance__items_per_page": 50}})
+    client.put("/api/preferences/user/appearance__compact_tables/", json.dumps({"value": True}), content_type=JSON)
+
+    refused = client.patch("/api/preferences/user/", body, content_type=JSON, HTTP_IF_MATCH=listing["ETag"])
+    current = client.get("/api/preferences/user/")["ETag"]
+    accepted = client.patch("/api/preferences/user/", body, content_type=JSON, HTTP_IF_MATCH=refused["ETag"])
+
+    assert refused.status_code == 412
+    assert _by_key(refused.json()["current"])["appearance__compact_tables"]["value"] is True
+    assert refused["ETag"] == current != listing["ETag"]
+    assert accepted.status_code == 200 and accepted["ETag"] == client.get("/api/preferences/user/")["ETag"] != current
+    with schema_context("acme"):
+        assert sorted(UserPreference.objects.values_list("name", flat=True)) == [
+            "compact_tables",
+            "items_per_page",
+            "theme",
+        ]
+
+
+def test_openapi_schema_documents_if_match_and_etag(acme, acme_owner):
+    paths = client_for("acme.localhost", acme_owner, acme).get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    detail = paths["paths"]["/api/preferences/global/{key}/"]
+
+    assert "If-Match" in [p["name"] for p in detail["put"]["parameters"]]
+    assert "ETag" in detail["get"]["responses"]["200"]["headers"]
+    assert "412" in detail["delete"]["responses"]

@@ -2,7 +2,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_context, schema_exists
 
-from apps.accounts.roles import is_owner
+from apps.core.roles import is_owner
 from apps.tenants.models import Tenant
 
 
