@@ -1,12 +1,7 @@
-"""Fixtures shared by every test: the test tenants, clients on each domain, people, a real Celery worker."""
+"""Fixtures shared by every test: tenants, people, clients on each domain, other processes, Redis, the clock."""
 
-import os
-import socket
 import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -17,13 +12,20 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from apps.accounts.services import group_ensure, member_create
+from apps.livesettings import sessions
 from apps.preferences.cache import clear_local
 from apps.tenants.models import Tenant
 from portal.celery import app as celery_app
+from tests.support.clock import Clock
+from tests.support.processes import REPO_ROOT as REPO_ROOT  # re-exported: tests import these four from here
+from tests.support.processes import database_url as database_url
+from tests.support.processes import free_port, start_runserver, stop_process
+from tests.support.processes import start_celery_worker as start_celery_worker
+from tests.support.processes import stop_celery_worker as stop_celery_worker
+from tests.support.redis import StalledRedis
 from tests.tenant_setup import empty_tenant_schemas, ensure_test_tenants
 
 PASSWORD = "test-pass-123"
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
@@ -146,50 +148,9 @@ def superadmin(db: None) -> AbstractBaseUser:
     return make_user(None, "root-admin", superuser=True)
 
 
-def start_celery_worker(
-    *, name: str, includes: tuple[str, ...] = ("tests.celery_probe",), env: dict[str, str] | None = None
-) -> subprocess.Popen[bytes]:
-    """Start a real `celery -A portal worker` on the test database; return it once it answers a ping.
-
-    `includes` are extra task modules for the worker (`-I`); `env` overrides its environment (a private
-    broker, backends under test). Its output goes to test-results/celery-worker.log.
-    """
-    full_env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DATABASE_URL": database_url(),
-        **(env or {}),
-    }
-    node = f"{name}-{os.getpid()}@{socket.gethostname()}"
-    command = [
-        sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
-        "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-n", node,
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ]  # fmt: skip
-    for module in includes:
-        command += ["-I", module]
-    log = (REPO_ROOT / "test-results").resolve()
-    log.mkdir(exist_ok=True)
-    with (log / "celery-worker.log").open("ab") as output:
-        worker = subprocess.Popen(command, cwd=REPO_ROOT, env=full_env, stdout=output, stderr=subprocess.STDOUT)
-    wait_for_worker(worker, node=node)
-    return worker
-
-
-def stop_celery_worker(worker: subprocess.Popen[bytes]) -> None:
-    """Stop a worker started by `start_celery_worker` (warm shutdown, then kill after 15 s)."""
-    if worker.poll() is None:
-        worker.terminate()
-    try:
-        worker.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-
-
 @pytest.fixture
 def celery_worker(committed_tenants: dict[str, Tenant]) -> Iterator[subprocess.Popen[bytes]]:
-    """Run a real Celery worker process on the test broker against the test database; stop it afterwards."""
+    """Run a real Celery worker process (knowing tests/celery_probe.py) on the test broker and database."""
     celery_app.control.purge()
     previous_eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
@@ -203,22 +164,37 @@ def celery_worker(committed_tenants: dict[str, Tenant]) -> Iterator[subprocess.P
             stop_celery_worker(worker)
 
 
-def database_url() -> str:
-    """Return the URL of the test database, for processes the tests start."""
-    db = settings.DATABASES["default"]
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+@pytest.fixture
+def second_process(committed_tenants: dict[str, Tenant]) -> Iterator[int]:
+    """Run `manage.py runserver` in its own process on a free port; yield the port."""
+    port = free_port()
+    server = start_runserver(port)
+    try:
+        yield port
+    finally:
+        stop_process(server)
 
 
-def wait_for_worker(worker: subprocess.Popen[bytes], *, node: str, timeout: float = 60) -> None:
-    """Return once the worker `node` answers a ping; fail if it exits or does not answer in time.
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Freeze the time the session expiry rules see (in this process, the live server's thread included)."""
+    moving = Clock()
+    monkeypatch.setattr(sessions, "now", moving)
+    return moving
 
-    Only that node is asked, so a leftover worker of an earlier run cannot answer for it.
-    """
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if worker.poll() is not None:
-            raise RuntimeError("The Celery worker exited at start-up; see test-results/celery-worker.log")
-        if celery_app.control.ping(timeout=0.5, destination=[node]):
-            return
-    raise RuntimeError(f"No Celery worker answered within {timeout} s; see test-results/celery-worker.log")
+
+@pytest.fixture
+def stalled_redis() -> Iterator[StalledRedis]:
+    """A server that accepts connections and never answers (a hung Redis); point the cache at it with redis_at."""
+    with StalledRedis() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_at(settings: Any) -> Callable[[str], None]:
+    """Point the cache (and so the preference version checks) at another Redis URL for one test."""
+
+    def point(url: str) -> None:
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": url}}
+
+    return point
