@@ -5,27 +5,38 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.test import Client
-from django_tenants.utils import schema_context
 
-from apps.accounts.services import group_ensure, member_create
 from apps.livesettings import sessions
 from apps.preferences.cache import clear_local
 from apps.tenants.models import Tenant
 from portal.celery import app as celery_app
 from tests.support.clock import Clock
-from tests.support.processes import REPO_ROOT as REPO_ROOT  # re-exported: tests import these four from here
-from tests.support.processes import database_url as database_url
-from tests.support.processes import free_port, start_runserver, stop_process
-from tests.support.processes import start_celery_worker as start_celery_worker
-from tests.support.processes import stop_celery_worker as stop_celery_worker
+from tests.support.people import PASSWORD, client_for, make_user
+from tests.support.processes import (
+    REPO_ROOT,
+    database_url,
+    free_port,
+    start_celery_worker,
+    start_runserver,
+    stop_celery_worker,
+    stop_process,
+)
 from tests.support.redis import StalledRedis
-from tests.tenant_setup import empty_tenant_schemas, ensure_test_tenants
+from tests.support.tenants import empty_tenant_schemas, ensure_test_tenants
 
-PASSWORD = "test-pass-123"
+# Tests that predate tests/support import these helpers from here; new code imports them from tests.support.
+__all__ = [
+    "PASSWORD",
+    "REPO_ROOT",
+    "client_for",
+    "database_url",
+    "make_user",
+    "start_celery_worker",
+    "stop_celery_worker",
+]
 
 
 @pytest.fixture(scope="session")
@@ -72,37 +83,9 @@ def committed_tenants(transactional_db: None) -> Iterator[dict[str, Tenant]]:
     empty_tenant_schemas()
 
 
-def make_user(
-    tenant: Tenant | None, username: str, *, owner: bool = False, superuser: bool = False, groups: tuple[str, ...] = ()
-) -> AbstractBaseUser:
-    """Create a user in `tenant`'s schema (a superadmin in the public schema when tenant is None)."""
-    if tenant is None:
-        from django.contrib.auth import get_user_model
-
-        with schema_context(settings.PUBLIC_SCHEMA_NAME):
-            if superuser:
-                return get_user_model().objects.create_superuser(username, f"{username}@example.com", PASSWORD)
-            return get_user_model().objects.create_user(username, f"{username}@example.com", PASSWORD)
-    with schema_context(tenant.schema_name):
-        group_objects: list[Group] = [group_ensure(name) for name in groups]
-        return member_create(
-            username=username, email=f"{username}@example.com", password=PASSWORD, is_owner=owner, groups=group_objects
-        )
-
-
 @pytest.fixture
 def make_person() -> Any:
     return make_user
-
-
-def client_for(host: str, user: AbstractBaseUser | None = None, tenant: Tenant | None = None) -> Client:
-    """Return a test client on `host`, logged in as `user` (whose schema is `tenant`'s) if given."""
-    client = Client(HTTP_HOST=host)
-    if user is not None:
-        schema = tenant.schema_name if tenant else settings.PUBLIC_SCHEMA_NAME
-        with schema_context(schema):
-            client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context
 
 from apps.livesettings.sessions import LOGIN_AT, SEEN_AT
 from tests.celery_probe import live_setting_probe
-from tests.conftest import client_for, make_user
+from tests.support.people import client_for, make_user
 
 
 def _session_for(user, schema: str, *, logged_in_seconds_ago: float) -> str:

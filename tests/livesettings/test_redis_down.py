@@ -5,7 +5,7 @@ from django.conf import settings
 
 from apps.livesettings.services import live_setting_set
 from apps.preferences.cache import clear_local
-from tests.conftest import client_for
+from tests.support.people import client_for
 
 UNREACHABLE = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 

@@ -10,10 +10,11 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django_tenants.utils import schema_context
 
+from apps.accounts.services import group_ensure
 from apps.notifications.backends.base import BaseBackend
 from apps.notifications.backends.in_app import InAppBackend
 from apps.tenants.models import Tenant
-from tests.conftest import make_user
+from tests.support.people import make_user
 
 
 @pytest.fixture
@@ -41,7 +42,8 @@ def person(in_acme: Tenant) -> Any:
 
 
 def group(name: str) -> Group:
-    return Group.objects.get_or_create(name=name)[0]
+    """Return the group `name` of the active schema, creating it if needed."""
+    return group_ensure(name)
 
 
 class FlakyBackend(BaseBackend):

@@ -1,4 +1,4 @@
-"""Create and clean the test tenants; shared by the fixtures in conftest.py."""
+"""The test tenants: create them once per session, bring back their rows after a flush, empty their schemas."""
 
 from django.conf import settings
 from django.db import connection
