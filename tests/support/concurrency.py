@@ -4,7 +4,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from django.db import connection, connections
+from django.db import connections
+from django_tenants.utils import schema_context
 
 # Bounds a broken run (a writer that never reaches the start line); no test asserts how long writers take.
 GIVE_UP_SECONDS = 60
@@ -25,9 +26,9 @@ def run_at_once(target: Callable[[T], R], values: Sequence[T], *, schema: str) -
 
     def run(index: int, value: T) -> None:
         try:
-            connection.set_schema(schema)
-            barrier.wait()  # every writer has its connection: now they race
-            results[index] = target(value)
+            with schema_context(schema):
+                barrier.wait()  # every writer is in its schema: now they race
+                results[index] = target(value)
         except BaseException as exc:  # re-raised in the calling thread below
             errors.append(exc)
             barrier.abort()

@@ -19,7 +19,7 @@ LOG_DIR = REPO_ROOT / "test-results"
 def database_url() -> str:
     """Return the URL of the test database, for processes the tests start."""
     db = settings.DATABASES["default"]
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    auth = f"{db['USER']}:{db['PASSWORD']}" if db.get("PASSWORD") else str(db["USER"])
     return f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
