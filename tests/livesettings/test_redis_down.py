@@ -26,9 +26,10 @@ def broken_redis(request, redis_at, stalled_redis, settings):
 
 
 def bounded(attempt) -> bool:
-    """Whether a connection attempt had the short timeouts that keep a stalled Redis from hanging a request."""
+    """Return whether a connection attempt had the short timeouts that keep a stalled Redis from hanging a request."""
     limit = settings.REDIS_SOCKET_TIMEOUT
-    return 0 < attempt.connect_timeout <= limit and 0 < attempt.read_timeout <= limit
+    timeouts = (attempt.connect_timeout, attempt.read_timeout)
+    return all(timeout is not None and 0 < timeout <= limit for timeout in timeouts)
 
 
 @pytest.mark.parametrize("broken_redis", ["unreachable", "stalled"], indirect=True)
