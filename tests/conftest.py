@@ -34,8 +34,6 @@ __all__ = [
     "client_for",
     "database_url",
     "make_user",
-    "start_celery_worker",
-    "stop_celery_worker",
 ]
 
 
@@ -132,19 +130,38 @@ def superadmin(db: None) -> AbstractBaseUser:
 
 
 @pytest.fixture
-def celery_worker(committed_tenants: dict[str, Tenant]) -> Iterator[subprocess.Popen[bytes]]:
-    """Run a real Celery worker process (knowing tests/celery_probe.py) on the test broker and database."""
+def celery_workers(committed_tenants: dict[str, Tenant]) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
+    """Return a function starting a real Celery worker process; every worker it started is stopped afterwards.
+
+    Call it as `celery_workers(env={...}, includes=(...))`: `env` overrides the worker's environment (a private
+    broker, backends under test), `includes` are its extra task modules (tests/celery_probe.py by default).
+    """
+    workers: list[subprocess.Popen[bytes]] = []
+
+    def start(
+        *, env: dict[str, str] | None = None, includes: tuple[str, ...] = ("tests.celery_probe",)
+    ) -> subprocess.Popen[bytes]:
+        worker = start_celery_worker(name=f"test-{len(workers)}", includes=includes, env=env)
+        workers.append(worker)
+        return worker
+
+    try:
+        yield start
+    finally:
+        for worker in workers:
+            stop_celery_worker(worker)
+
+
+@pytest.fixture
+def celery_worker(celery_workers: Callable[..., subprocess.Popen[bytes]]) -> Iterator[subprocess.Popen[bytes]]:
+    """Run one real Celery worker process on the test broker and database, tasks sent to it rather than run eagerly."""
     celery_app.control.purge()
     previous_eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    worker = None
     try:
-        worker = start_celery_worker(name="test")
-        yield worker
+        yield celery_workers()
     finally:
         celery_app.conf.task_always_eager = previous_eager
-        if worker is not None:
-            stop_celery_worker(worker)
 
 
 @pytest.fixture
