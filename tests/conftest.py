@@ -21,7 +21,6 @@ from tests.support.processes import (
     free_port,
     start_celery_worker,
     start_runserver,
-    stop_celery_worker,
     stop_process,
 )
 from tests.support.redis import StalledRedis
@@ -149,7 +148,7 @@ def celery_workers(committed_tenants: dict[str, Tenant]) -> Iterator[Callable[..
         yield start
     finally:
         for worker in workers:
-            stop_celery_worker(worker)
+            stop_process(worker)
 
 
 @pytest.fixture

@@ -100,11 +100,6 @@ def start_celery_worker(
     return worker
 
 
-def stop_celery_worker(worker: subprocess.Popen[bytes]) -> None:
-    """Stop a worker started by `start_celery_worker` (warm shutdown, then kill after 15 s)."""
-    stop_process(worker)
-
-
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as probe:
