@@ -1,6 +1,7 @@
-"""A task for tests only: report which schema a task ran in and what it saw there."""
+"""Tasks for tests only, run by the test Celery worker: what a task sees in its schema and settings."""
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 
@@ -18,3 +19,9 @@ def global_preference_probe(key: str) -> object:
     from apps.preferences.registries import global_preferences_registry
 
     return global_preferences_registry.manager()[key]
+
+
+@shared_task
+def live_setting_probe(name: str) -> object:
+    """Return `settings.<name>` as this worker process reads it now."""
+    return getattr(settings, name)

@@ -1,29 +1,39 @@
-"""Fixtures shared by every test: the test tenants, clients on each domain, people, a real Celery worker."""
+"""Fixtures shared by every test: tenants, people, clients on each domain, other processes, Redis, the clock."""
 
-import os
-import socket
 import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, Group
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.test import Client
-from django_tenants.utils import schema_context
 
-from apps.accounts.services import group_ensure, member_create
+from apps.livesettings import sessions
 from apps.preferences.cache import clear_local
 from apps.tenants.models import Tenant
 from portal.celery import app as celery_app
-from tests.tenant_setup import empty_tenant_schemas, ensure_test_tenants
+from tests.support.clock import Clock
+from tests.support.people import PASSWORD, client_for, make_user
+from tests.support.processes import (
+    REPO_ROOT,
+    database_url,
+    free_port,
+    start_celery_worker,
+    start_runserver,
+    stop_process,
+)
+from tests.support.redis import StalledRedis
+from tests.support.tenants import empty_tenant_schemas, ensure_test_tenants
 
-PASSWORD = "test-pass-123"
-REPO_ROOT = Path(__file__).resolve().parent.parent
+# Tests that predate tests/support import these helpers from here; new code imports them from tests.support.
+__all__ = [
+    "PASSWORD",
+    "REPO_ROOT",
+    "client_for",
+    "database_url",
+    "make_user",
+]
 
 
 @pytest.fixture(scope="session")
@@ -70,37 +80,9 @@ def committed_tenants(transactional_db: None) -> Iterator[dict[str, Tenant]]:
     empty_tenant_schemas()
 
 
-def make_user(
-    tenant: Tenant | None, username: str, *, owner: bool = False, superuser: bool = False, groups: tuple[str, ...] = ()
-) -> AbstractBaseUser:
-    """Create a user in `tenant`'s schema (a superadmin in the public schema when tenant is None)."""
-    if tenant is None:
-        from django.contrib.auth import get_user_model
-
-        with schema_context(settings.PUBLIC_SCHEMA_NAME):
-            if superuser:
-                return get_user_model().objects.create_superuser(username, f"{username}@example.com", PASSWORD)
-            return get_user_model().objects.create_user(username, f"{username}@example.com", PASSWORD)
-    with schema_context(tenant.schema_name):
-        group_objects: list[Group] = [group_ensure(name) for name in groups]
-        return member_create(
-            username=username, email=f"{username}@example.com", password=PASSWORD, is_owner=owner, groups=group_objects
-        )
-
-
 @pytest.fixture
 def make_person() -> Any:
     return make_user
-
-
-def client_for(host: str, user: AbstractBaseUser | None = None, tenant: Tenant | None = None) -> Client:
-    """Return a test client on `host`, logged in as `user` (whose schema is `tenant`'s) if given."""
-    client = Client(HTTP_HOST=host)
-    if user is not None:
-        schema = tenant.schema_name if tenant else settings.PUBLIC_SCHEMA_NAME
-        with schema_context(schema):
-            client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -146,79 +128,72 @@ def superadmin(db: None) -> AbstractBaseUser:
     return make_user(None, "root-admin", superuser=True)
 
 
-def start_celery_worker(
-    *, name: str, includes: tuple[str, ...] = ("tests.celery_probe",), env: dict[str, str] | None = None
-) -> subprocess.Popen[bytes]:
-    """Start a real `celery -A portal worker` on the test database; return it once it answers a ping.
+@pytest.fixture
+def celery_workers(committed_tenants: dict[str, Tenant]) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
+    """Return a function starting a real Celery worker process; every worker it started is stopped afterwards.
 
-    `includes` are extra task modules for the worker (`-I`); `env` overrides its environment (a private
-    broker, backends under test). Its output goes to test-results/celery-worker.log.
+    Call it as `celery_workers(env={...}, includes=(...))`: `env` overrides the worker's environment (a private
+    broker, backends under test), `includes` are its extra task modules (tests/celery_probe.py by default).
     """
-    full_env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "portal.settings.test",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "DATABASE_URL": database_url(),
-        **(env or {}),
-    }
-    node = f"{name}-{os.getpid()}@{socket.gethostname()}"
-    command = [
-        sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo", "--loglevel=INFO",
-        "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-n", node,
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
-    ]  # fmt: skip
-    for module in includes:
-        command += ["-I", module]
-    log = (REPO_ROOT / "test-results").resolve()
-    log.mkdir(exist_ok=True)
-    with (log / "celery-worker.log").open("ab") as output:
-        worker = subprocess.Popen(command, cwd=REPO_ROOT, env=full_env, stdout=output, stderr=subprocess.STDOUT)
-    wait_for_worker(worker, node=node)
-    return worker
+    workers: list[subprocess.Popen[bytes]] = []
 
+    def start(
+        *, env: dict[str, str] | None = None, includes: tuple[str, ...] = ("tests.celery_probe",)
+    ) -> subprocess.Popen[bytes]:
+        worker = start_celery_worker(name=f"test-{len(workers)}", includes=includes, env=env)
+        workers.append(worker)
+        return worker
 
-def stop_celery_worker(worker: subprocess.Popen[bytes]) -> None:
-    """Stop a worker started by `start_celery_worker` (warm shutdown, then kill after 15 s)."""
-    if worker.poll() is None:
-        worker.terminate()
     try:
-        worker.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        worker.kill()
+        yield start
+    finally:
+        for worker in workers:
+            stop_process(worker)
 
 
 @pytest.fixture
-def celery_worker(committed_tenants: dict[str, Tenant]) -> Iterator[subprocess.Popen[bytes]]:
-    """Run a real Celery worker process on the test broker against the test database; stop it afterwards."""
+def celery_worker(celery_workers: Callable[..., subprocess.Popen[bytes]]) -> Iterator[subprocess.Popen[bytes]]:
+    """Run one real Celery worker process on the test broker and database, tasks sent to it rather than run eagerly."""
     celery_app.control.purge()
     previous_eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    worker = None
     try:
-        worker = start_celery_worker(name="test")
-        yield worker
+        yield celery_workers()
     finally:
         celery_app.conf.task_always_eager = previous_eager
-        if worker is not None:
-            stop_celery_worker(worker)
 
 
-def database_url() -> str:
-    """Return the URL of the test database, for processes the tests start."""
-    db = settings.DATABASES["default"]
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+@pytest.fixture
+def second_process(committed_tenants: dict[str, Tenant]) -> Iterator[int]:
+    """Run `manage.py runserver` in its own process on a free port; yield the port."""
+    port = free_port()
+    server = start_runserver(port)
+    try:
+        yield port
+    finally:
+        stop_process(server)
 
 
-def wait_for_worker(worker: subprocess.Popen[bytes], *, node: str, timeout: float = 60) -> None:
-    """Return once the worker `node` answers a ping; fail if it exits or does not answer in time.
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """Freeze the time the session expiry rules see (in this process, the live server's thread included)."""
+    moving = Clock()
+    monkeypatch.setattr(sessions, "now", moving)
+    return moving
 
-    Only that node is asked, so a leftover worker of an earlier run cannot answer for it.
-    """
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if worker.poll() is not None:
-            raise RuntimeError("The Celery worker exited at start-up; see test-results/celery-worker.log")
-        if celery_app.control.ping(timeout=0.5, destination=[node]):
-            return
-    raise RuntimeError(f"No Celery worker answered within {timeout} s; see test-results/celery-worker.log")
+
+@pytest.fixture
+def stalled_redis() -> Iterator[StalledRedis]:
+    """A server that accepts connections and never answers (a hung Redis); point the cache at it with redis_at."""
+    with StalledRedis() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_at(settings: Any) -> Callable[[str], None]:
+    """Point the cache (and so the preference version checks) at another Redis URL for one test."""
+
+    def point(url: str) -> None:
+        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": url}}
+
+    return point

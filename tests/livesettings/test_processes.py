@@ -11,8 +11,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django_tenants.utils import schema_context
 
 from apps.livesettings.sessions import LOGIN_AT, SEEN_AT
-from tests.conftest import client_for, make_user
-from tests.livesettings.celery_probe import live_setting_probe
+from tests.celery_probe import live_setting_probe
+from tests.support.people import client_for, make_user
 
 
 def _session_for(user, schema: str, *, logged_in_seconds_ago: float) -> str:
@@ -66,7 +66,7 @@ def test_a_console_change_reaches_a_second_web_process_on_its_next_request(commi
 
 
 @pytest.mark.worker
-def test_a_console_change_reaches_a_celery_workers_next_task(committed_tenants, live_worker):
+def test_a_console_change_reaches_a_celery_workers_next_task(committed_tenants, celery_worker):
     root = make_user(None, "root-admin", superuser=True)
     before = live_setting_probe.delay("SESSION_EXPIRE_SECONDS").get(timeout=30)
 

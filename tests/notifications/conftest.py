@@ -11,10 +11,11 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from apps.accounts.services import group_ensure
 from apps.notifications.backends.base import BaseBackend
 from apps.notifications.backends.in_app import InAppBackend
 from apps.tenants.models import Tenant
-from tests.conftest import client_for, make_user
+from tests.support.people import client_for, make_user
 
 # The configured backends plus one whose provider always fails.
 FLAKY_BACKENDS = [
@@ -62,7 +63,8 @@ def as_alice(alice: Any, acme: Tenant) -> Client:
 
 
 def group(name: str) -> Group:
-    return Group.objects.get_or_create(name=name)[0]
+    """Return the group `name` of the active schema, creating it if needed."""
+    return group_ensure(name)
 
 
 class FlakyBackend(BaseBackend):

@@ -29,7 +29,7 @@ from apps.notifications.shortcuts import send_notification
 from apps.notifications.tasks import requeue_stale_deliveries
 from apps.tenants.models import Tenant
 from portal.celery import app as celery_app
-from tests.conftest import client_for, make_user, start_celery_worker, stop_celery_worker
+from tests.conftest import client_for, make_user
 
 pytestmark = pytest.mark.worker
 
@@ -124,8 +124,8 @@ def pause_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def start_worker(
-    broker: PrivateRedis, mail_dir: Path, pause_dir: Path, committed_tenants: dict[str, Tenant]
-) -> Iterator[Callable[[], subprocess.Popen[bytes]]]:
+    broker: PrivateRedis, mail_dir: Path, pause_dir: Path, celery_workers: Callable[..., subprocess.Popen[bytes]]
+) -> Callable[[], subprocess.Popen[bytes]]:
     """Return a function starting a Celery worker on the private broker; every worker is stopped afterwards."""
     env = {
         "CELERY_BROKER_URL": broker.url(0),
@@ -142,18 +142,7 @@ def start_worker(
         # The re-queue task takes every pending row at once instead of those older than five minutes.
         "NOTIFICATIONS_STALE_AFTER_SECONDS": "0",
     }
-    workers: list[subprocess.Popen[bytes]] = []
-
-    def start() -> subprocess.Popen[bytes]:
-        worker = start_celery_worker(name=f"failures-{len(workers)}", includes=(), env=env)
-        workers.append(worker)
-        return worker
-
-    try:
-        yield start
-    finally:
-        for worker in workers:
-            stop_celery_worker(worker)
+    return lambda: celery_workers(env=env, includes=())
 
 
 def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:

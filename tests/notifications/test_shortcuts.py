@@ -103,31 +103,18 @@ def test_clear_preferences_takes_a_single_user(person):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_first_writers_of_one_preference_leave_one_row_and_no_error(committed_tenants):
-    import threading
+    from django_tenants.utils import schema_context
 
-    from django.db import connection, connections
+    from tests.conftest import make_user
+    from tests.support.concurrency import run_at_once
 
     alice = make_user(committed_tenants["acme"], "alice")
-    barrier = threading.Barrier(2)
-    errors = []
 
     def write(value):
-        try:
-            connection.set_schema("acme")
-            barrier.wait()
-            update_preferences("task_assigned", alice, {"email": value})
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        update_preferences("task_assigned", alice, {"email": value})
 
-    threads = [threading.Thread(target=write, args=(value,)) for value in (True, False)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once(write, (True, False), schema="acme")  # raises what either writer raised
 
-    assert errors == []
     with schema_context("acme"):
         assert NotificationSetting.objects.filter(user=alice, backend__name="email").count() == 1
 

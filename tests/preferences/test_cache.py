@@ -1,9 +1,7 @@
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 
 import pytest
 import redis
@@ -160,36 +158,8 @@ def test_without_redis_pages_still_render(acme, settings):
     assert "Still Acme" in response.content.decode()
 
 
-@pytest.fixture
-def stalled_redis(settings):
-    """A server that accepts connections and never answers; count the connections it gets."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    accepted = []
-    stop = threading.Event()
-
-    def serve():
-        server.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                accepted.append(server.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    port = server.getsockname()[1]
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{port}/0"}}
-    yield accepted
-    stop.set()
-    thread.join()
-    for conn in accepted:
-        conn.close()
-    server.close()
-
-
-def test_a_stalled_redis_is_waited_for_once_then_skipped_for_a_while(acme, stalled_redis):
+def test_a_stalled_redis_is_waited_for_once_then_skipped_for_a_while(acme, stalled_redis, redis_at):
+    redis_at(stalled_redis.url)
     with schema_context("acme"):
         global_preferences_registry.manager()["general__max_upload_mb"] = 21
         cache.clear_local()
@@ -200,7 +170,7 @@ def test_a_stalled_redis_is_waited_for_once_then_skipped_for_a_while(acme, stall
 
     assert results == [21] * 5
     # The first request timed out on Redis and opened the circuit; the next four did not try again.
-    assert len(stalled_redis) == 1
+    assert stalled_redis.connections == 1
 
 
 def test_a_write_during_a_redis_outage_reaches_other_processes_once_redis_is_back(

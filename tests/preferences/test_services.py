@@ -1,7 +1,4 @@
-import threading
-
 import pytest
-from django.db import connection, connections
 from django_tenants.utils import schema_context
 
 from apps.preferences.models import GlobalPreference, PreferenceChange
@@ -11,6 +8,7 @@ from apps.preferences.signals import preference_updated
 from apps.preferences.stores import GlobalStore
 from tests.conftest import make_user
 from tests.preferences.conftest import Retries
+from tests.support.concurrency import run_at_once
 
 pytestmark = pytest.mark.usefixtures("test_preferences")
 
@@ -109,26 +107,11 @@ def test_a_write_based_on_a_stale_value_is_refused(acme):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_to_one_key_leave_one_row_and_no_error(committed_tenants):
-    barrier = threading.Barrier(4)
-    errors = []
-
     def write(value):
-        try:
-            connection.set_schema("acme")
-            barrier.wait()
-            global_preferences_registry.manager()["testing__retries"] = value
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+        global_preferences_registry.manager()["testing__retries"] = value
 
-    threads = [threading.Thread(target=write, args=(value,)) for value in (4, 5, 6, 7)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once(write, (4, 5, 6, 7), schema="acme")  # raises what any writer raised
 
-    assert errors == []
     with schema_context("acme"):
         rows = list(GlobalPreference.objects.filter(section="testing", name="retries"))
         assert len(rows) == 1
@@ -138,28 +121,17 @@ def test_concurrent_writers_to_one_key_leave_one_row_and_no_error(committed_tena
 
 @pytest.mark.django_db(transaction=True)
 def test_two_first_writers_of_a_key_cannot_both_pass_the_stale_check(committed_tenants):
-    barrier = threading.Barrier(2)
-    outcomes = []
-
     def write(value):
         try:
-            connection.set_schema("acme")
-            barrier.wait()
             # Both opened the page while the key was at its default (nothing stored: expected_raw None).
             global_preferences_registry.manager().update(
                 {"testing__retries": value}, expected_raw={"testing__retries": None}
             )
-            outcomes.append("saved")
         except StaleValueError:
-            outcomes.append("stale")
-        finally:
-            connections.close_all()
+            return "stale"
+        return "saved"
 
-    threads = [threading.Thread(target=write, args=(value,)) for value in (4, 5)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = run_at_once(write, (4, 5), schema="acme")
 
     assert sorted(outcomes) == ["saved", "stale"]
     with schema_context("acme"):
