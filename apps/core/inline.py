@@ -284,7 +284,7 @@ def inline_response(
     Give `page` (the page, this field in the same state) or `redirect_to` (then "saved" or the refusal is a
     message; `saved_message` defaults to "<label> saved.").
     """
-    if getattr(request, "htmx", False):
+    if request.htmx:  # type: ignore[attr-defined]  # set by HtmxMiddleware
         return render_inline_field(request, field)
     if page is not None:
         return page()
