@@ -153,6 +153,7 @@ class InlineField:
     name: str = ""  # default: the bound field's input name
     label: str = ""
     control_id: str = ""
+    label_hidden: bool = False  # True: only screen readers read the label (a matrix cell has headers instead)
     editable: bool = True
     badge: str = ""  # a short state next to the status, e.g. "changed from default"
     note: str = ""  # what the value resolves to otherwise, e.g. "default: Follow my device"
