@@ -161,6 +161,7 @@ class InlineField:
     retry_url: str = ""  # where "apply my value again" posts after a stale refusal; default: `save_url`
     retry_label: str = "Apply my value again"
     own_form: bool = False  # True: the field is its own <form> with a Save button (no enclosing form)
+    submit_label: str = "Save"  # that button's text, e.g. "Add" for a field that creates something
     trigger: str = "change"  # when htmx saves; "submit" for text fields that have a Save button
     params: Sequence[str] = ()  # other inputs the save sends besides the control and its version
     testid: str = ""

@@ -46,7 +46,7 @@ def test_owner_pages_never_show_another_tenants_custom_value(acme, globex, acme_
 
     page = client.get(DETAIL).content.decode()
     searched = client.get(DETAIL, {"q": "secret"}).content.decode()
-    toggled = client.post(f"{DETAIL}values/{secret.pk}/select/", {"selected": "on"})
+    toggled = client.post(f"{DETAIL}values/{secret.pk}/select/", {f"value-{secret.pk}-selected": "on"})
     deleted = client.post(f"{DETAIL}values/{secret.pk}/delete/")
 
     assert "Globex secret" not in page and "Globex secret" not in searched
@@ -60,7 +60,7 @@ def test_toggle_with_htmx_saves_and_returns_the_row(acme, acme_owner, client_of)
     blocked = TaskStatus.objects.get(name="Blocked")
 
     response = client_of(acme_owner, acme).post(
-        f"{DETAIL}values/{blocked.pk}/select/", {"selected": "on"}, HTTP_HX_REQUEST="true"
+        f"{DETAIL}values/{blocked.pk}/select/", {f"value-{blocked.pk}-selected": "on"}, HTTP_HX_REQUEST="true"
     )
 
     assert response.status_code == 200
@@ -112,7 +112,7 @@ def test_rename_error_is_shown_under_the_field(acme, acme_owner, client_of):
     value = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Escalated")
 
     response = client_of(acme_owner, acme).post(
-        f"{DETAIL}values/{value.pk}/rename/", {"name": "Done"}, HTTP_HX_REQUEST="true"
+        f"{DETAIL}values/{value.pk}/rename/", {f"value-{value.pk}-name": "Done"}, HTTP_HX_REQUEST="true"
     )
 
     html = response.content.decode()
