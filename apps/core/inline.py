@@ -100,11 +100,15 @@ class StaleEdit(Exception):
     """A save refused because someone changed the value since the page showed it.
 
     `who` and `when` describe the change that came in between, `current` is the value now as a person reads
-    it, and `version` the version to re-post with (None: the editor re-renders the field with it anyway).
+    it, `version` the version to re-post with (None: the editor re-renders the field with it anyway) and
+    `name` which control was refused, when one save covers several.
     """
 
-    def __init__(self, *, who: str, when: datetime | None, current: str, version: str | None = None) -> None:
+    def __init__(
+        self, *, who: str, when: datetime | None, current: str, version: str | None = None, name: str = ""
+    ) -> None:
         super().__init__(f"{who} changed it; now {current}")
+        self.name = name
         self.who = who
         self.when = when
         self.current = current
