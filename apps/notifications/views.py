@@ -39,7 +39,16 @@ from apps.notifications.forms import (
 from apps.notifications.links import unsubscribe_token_read
 from apps.notifications.models import Backend, NotificationSetting
 from apps.notifications.registry import registry
-from apps.notifications.selectors import Cell, Row, inbox_list, inbox_unread_count, matrix_cell, user_matrix
+from apps.notifications.selectors import (
+    NO_PERMISSION,
+    Cell,
+    Row,
+    backends_by_name,
+    inbox_list,
+    inbox_unread_count,
+    matrix_cell,
+    user_matrix,
+)
 from apps.notifications.services import StaleSettingError
 from apps.notifications.templatetags.notifications_tags import source_label
 
@@ -127,14 +136,15 @@ def _cell_save(request: HttpRequest, notification: str, backend: str, *, inherit
         refusal = [str(exc)]
     _, rows = user_matrix(request.user)
     cell = matrix_cell(rows, notification=notification, backend=backend)
-    if cell is None:
-        # No longer offered to this user (a required permission was revoked since the page loaded).
-        text = "Not saved: " + " ".join(refusal) if isinstance(refusal, list) else "Saved."
-        text += " You no longer receive this notification."
+    if cell is None and refusal is None:
+        # Saved, but no longer offered to this user (a required permission was revoked since the page loaded).
+        text = "Saved. You no longer receive this notification."
         if not getattr(request, "htmx", False):
             messages.info(request, text)
             return redirect("notifications:preferences")
         return HttpResponse(format_html('<span class="text-body-secondary">{}</span>', text))
+    if cell is None:
+        return _unoffered_cell_response(request, notification, backend, refusal)
     posted = UserMatrixForm(request.POST, rows=rows) if refusal is not None else UserMatrixForm(rows=rows)
     field = _cell_field(cell, posted, refusal=refusal, saved=refusal is None, inherit=inherit)
     if field is None:
@@ -145,6 +155,21 @@ def _cell_save(request: HttpRequest, notification: str, backend: str, *, inherit
         redirect_to=reverse("notifications:preferences"),
         saved_message="The setting is inherited again." if inherit else "",
     )
+
+
+def _unoffered_cell_response(
+    request: HttpRequest, notification: str, backend: str, refusal: Refusal | None
+) -> HttpResponse:
+    """Answer a refused save of a cell the matrix no longer shows (a required permission was revoked since)."""
+    declaration = registry.get(notification)
+    label = f"{declaration.display_name} by {backends_by_name()[backend].display_name}"
+    cell = Cell(notification, backend, True, NO_PERMISSION, None, label)
+    why = refusal.args[0] if isinstance(refusal, StaleSettingError) else " ".join(refusal or [])
+    form = UserMatrixForm(request.POST, rows=[Row(declaration, [cell])])
+    field = _cell_field(cell, form, refusal=[f"{why} You no longer receive this notification."])
+    assert field is not None  # the form has a field for every allowed cell
+    field.editable = False
+    return inline_response(request, field, redirect_to=reverse("notifications:preferences"))
 
 
 def _cell_urls(cell: Cell) -> tuple[str, str]:

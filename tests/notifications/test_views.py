@@ -522,3 +522,18 @@ def test_group_ids_that_name_no_group_are_not_found(as_owner, group_id):
 
     assert page.status_code == 404 and cell.status_code == 404
     assert not NotificationSetting.objects.exists()
+
+
+def test_turning_on_a_cell_after_the_permission_was_revoked_shows_why_in_place(person, acme):
+    bob = person("bob", perms=("notifications.view_billing",))
+    bob.user_permissions.clear()  # revoked after the page was loaded
+
+    response = client_for(HOST, bob, acme).post(
+        _cell("billing_invoice"), {"billing_invoice__email": "on"}, HTTP_HX_REQUEST="true"
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="error">' in html and "You no longer receive this notification." in html
+    assert "lacks a permission" in html
+    assert not NotificationSetting.objects.filter(user=bob).exists()
