@@ -152,7 +152,9 @@ def _cell_field(
     cell: Cell, group: Group | None, form: ScopeMatrixForm, *, refusal: Refusal | None = None, saved: bool = False
 ) -> InlineField:
     """Return the inline field of an allowed cell; `cell` holds what is stored now."""
-    query = {"notification": cell.notification, "backend": cell.backend, **({"group": group.pk} if group else {})}
+    query = {"notification": cell.notification, "backend": cell.backend}
+    if group is not None:
+        query["group"] = str(group.pk)
     stale = errors = None
     if isinstance(refusal, StaleSettingError):
         now = _inherit_label(group) if cell.stored is None else "On" if cell.stored else "Off"

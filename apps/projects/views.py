@@ -112,12 +112,14 @@ def profile_view(request: _MemberRequest) -> HttpResponse:
 
 
 def _job_title_field(form: JobTitleForm, record: MemberJobTitle | None, *, state: InlineState = IDLE) -> InlineField:
-    archived = record is not None and record.job_title.is_deleted
+    note = ""
+    if record is not None and record.job_title.is_deleted:
+        note = f"“{record.job_title.name}” is archived: you keep it until you choose another."
     return InlineField(
         form["job_title"],
         save_url=reverse("projects:profile"),
         state=state,
         own_form=True,
-        note=f"“{record.job_title.name}” is archived: you keep it until you choose another." if archived else "",
+        note=note,
         testid="job-title",
     )
