@@ -537,3 +537,40 @@ def test_turning_on_a_cell_after_the_permission_was_revoked_shows_why_in_place(p
     assert 'data-testid="error">' in html and "You no longer receive this notification." in html
     assert "lacks a permission" in html
     assert not NotificationSetting.objects.filter(user=bob).exists()
+
+
+def test_two_owners_saving_one_cell_from_the_same_page_one_wins_the_other_is_refused(committed_tenants):
+    import threading
+
+    from django.db import connections
+
+    acme = committed_tenants["acme"]
+    owners = [make_user(acme, name, owner=True) for name in ("olivia", "oscar")]
+    clients = [client_for(HOST, owner, acme) for owner in owners]
+    barrier = threading.Barrier(2)
+    answers: list[str] = []
+
+    def save(client, value):
+        try:
+            barrier.wait()
+            response = client.post(
+                f"{reverse('notifications:owner-cell')}?notification=task_assigned&backend=sms",
+                {"task_assigned__sms": value, "task_assigned__sms__seen": ""},  # both saw "Notification default"
+                HTTP_HX_REQUEST="true",
+            )
+            answers.append(response.content.decode())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=pair) for pair in zip(clients, ("on", "off"), strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted('data-testid="saved"' in html for html in answers) == [False, True]
+    assert sum("your value was not saved" in html for html in answers) == 1
+    with schema_context("acme"):
+        [row] = NotificationSetting.objects.filter(scope="tenant")
+    winner = next(html for html in answers if 'data-testid="saved"' in html)
+    assert ('<option value="on" selected>' in winner) == row.value
