@@ -183,7 +183,9 @@ class InlineField:
                 self.errors = [str(error) for error in bound.errors]
         if self.errors is None:
             self.errors = []
-        if self.errors and self.state == IDLE:
+        if self.stale is not None:
+            self.state = STALE
+        elif self.errors and self.state == IDLE:
             self.state = ERROR
 
     # --- what the template reads --------------------------------------------------------------------
@@ -283,12 +285,12 @@ def inline_response(
     *,
     page: Callable[[], HttpResponse] | None = None,
     redirect_to: str = "",
-    saved_message: str = "",
+    saved_message: str | None = "",
 ) -> HttpResponse:
     """Answer a save: htmx gets the field's partial; a plain POST gets `page()`, or a message and a redirect.
 
     Give `page` (the page, this field in the same state) or `redirect_to` (then "saved" or the refusal is a
-    message; `saved_message` defaults to "<label> saved.").
+    message; `saved_message` defaults to "<label> saved.", None when the editor added its own).
     """
     if request.htmx:  # type: ignore[attr-defined]  # set by HtmxMiddleware
         return render_inline_field(request, field)
@@ -296,6 +298,6 @@ def inline_response(
         return page()
     if field.state in (ERROR, STALE):
         messages.error(request, f"{field.label} was not saved: {refusal(field)}")
-    elif field.state == SAVED:
+    elif field.state == SAVED and saved_message is not None:
         messages.success(request, saved_message or f"{field.label} saved.")
     return redirect(redirect_to)

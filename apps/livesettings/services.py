@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 
 from apps.livesettings.registry import live_settings_registry
 from apps.preferences.services import (
+    ANY,
     PreferenceChangeResult,
+    StaleValueError,
     preference_reset,
     preference_revert,
     preferences_set,
@@ -24,29 +26,43 @@ def _messages(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
-def _set(*, store: Any, preference: Any, value: Any, actor: Any, source: str) -> PreferenceChangeResult | None:
+def _set(
+    *, store: Any, preference: Any, value: Any, actor: Any, source: str, expected_raw: Any = ANY
+) -> PreferenceChangeResult | None:
+    expected = None if expected_raw is ANY else {preference.identifier: expected_raw}
     try:
         parsed = preference.parse(value)
-        changes = preferences_set(store=store, values={preference.identifier: parsed}, actor=actor, source=source)
+        changes = preferences_set(
+            store=store, values={preference.identifier: parsed}, actor=actor, source=source, expected_raw=expected
+        )
+    except StaleValueError:
+        raise  # The caller shows who changed it; it is not a message about the value.
     except ValidationError as exc:
         # One setting per call: flatten the engine's {key: errors} into plain messages for every caller.
         raise ValidationError(_messages(exc)) from exc
     return changes[0] if changes else None
 
 
-def live_setting_set(*, setting: str, value: Any, actor: Any = None, source: str = "console") -> Any:
+def live_setting_set(
+    *, setting: str, value: Any, actor: Any = None, source: str = "console", expected_raw: Any = ANY
+) -> Any:
     """Validate and store the site's value of a live setting; return the change, or None if already in effect.
 
-    Raise KeyError for a name that is not a live setting, ValidationError for a value it refuses.
+    Raise KeyError for a name that is not a live setting, ValidationError for a value it refuses, and
+    StaleValueError when `expected_raw` (the stored text the caller saw, None: the default) is no longer stored.
     """
     preference = live_settings_registry.get(setting)
-    return _set(store=SiteStore(), preference=preference, value=value, actor=actor, source=source)
+    return _set(
+        store=SiteStore(), preference=preference, value=value, actor=actor, source=source, expected_raw=expected_raw
+    )
 
 
-def live_setting_reset(*, setting: str, actor: Any = None, source: str = "console") -> Any:
+def live_setting_reset(*, setting: str, actor: Any = None, source: str = "console", expected_raw: Any = ANY) -> Any:
     """Go back to the settings.py value of a live setting; return the change, or None if already there."""
     preference = live_settings_registry.get(setting)
-    return preference_reset(store=SiteStore(), key=preference.identifier, actor=actor, source=source)
+    return preference_reset(
+        store=SiteStore(), key=preference.identifier, actor=actor, source=source, expected_raw=expected_raw
+    )
 
 
 def live_setting_revert(*, change: SitePreferenceChange, actor: Any = None) -> Any:
@@ -57,17 +73,26 @@ def live_setting_revert(*, change: SitePreferenceChange, actor: Any = None) -> A
         raise ValidationError(_messages(exc)) from exc
 
 
-def tenant_override_set(*, setting: str, value: Any, actor: Any = None, source: str = "form") -> Any:
-    """Store the current tenant's own value of an overridable live setting, within the site's bounds."""
+def tenant_override_set(
+    *, setting: str, value: Any, actor: Any = None, source: str = "form", expected_raw: Any = ANY
+) -> Any:
+    """Store the current tenant's own value of an overridable live setting, within the site's bounds.
+
+    `expected_raw` as for `live_setting_set`.
+    """
     override = live_settings_registry.override(setting)
     if override is None:
         raise ValidationError(f"Tenant owners may not change {setting}.", code="not_overridable")
-    return _set(store=GlobalStore(), preference=override, value=value, actor=actor, source=source)
+    return _set(
+        store=GlobalStore(), preference=override, value=value, actor=actor, source=source, expected_raw=expected_raw
+    )
 
 
-def tenant_override_reset(*, setting: str, actor: Any = None, source: str = "form") -> Any:
+def tenant_override_reset(*, setting: str, actor: Any = None, source: str = "form", expected_raw: Any = ANY) -> Any:
     """Remove the current tenant's own value, so the site's value applies again."""
     override = live_settings_registry.override(setting)
     if override is None:
         raise ValidationError(f"Tenant owners may not change {setting}.", code="not_overridable")
-    return preference_reset(store=GlobalStore(), key=override.identifier, actor=actor, source=source)
+    return preference_reset(
+        store=GlobalStore(), key=override.identifier, actor=actor, source=source, expected_raw=expected_raw
+    )

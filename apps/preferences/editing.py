@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
-from apps.core.inline import IDLE, STALE, VERSION_SUFFIX, InlineAction, InlineField, InlineState, StaleEdit
+from apps.core.inline import IDLE, VERSION_SUFFIX, InlineAction, InlineField, InlineState, StaleEdit
 from apps.preferences.display import raw_display, value_display
 from apps.preferences.forms import PreferenceForm, global_preference_form_builder, user_preference_form_builder
 from apps.preferences.models import AbstractPreferenceChange
@@ -122,7 +122,7 @@ class EditScope:
 
     # --- writing ----------------------------------------------------------------------------------
     def store(self, form: PreferenceForm) -> ScopeStore:
-        return form.manager.store()  # type: ignore[no-any-return]
+        return form.manager.store()
 
     def save(self, form: PreferenceForm, versions: Mapping[str, Any]) -> list[PreferenceChangeResult] | None:
         """Write the form's changed values as the visitor; return the changes, or None with errors on the form.
@@ -154,7 +154,7 @@ class EditScope:
         `seen` is the stored text the page showed ("" for the default); None skips the check.
         """
         store = self.store(form)
-        expected = ANY if seen is None else (seen or None)
+        expected = expected_raw(seen)
         try:
             result: PreferenceChangeResult | None = preference_reset(
                 store=store, key=key, actor=self.user, source=FORM, expected_raw=expected
@@ -200,7 +200,7 @@ class EditScope:
             form[key],
             save_url=reverse(self.url_names["field"], args=[key]),
             version=raw or "",
-            state=STALE if stale is not None else state,
+            state=state,
             stale=stale,
             editable=editable,
             badge="changed from default" if differs else "",
@@ -252,18 +252,31 @@ def global_edit_scope(user: Any) -> EditScope:
     )
 
 
+def expected_raw(seen: str | None) -> Any:
+    """Return the `expected_raw` of a write from a posted version: ANY when none was posted (no check)."""
+    return ANY if seen is None else (seen or None)
+
+
 def _forget(form: PreferenceForm) -> None:
     # The service wrote behind the manager's back: make it reload, as it does after its own writes.
     form.manager._written()
 
 
-def stale_edit(exc: StaleValueError, store: ScopeStore) -> StaleEdit:
-    """Return the kit's refusal for a stale write: who changed the key when, and its value now."""
+def stale_edit(
+    exc: StaleValueError, store: ScopeStore, *, display: Callable[[str | None], str] | None = None
+) -> StaleEdit:
+    """Return the kit's refusal for a stale write: who changed the key when, and its value now.
+
+    `display` turns the stored text into what the page shows (default: the preference's own display).
+    """
     preference = store.registry.get(exc.key)
     who, when = getattr(exc, "changed_by", ""), getattr(exc, "changed_at", None)
     if not who:
         section, name = preference.section_name, preference.name
         last = store.changes().filter(section=section, name=name).order_by("-changed_at", "-id").first()
         who, when = (last.changed_by, last.changed_at) if last is not None else ("someone else", None)
-    current = getattr(exc, "current_display", "") or raw_display(preference, exc.current_raw)
+    if display is not None:
+        current = display(exc.current_raw)
+    else:
+        current = getattr(exc, "current_display", "") or raw_display(preference, exc.current_raw)
     return StaleEdit(who=who, when=when, current=current, version=exc.current_raw or "", name=exc.key)
