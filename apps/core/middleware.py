@@ -15,10 +15,12 @@ class HtmxMessagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not getattr(request, "htmx", False) or response.streaming:
+        if not request.htmx or response.streaming:  # type: ignore[attr-defined]  # HtmxMiddleware runs first
             return response
-        # A redirect (plain or HX-Redirect) leaves the messages for the page it leads to.
-        if response.status_code in (301, 302) or "HX-Redirect" in response or "HX-Location" in response:
+        # A redirect (plain, HX-Redirect or a refresh) leaves the messages for the page it leads to.
+        if response.status_code in (301, 302) or any(
+            h in response for h in ("HX-Redirect", "HX-Location", "HX-Refresh")
+        ):
             return response
         if not response.get("Content-Type", "").startswith("text/html"):
             return response

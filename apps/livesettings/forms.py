@@ -22,19 +22,8 @@ class LiveSettingForm(forms.Form):
     ) -> None:
         super().__init__(data, files, prefix=preference.setting.lower(), **kwargs)
         self.preference = preference
-        field = preference.formfield(label=preference.get_verbose_name(), initial=initial_value)
-        if isinstance(field, forms.BooleanField):
-            field.widget.attrs.update({"class": "form-check-input", "role": "switch"})
-        else:
-            field.widget.attrs.update({"class": "form-control"})
-        self.fields["value"] = field
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        if field == "value":
-            widget = self.fields["value"].widget
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-            widget.attrs["aria-invalid"] = "true"
+        # The inline-edit kit renders it: Bootstrap's classes, the switch, `is-invalid` and the error.
+        self.fields["value"] = preference.formfield(label=preference.get_verbose_name(), initial=initial_value)
 
     def clean_value(self) -> Any:
         value = self.cleaned_data.get("value")

@@ -10,11 +10,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django_htmx.http import HttpResponseClientRedirect
-from django_htmx.middleware import HtmxDetails
 
 from apps.core.tenancy import on_public_schema
 from apps.livesettings import sessions
@@ -46,7 +44,7 @@ def maintenance_response(request: HttpRequest) -> HttpResponse:
     else:
         html = render_to_string("livesettings/maintenance.html", {"message": message}, request=request)
         response = HttpResponse(html, status=503)
-        if _htmx(request):
+        if request.htmx:  # type: ignore[attr-defined]  # set by HtmxMiddleware, which runs first
             response["HX-Refresh"] = "true"  # htmx does not swap a 503: reload to show the page.
     response["Retry-After"] = str(int(settings.MAINTENANCE_RETRY_AFTER_SECONDS))
     response["Cache-Control"] = "no-store"
@@ -86,23 +84,15 @@ def _is_status_poll(request: HttpRequest) -> bool:
     return request.path.endswith(STATUS_PATH_SUFFIX)
 
 
-def _htmx(request: HttpRequest) -> HtmxDetails:
-    # django-htmx's middleware runs after these, so request.htmx is not there yet.
-    return getattr(request, "htmx", None) or HtmxDetails(request)
-
-
 def expired_response(request: HttpRequest) -> HttpResponse:
     """Flush the session and send the person to log in again, with a message and a way back."""
     next_path = request.get_full_path()
-    htmx = _htmx(request)
+    htmx = request.htmx  # type: ignore[attr-defined]  # set by HtmxMiddleware, which runs first
     if htmx and htmx.current_url_abs_path:
         next_path = htmx.current_url_abs_path  # The page they were on, not the fragment it asked for.
     logout(request)  # Flushes the session (a new key, no data) and sends user_logged_out.
-    # MessageMiddleware runs after this one and is skipped by this early answer: store the message here.
-    request._messages = default_storage(request)  # type: ignore[attr-defined]
     messages.warning(request, "Your session has expired. Please log in again.")
     login = redirect_to_login(next_path)
     response: HttpResponse = HttpResponseClientRedirect(login.url) if htmx else login
-    request._messages.update(response)  # type: ignore[attr-defined]
     response["Cache-Control"] = "no-store"
     return response

@@ -29,7 +29,7 @@ def _messages(exc: ValidationError) -> list[str]:
 
 
 def _set(
-    *, store: Any, preference: Any, value: Any, actor: Any, source: str, expected_raw: Any
+    *, store: Any, preference: Any, value: Any, actor: Any, source: str, expected_raw: Any = ANY
 ) -> PreferenceChangeResult | None:
     expected = None if expected_raw is ANY else {preference.identifier: expected_raw}
     try:
@@ -38,7 +38,7 @@ def _set(
             store=store, values={preference.identifier: parsed}, actor=actor, source=source, expected_raw=expected
         )
     except StaleValueError:
-        raise  # not a message about the value: the caller answers with what is stored now
+        raise  # The caller shows who changed it; it is not a message about the value.
     except ValidationError as exc:
         # One setting per call: flatten the engine's {key: errors} into plain messages for every caller.
         raise ValidationError(_messages(exc)) from exc
@@ -50,7 +50,8 @@ def live_setting_set(
 ) -> Any:
     """Validate and store the site's value of a live setting; return the change, or None if already in effect.
 
-    Raise KeyError for a name that is not a live setting, ValidationError for a value it refuses.
+    Raise KeyError for a name that is not a live setting, ValidationError for a value it refuses, and
+    StaleValueError when `expected_raw` (the stored text the caller saw, None: the default) is no longer stored.
     """
     preference = live_settings_registry.get(setting)
     return _set(
@@ -77,7 +78,10 @@ def live_setting_revert(*, change: SitePreferenceChange, actor: Any = None) -> A
 def tenant_override_set(
     *, setting: str, value: Any, actor: Any = None, source: str = "form", expected_raw: Any = ANY
 ) -> Any:
-    """Store the current tenant's own value of an overridable live setting, within the site's bounds."""
+    """Store the current tenant's own value of an overridable live setting, within the site's bounds.
+
+    `expected_raw` as for `live_setting_set`.
+    """
     override = live_settings_registry.override(setting)
     if override is None:
         raise ValidationError(f"Tenant owners may not change {setting}.", code="not_overridable")

@@ -11,10 +11,21 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.htmx import HtmxHttpRequest, render_page
+from apps.core.inline import (
+    IDLE,
+    SAVED,
+    InlineAction,
+    InlineField,
+    InlineState,
+    StaleEdit,
+    inline_response,
+    posted_version,
+)
 from apps.core.roles import superadmin_required
 from apps.livesettings.forms import LiveSettingForm
 from apps.livesettings.registry import live_settings_registry
 from apps.livesettings.selectors import (
+    LiveSettingRow,
     decode_raw,
     format_value,
     last_site_changes,
@@ -23,6 +34,10 @@ from apps.livesettings.selectors import (
     site_changes,
 )
 from apps.livesettings.services import live_setting_reset, live_setting_revert, live_setting_set
+from apps.preferences.editing import expected_raw, stale_edit
+from apps.preferences.registries import site_preferences_registry
+from apps.preferences.services import StaleValueError
+from apps.preferences.stores import SiteStore
 
 TEMPLATE = "livesettings/settings.html"
 
@@ -34,29 +49,69 @@ def _preference(setting: str) -> Any:
         raise Http404(f"No live setting {setting}.") from None
 
 
-def _row_context(preference: Any, **extra: Any) -> dict[str, Any]:
-    row = live_setting_row(preference, last_change=last_site_changes().get(preference.identifier))
-    form = extra.pop("form", None) or LiveSettingForm(preference, initial_value=row.site_value)
-    return {"row": row, "form": form, **extra}
+def _item(
+    row: LiveSettingRow,
+    *,
+    form: LiveSettingForm | None = None,
+    state: InlineState = IDLE,
+    stale: StaleEdit | None = None,
+    reset_refused: bool = False,
+    confirming: bool = False,
+) -> dict[str, Any]:
+    """Return one row of the page: the setting, its form and its field in the inline-edit kit."""
+    form = form or LiveSettingForm(row.preference, initial_value=row.site_value)
+    context = {"row": row, "form": form, "confirming": confirming}
+    reset_url = reverse("livesettings:setting-reset", args=[row.setting])
+    reset = InlineAction(f"Reset to the settings.py value ({row.default_display})", reset_url)
+    field = InlineField(
+        form["value"],
+        save_url=reverse("livesettings:setting-update", args=[row.setting]),
+        # The stored text the row shows ("" for the settings.py default): a save from an older page is refused.
+        version=site_preferences_registry.manager().raw(row.preference.identifier) or "",
+        state=state,
+        stale=stale,
+        own_form=True,
+        trigger="change" if row.is_boolean else "submit",
+        actions=[] if row.is_default else [reset],
+        retry_url=reset_url if reset_refused else "",
+        retry_label="Reset again" if reset_refused else "Apply my value again",
+        testid=f"field-{row.setting}",
+        target=f"#setting-{row.setting}",
+        template=f"{TEMPLATE}#row",
+        context=context,
+    )
+    return {**context, "field": field}
 
 
-def _render_row(request: HttpRequest, preference: Any, *, status: int = 200, **extra: Any) -> HttpResponse:
-    """Answer htmx with the setting's row; a plain POST with the whole page, that row in the same state."""
-    context = _row_context(preference, **extra)
-    if getattr(request, "htmx", False):
-        return render_page(request, TEMPLATE, context, partial="row", status=status)
-    return _render_page(request, focus=context, status=status)
+def _row(preference: Any) -> LiveSettingRow:
+    return live_setting_row(preference, last_change=last_site_changes().get(preference.identifier))
+
+
+def _answer(request: HttpRequest, item: dict[str, Any]) -> HttpResponse:
+    """Answer htmx with the row; a plain POST with the page (that row in the same state), or after a save a redirect."""
+    field: InlineField = item["field"]
+    setting = item["row"].setting
+
+    def page() -> HttpResponse:
+        return _render_page(request, focus=item, status=400 if field.invalid else 200)
+
+    return inline_response(
+        request,
+        field,
+        page=None if field.state == SAVED else page,
+        redirect_to=reverse("livesettings:settings") + f"#setting-{setting}",
+        saved_message=None,  # the view's own message says what the value is now
+    )
+
+
+def _stale(exc: StaleValueError, preference: Any) -> StaleEdit:
+    return stale_edit(exc, SiteStore(), display=lambda raw: _display_raw(preference, raw))
 
 
 def _render_page(request: HttpRequest, *, focus: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
     sections = []
     for section, rows in live_setting_rows_by_section():
-        items = []
-        for row in rows:
-            if focus is not None and focus["row"].setting == row.setting:
-                items.append(focus)
-            else:
-                items.append({"row": row, "form": LiveSettingForm(row.preference, initial_value=row.site_value)})
+        items = [focus if focus is not None and focus["row"].setting == row.setting else _item(row) for row in rows]
         sections.append((section, items))
     return render_page(request, TEMPLATE, {"sections": sections}, status=status)
 
@@ -76,44 +131,55 @@ def settings_list(request: HttpRequest) -> HttpResponse:
         except ValidationError:
             value = None
         if value is not None and preference.confirmation(value):
-            return _render_page(request, focus=_row_context(preference, confirming=True))
+            return _render_page(request, focus=_item(_row(preference), confirming=True))
     return _render_page(request)
 
 
 @superadmin_required
 @require_POST
 def setting_update(request: HtmxHttpRequest, setting: str) -> HttpResponse:
-    """Save one setting's new value; dangerous values need `confirmed`; errors show under the field."""
+    """Save one setting's new value; dangerous values need `confirmed`; errors and stale saves show in place."""
     preference = _preference(setting)
     form = LiveSettingForm(preference, request.POST)
     if not form.is_valid():
-        return _render_row(request, preference, form=form, status=200 if request.htmx else 400)  # htmx swaps 2xx only
+        return _answer(request, _item(_row(preference), form=form))
     value = form.cleaned_data["value"]
     if preference.confirmation(value) and not request.POST.get("confirmed"):
-        return _render_row(request, preference, confirming=True)
+        return _answer(request, _item(_row(preference), confirming=True))
+    seen = posted_version(request, form["value"].html_name)
     try:
-        change = live_setting_set(setting=preference.setting, value=value, actor=request.user, source="console")
+        change = live_setting_set(
+            setting=preference.setting,
+            value=value,
+            actor=request.user,
+            source="console",
+            expected_raw=expected_raw(seen),
+        )
+    except StaleValueError as exc:
+        return _answer(request, _item(_row(preference), form=form, stale=_stale(exc, preference)))
     except ValidationError as exc:
         form.add_error("value", exc)
-        return _render_row(request, preference, form=form, status=200 if request.htmx else 400)  # htmx swaps 2xx only
+        return _answer(request, _item(_row(preference), form=form))
     if change is not None:
         messages.success(request, f"{preference.get_verbose_name()} is now {format_value(preference, value)}.")
-    if request.htmx:
-        return _render_row(request, preference, saved=True)
-    return redirect(reverse("livesettings:settings") + f"#setting-{preference.setting}")
+    return _answer(request, _item(_row(preference), state=SAVED))
 
 
 @superadmin_required
 @require_POST
 def setting_reset(request: HtmxHttpRequest, setting: str) -> HttpResponse:
-    """Go back to the settings.py value."""
+    """Go back to the settings.py value; refused like a save when the value changed since the page showed it."""
     preference = _preference(setting)
-    change = live_setting_reset(setting=preference.setting, actor=request.user, source="console")
+    seen = posted_version(request, LiveSettingForm(preference)["value"].html_name)
+    try:
+        change = live_setting_reset(
+            setting=preference.setting, actor=request.user, source="console", expected_raw=expected_raw(seen)
+        )
+    except StaleValueError as exc:
+        return _answer(request, _item(_row(preference), stale=_stale(exc, preference), reset_refused=True))
     if change is not None:
         messages.success(request, f"{preference.get_verbose_name()} is back to its settings.py value.")
-    if request.htmx:
-        return _render_row(request, preference, saved=True)
-    return redirect(reverse("livesettings:settings") + f"#setting-{preference.setting}")
+    return _answer(request, _item(_row(preference), state=SAVED))
 
 
 @superadmin_required
@@ -182,6 +248,10 @@ def change_revert(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(reverse("livesettings:history") + f"?revert={change.pk}")
     try:
         live_setting_revert(change=change, actor=request.user)
+    except StaleValueError as exc:
+        # Changed again since: refused with the inline-edit kit's words (who, when, the value now).
+        stale = _stale(exc, preference)
+        messages.error(request, f"{preference.get_verbose_name()} was not reverted: {stale.message}")
     except ValidationError as exc:
         messages.error(request, f"Could not revert {preference.setting}: {' '.join(exc.messages)}")
     else:

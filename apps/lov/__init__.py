@@ -8,6 +8,7 @@ Public surface:
 - `apps.lov.forms`: `LOVValueCreateFormMixin`, `LOVSelectionsModelForm`, `LOVChoiceField`
 - `apps.lov.services`: `lov_defaults_sync`, `lov_defaults_sync_all`, `lov_custom_value_create`,
   `lov_custom_value_rename`, `lov_custom_value_delete`, `lov_value_select`, `lov_selections_sync`
+  (rename and select take `expected=` and raise `StaleValueError` when the value moved since)
 - `apps.lov.registry`: `lov_lists`, `lov_list_get` (every concrete list, discovered)
 - `apps.lov.admin`: `LOVValueAdmin`, `LOVSelectionAdmin`
 - `manage.py update_lovs`; the owner console at /owner/lists/; the API at /api/lists/.

@@ -145,8 +145,35 @@ def lov_custom_value_form_class(model: type[AbstractLOVValue]) -> type[_CustomVa
     return cast(type[_CustomValueForm], form_class)
 
 
+def _row_prefix(value: AbstractLOVValue | None) -> str | None:
+    """Return the prefix of a row's form fields, so every row's controls have their own names and ids."""
+    return f"value-{value.pk}" if value is not None else None
+
+
 class LOVRenameForm(forms.Form):
+    """A custom value's new name; with `value=`, the field is named and labelled for that value's row."""
+
     name = forms.CharField(max_length=100, label="Name")
+
+    def __init__(self, *args: Any, value: AbstractLOVValue | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", _row_prefix(value))
+        super().__init__(*args, **kwargs)
+        if value is not None:
+            self.fields["name"].label = f"Name of “{value.name}”"
 
     def clean_name(self) -> str:
         return lov_name_normalise(self.cleaned_data["name"])
+
+
+class LOVSelectForm(forms.Form):
+    """Whether the tenant offers one value, as its row's switch."""
+
+    selected = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, value: AbstractLOVValue, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", _row_prefix(value))
+        super().__init__(*args, **kwargs)
+        field = self.fields["selected"]
+        field.label = f"Offer “{value.name}”"
+        if value.is_mandatory:
+            field.disabled, field.initial = True, True

@@ -18,6 +18,17 @@ from apps.lov.registry import lov_lists
 from apps.lov.types import LOVValueType
 
 
+class StaleValueError(ValidationError):
+    """Raised when a value's name or selection moved since the caller read it; nothing was written.
+
+    `current` is what is stored now: the name for a rename, True/False (offered or not) for a selection.
+    """
+
+    def __init__(self, *, current: str | bool) -> None:
+        super().__init__("Changed by someone else since you opened this page.", code="stale")
+        self.current = current
+
+
 @dataclass
 class LOVSyncReport:
     """What `lov_defaults_sync` did to one list."""
@@ -141,10 +152,26 @@ def lov_custom_value_create(
     return value
 
 
+def _locked(value: AbstractLOVValue) -> AbstractLOVValue:
+    """Return `value` re-read under a row lock, so a check of what it holds stays true until commit."""
+    return type(value)._base_manager.select_for_update().get(pk=value.pk)
+
+
 @transaction.atomic
-def lov_custom_value_rename(*, value: AbstractLOVValue, tenant: Any, name: str) -> AbstractLOVValue:
-    """Rename a custom value of `tenant`; records that use it show the new name. Raise ValidationError if taken."""
+def lov_custom_value_rename(
+    *, value: AbstractLOVValue, tenant: Any, name: str, expected: str | None = None
+) -> AbstractLOVValue:
+    """Rename a custom value of `tenant`; records that use it show the new name. Raise ValidationError if taken.
+
+    `expected` is the name the caller saw; if the stored one differs, StaleValueError is raised and nothing
+    is written. Without it nothing is checked.
+    """
     _own_custom_value(value, tenant)
+    if expected is not None:
+        stored = _locked(value).name
+        if stored != expected:
+            value.name = stored
+            raise StaleValueError(current=stored)
     value.name = name
     value.full_clean(validate_constraints=False)
     try:
@@ -164,10 +191,13 @@ def lov_custom_value_delete(*, value: AbstractLOVValue, tenant: Any) -> Abstract
     return value
 
 
-def lov_value_select(*, value: AbstractLOVValue, tenant: Any, selected: bool) -> bool:
+@transaction.atomic
+def lov_value_select(*, value: AbstractLOVValue, tenant: Any, selected: bool, expected: bool | None = None) -> bool:
     """Offer (or stop offering) an optional or custom value in `tenant`'s forms; return the new state.
 
-    Mandatory values are always offered. A value that `tenant` may not use is refused.
+    Mandatory values are always offered. A value that `tenant` may not use is refused. `expected` is whether
+    the caller saw the value offered; if that moved since, StaleValueError is raised and nothing is written.
+    Without it nothing is checked.
     """
     if value.is_mandatory:
         raise ValidationError(f"“{value.name}” is mandatory and always offered.", code="mandatory")
@@ -175,6 +205,11 @@ def lov_value_select(*, value: AbstractLOVValue, tenant: Any, selected: bool) ->
     if not model.objects.for_tenant(tenant).filter(pk=value.pk).exists():
         raise PermissionDenied("This value is not available to this tenant.")
     selections = model.lov_selection_model()._default_manager
+    if expected is not None:
+        _locked(value)  # one writer of this value's selections at a time, so the check below holds
+        offered = selections.filter(lov_tenant_id=tenant_pk(tenant), lov_value=value).exists()
+        if offered != expected:
+            raise StaleValueError(current=offered)
     if selected:
         selections.get_or_create(lov_tenant_id=tenant_pk(tenant), lov_value=value)
     else:

@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 from django_tenants.models import TenantMixin
 
 from apps.core.htmx import render_page
+from apps.core.inline import SAVED, STALE, InlineField, StaleEdit, inline_response, posted_version
 from apps.core.roles import owner_required
-from apps.lov.forms import LOVRenameForm, lov_custom_value_form_class
+from apps.lov.forms import LOVRenameForm, LOVSelectForm, lov_custom_value_form_class
 from apps.lov.models import AbstractLOVValue
 from apps.lov.registry import LOVList, lov_list_get
 from apps.lov.selectors import lov_list_summaries, lov_usage_counts, lov_value_rows
 from apps.lov.services import (
+    StaleValueError,
     lov_custom_value_create,
     lov_custom_value_delete,
     lov_custom_value_rename,
@@ -59,21 +61,100 @@ def _query(request: HttpRequest) -> str:
     return (request.GET.get("q") or request.POST.get("q") or "").strip()
 
 
+def _url(name: str, lov_list: LOVList, *args: Any, query: str = "") -> str:
+    """Return a URL of this list's pages, keeping the search (`?q=`) so a plain POST goes back to it."""
+    url = reverse(f"lov:{name}", args=[lov_list.key, *args])
+    return f"{url}?{urlencode({'q': query})}" if query else url
+
+
 def _back(lov_list: LOVList, request: HttpRequest) -> HttpResponse:
-    url = reverse("lov:list-detail", args=[lov_list.key])
-    query = _query(request)
-    return redirect(f"{url}?q={query}" if query else url)
+    return redirect(_url("list-detail", lov_list, query=_query(request)))
 
 
-def _row(request: _TenantRequest, lov_list: LOVList, value: AbstractLOVValue, **extra: Any) -> dict[str, Any]:
+def _expected_offered(version: str | None) -> bool | None:
+    """Return whether the page showed the value offered ("on"/"off"); None (no check) when nothing was posted."""
+    return None if version is None else version == "on"
+
+
+def _select_field(
+    lov_list: LOVList, value: AbstractLOVValue, query: str, form: LOVSelectForm | None = None, **state: Any
+) -> InlineField:
+    """Return a row's "offer" switch: locked for a mandatory value; its version is "on" or "off"."""
+    form = form or LOVSelectForm(value=value, initial={"selected": value.is_selected})  # type: ignore[attr-defined]
+    return InlineField(
+        form["selected"],
+        save_url=_url("value-select", lov_list, value.pk, query=query),
+        version="on" if value.is_selected else "off",  # type: ignore[attr-defined]
+        editable=not value.is_mandatory,
+        badge="locked" if value.is_mandatory else "",
+        target=f"#value-{value.pk}",
+        template=f"{TEMPLATE}#row",
+        **state,
+    )
+
+
+def _rename_field(
+    lov_list: LOVList, value: AbstractLOVValue, query: str, form: LOVRenameForm | None = None, **state: Any
+) -> InlineField:
+    """Return a custom value's name field; its version is the name the row shows."""
+    form = form or LOVRenameForm(value=value, initial={"name": value.name})
+    return InlineField(
+        form["name"],
+        save_url=_url("value-rename", lov_list, value.pk, query=query),
+        version=value.name,
+        label_hidden=True,
+        target=f"#value-{value.pk}",
+        template=f"{TEMPLATE}#row",
+        **state,
+    )
+
+
+def _fields(lov_list: LOVList, value: AbstractLOVValue, query: str, changed: InlineField | None = None) -> None:
+    """Attach a row's inline fields to `value` for the template; `changed` replaces the one with its name."""
+    fields = [_select_field(lov_list, value, query)]
+    if value.is_custom:
+        fields.append(_rename_field(lov_list, value, query))
+    if changed is not None:
+        fields = [changed if field.name == changed.name else field for field in fields]
+    value.select_field = fields[0]  # type: ignore[attr-defined]
+    value.rename_field = fields[1] if value.is_custom else None  # type: ignore[attr-defined]
+
+
+def _row(request: _TenantRequest, lov_list: LOVList, value: AbstractLOVValue) -> dict[str, Any]:
     """Return the context of one value's row, with its selection state and usage count."""
     selections = lov_list.selection_model._default_manager
     value.is_selected = value.is_mandatory or selections.filter(lov_tenant=request.tenant, lov_value=value).exists()  # type: ignore[attr-defined]
     value.usage = lov_usage_counts(lov_list=lov_list, value_ids=[value.pk])[value.pk]  # type: ignore[attr-defined]
-    return {"lov_list": lov_list, "value": value, "query": _query(request), **extra}
+    return {"lov_list": lov_list, "value": value, "query": _query(request)}
 
 
-def _detail_context(request: _TenantRequest, lov_list: LOVList, *, add_form: Any = None) -> dict[str, Any]:
+def _add_field(request: _TenantRequest, lov_list: LOVList, form: Any = None, **state: Any) -> InlineField:
+    """Return the "add your own value" field; a save answers the whole list, where the new row appears."""
+    form = form or lov_custom_value_form_class(lov_list.value_model)(lov_tenant=request.tenant)
+    form.fields["name"].label = f"New {lov_list.label_singular}"
+    form.fields["name"].widget.attrs.update(placeholder=f"New {lov_list.label_singular}", maxlength=100)
+    return InlineField(
+        form["name"],
+        save_url=_url("value-add", lov_list, query=_query(request)),
+        label_hidden=True,
+        own_form=True,
+        submit_label="Add",
+        trigger="submit",
+        target="#lov-values",
+        template=f"{TEMPLATE}#values",
+        testid="add-value",
+        **state,
+    )
+
+
+def _detail_context(
+    request: _TenantRequest,
+    lov_list: LOVList,
+    *,
+    add_field: InlineField | None = None,
+    changed: tuple[int, InlineField] | None = None,
+) -> dict[str, Any]:
+    """Return the list page's context; `changed` is (value id, field) for a row shown in another state."""
     query = _query(request)
     rows = lov_value_rows(lov_list=lov_list, tenant=request.tenant, query=query)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -82,14 +163,15 @@ def _detail_context(request: _TenantRequest, lov_list: LOVList, *, add_form: Any
     groups: dict[str, list[AbstractLOVValue]] = {t.value: [] for t in LOVValueType}
     for value in values:
         value.usage = usage[value.pk]
+        value.is_selected = value.is_selected or value.is_mandatory
+        _fields(lov_list, value, query, changed[1] if changed and changed[0] == value.pk else None)
         groups[value.value_type].append(value)
-    form_class = lov_custom_value_form_class(lov_list.value_model)
     return {
         "lov_list": lov_list,
         "page": page,
         "query": query,
         "groups": [(LOVValueType(key), items) for key, items in groups.items()],
-        "add_form": add_form or form_class(lov_tenant=request.tenant),
+        "add_field": add_field or _add_field(request, lov_list),
     }
 
 
@@ -111,8 +193,8 @@ def list_detail(request: _TenantRequest, key: str) -> HttpResponse:
 def value_add(request: _TenantRequest, key: str) -> HttpResponse:
     """Create a custom value and offer it; a bad name is shown under the field."""
     lov_list = _list_or_404(key)
-    form: forms.ModelForm | None  # None once saved over htmx: the partial then shows a blank form
     form = lov_custom_value_form_class(lov_list.value_model)(request.POST, lov_tenant=request.tenant)
+    field: InlineField
     if form.is_valid():
         try:
             value = lov_custom_value_create(
@@ -120,14 +202,16 @@ def value_add(request: _TenantRequest, key: str) -> HttpResponse:
             )
         except ValidationError as exc:
             form.add_error("name", exc.messages)
+            field = _add_field(request, lov_list, form)
         else:
             messages.success(request, f"“{value.name}” added to {lov_list.label.lower()} and offered in forms.")
             if not request.htmx:
                 return _back(lov_list, request)
-            form = None
-    if not request.htmx:
-        return render_page(request, TEMPLATE, _detail_context(request, lov_list, add_form=form))
-    return render_page(request, TEMPLATE, _detail_context(request, lov_list, add_form=form), partial="values")
+            field = _add_field(request, lov_list, state=SAVED)  # a blank field for the next one
+    else:
+        field = _add_field(request, lov_list, form)
+    field.context = _detail_context(request, lov_list, add_field=field)
+    return inline_response(request, field, page=lambda: render(request, TEMPLATE, field.context))
 
 
 @owner_required
@@ -136,48 +220,77 @@ def value_select(request: _TenantRequest, key: str, pk: int) -> HttpResponse:
     """Offer or stop offering an optional or custom value (mandatory ones are locked)."""
     lov_list = _list_or_404(key)
     value = _value_or_404(request, lov_list, pk)
-    selected = request.POST.get("selected") in ("on", "true", "1")
-    error = None
+    form = LOVSelectForm(request.POST, value=value)
+    selected = form.is_valid() and bool(form.cleaned_data["selected"])
+    expected = _expected_offered(posted_version(request, form.add_prefix("selected")))
+    state: dict[str, Any] = {"state": SAVED}
     try:
-        lov_value_select(value=value, tenant=request.tenant, selected=selected)
+        lov_value_select(value=value, tenant=request.tenant, selected=selected, expected=expected)
+    except StaleValueError as exc:
+        now = "offered" if exc.current else "not offered"
+        state = {"form": form, "state": STALE, "stale": StaleEdit(who="someone else", when=None, current=now)}
     except ValidationError as exc:
-        error = " ".join(exc.messages)
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
-        else:
-            messages.success(request, f"“{value.name}” is {'now' if selected else 'no longer'} offered.")
-        return _back(lov_list, request)
-    context = _row(request, lov_list, value, saved=error is None, select_error=error)
-    return render_page(request, TEMPLATE, context, partial="row")
+        state = {"form": form, "errors": exc.messages}
+    context = _row(request, lov_list, value)
+    field = _select_field(lov_list, value, context["query"], **state)
+    return _row_response(
+        request,
+        lov_list,
+        value,
+        field,
+        context,
+        saved=f"“{value.name}” is {'now' if selected else 'no longer'} offered.",
+    )
 
 
 @owner_required
 @require_POST
 def value_rename(request: _TenantRequest, key: str, pk: int) -> HttpResponse:
-    """Rename a custom value of this tenant; errors appear under the name."""
+    """Rename a custom value of this tenant; errors, or a name changed meanwhile, appear under the name."""
     lov_list = _list_or_404(key)
     value = _value_or_404(request, lov_list, pk)
-    form = LOVRenameForm(request.POST)
-    error = None
     old_name = value.name
+    form = LOVRenameForm(request.POST, value=value)
+    state: dict[str, Any] = {"form": form}
     if form.is_valid():
         try:
-            lov_custom_value_rename(value=value, tenant=request.tenant, name=form.cleaned_data["name"])
+            lov_custom_value_rename(
+                value=value,
+                tenant=request.tenant,
+                name=form.cleaned_data["name"],
+                expected=posted_version(request, form.add_prefix("name")),
+            )
+        except StaleValueError as exc:
+            stale = StaleEdit(who="someone else", when=None, current=f"“{exc.current}”")
+            state = {"form": form, "state": STALE, "stale": stale}
         except ValidationError as exc:
-            error = " ".join(exc.messages)
             value.name = old_name
-    else:
-        error = " ".join(str(message) for message in form.errors["name"])
-    if not request.htmx:
-        if error:
-            messages.error(request, error)
+            form.add_error("name", exc.messages)
         else:
-            messages.success(request, f"Renamed “{old_name}” to “{value.name}”.")
-        return _back(lov_list, request)
-    attempted = request.POST.get("name", "")
-    context = _row(request, lov_list, value, saved=error is None, rename_error=error, attempted=attempted)
-    return render_page(request, TEMPLATE, context, partial="row")
+            state = {"state": SAVED}
+    context = _row(request, lov_list, value)
+    field = _rename_field(lov_list, value, context["query"], **state)
+    return _row_response(request, lov_list, value, field, context, saved=f"Renamed “{old_name}” to “{value.name}”.")
+
+
+def _row_response(
+    request: _TenantRequest,
+    lov_list: LOVList,
+    value: AbstractLOVValue,
+    field: InlineField,
+    context: dict[str, Any],
+    *,
+    saved: str,
+) -> HttpResponse:
+    """Answer a row's save: htmx gets the row; a plain POST goes back with `saved`, or shows the page with the
+    field refused in place."""
+    _fields(lov_list, value, context["query"], field)
+    field.context = context
+    if field.state == SAVED or getattr(request, "htmx", False):
+        return inline_response(
+            request, field, redirect_to=_url("list-detail", lov_list, query=context["query"]), saved_message=saved
+        )
+    return render(request, TEMPLATE, _detail_context(request, lov_list, changed=(value.pk, field)))
 
 
 @owner_required

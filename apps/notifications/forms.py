@@ -1,15 +1,21 @@
-"""The matrix forms (one field per cell, posted as a whole without JS) and the owners' small forms."""
+"""The matrix forms (one field per cell, posted as a whole without JS), the rows the matrix pages show, and the
+owners' small forms."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
 
+from apps.core.inline import InlineField
 from apps.notifications.models import Delivery
-from apps.notifications.registry import registry
-from apps.notifications.selectors import Row
+from apps.notifications.registry import Notification, registry
+from apps.notifications.selectors import Cell, Row
+from apps.notifications.services import StaleSettingError
 
 TRI_STATE = [("", "Inherit"), ("on", "On"), ("off", "Off")]
+Refusal = StaleSettingError | list[str]  # why a cell was not saved: it moved since it was shown, or these errors
 
 
 def cell_field_name(notification: str, backend: str) -> str:
@@ -23,17 +29,35 @@ def cell_split(field_name: str) -> tuple[str, str]:
     return notification, backend
 
 
+def cell_version(stored: bool | None) -> str:
+    """Return the version a cell is rendered with: the value stored at its scope ("on", "off", "" if unset)."""
+    return "" if stored is None else "on" if stored else "off"
+
+
+def cell_expected(backend: str, version: str | None) -> dict[str, bool | None] | None:
+    """Return the services' `expected` for a posted cell version; None (no check) when none was posted."""
+    if version is None:
+        return None
+    return {backend: {"on": True, "off": False}.get(version)}
+
+
 class UserMatrixForm(forms.Form):
-    """A checkbox per editable cell. A hidden copy of the value shown lets the view store only changed cells,
-    so a user who saves the page unchanged keeps inheriting from their groups."""
+    """A switch per cell the user receives (disabled where mandatory). A hidden copy of the value shown lets
+    the view store only changed cells, so a user who saves the page unchanged keeps inheriting from their
+    groups."""
 
     def __init__(self, *args: Any, rows: list[Row], **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "f-%s")
         super().__init__(*args, **kwargs)
         for row in rows:
             for cell in row.cells:
-                if cell.allowed and cell.resolution is not None and not cell.locked:
+                if cell.allowed and cell.resolution is not None:
                     self.fields[cell_field_name(cell.notification, cell.backend)] = forms.BooleanField(
-                        required=False, initial=cell.resolution.value, show_hidden_initial=True
+                        required=False,
+                        initial=cell.resolution.value,
+                        show_hidden_initial=True,
+                        disabled=cell.locked,
+                        label=cell.label,
                     )
 
     def changes(self) -> dict[str, dict[str, bool]]:
@@ -48,14 +72,20 @@ class UserMatrixForm(forms.Form):
 class ScopeMatrixForm(forms.Form):
     """A select (inherit / on / off) per editable cell of a group's or the tenant's defaults."""
 
-    def __init__(self, *args: Any, rows: list[Row], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, rows: list[Row], inherit_label: str = "Inherit", **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "f-%s")
         super().__init__(*args, **kwargs)
+        choices = [("", inherit_label), *TRI_STATE[1:]]
         for row in rows:
             for cell in row.cells:
                 if cell.allowed:
-                    initial = "" if cell.stored is None else ("on" if cell.stored else "off")
                     self.fields[cell_field_name(cell.notification, cell.backend)] = forms.ChoiceField(
-                        choices=TRI_STATE, required=False, initial=initial, show_hidden_initial=True
+                        choices=choices,
+                        required=False,
+                        initial=cell_version(cell.stored),
+                        show_hidden_initial=True,
+                        label=cell.label,
+                        widget=forms.Select(attrs={"class": "form-select-sm"}),
                     )
 
     def changes(self) -> dict[str, dict[str, bool | None]]:
@@ -89,3 +119,22 @@ class TestNotificationForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["recipient"]).queryset = (
             get_user_model().objects.filter(is_active=True).order_by("username")
         )
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    """A matrix cell as a page shows it: the cell, and its inline field where it has a control."""
+
+    cell: Cell
+    field: InlineField | None
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    declaration: Notification
+    cells: list[MatrixCell]
+
+
+def matrix_rows(rows: list[Row], field_of: Callable[[Cell], InlineField | None]) -> list[MatrixRow]:
+    """Return the rows of a matrix page, each cell with the field `field_of` builds for it (or None)."""
+    return [MatrixRow(row.declaration, [MatrixCell(cell, field_of(cell)) for cell in row.cells]) for row in rows]

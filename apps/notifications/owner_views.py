@@ -7,16 +7,27 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.htmx import render_page
+from apps.core.inline import ERROR, IDLE, SAVED, STALE, InlineField, StaleEdit, inline_response, posted_version
 from apps.core.roles import owner_required
 from apps.notifications import services
-from apps.notifications.forms import DeliveryFilterForm, ScopeMatrixForm, TestNotificationForm, cell_field_name
-from apps.notifications.models import Delivery, NotificationSetting
+from apps.notifications.forms import (
+    DeliveryFilterForm,
+    Refusal,
+    ScopeMatrixForm,
+    TestNotificationForm,
+    cell_expected,
+    cell_field_name,
+    cell_version,
+    matrix_rows,
+)
+from apps.notifications.models import Backend, Delivery, NotificationSetting
 from apps.notifications.registry import registry
-from apps.notifications.selectors import backends_by_name, deliveries_filter, matrix_cell, scope_matrix
+from apps.notifications.selectors import Cell, Row, backends_by_name, deliveries_filter, matrix_cell, scope_matrix
+from apps.notifications.services import StaleSettingError
 
 DEFAULTS = "notifications/owner_defaults.html"
 DELIVERIES = "notifications/owner_deliveries.html"
@@ -24,77 +35,178 @@ Scope = NotificationSetting.Scope
 
 
 def _scope(request: HttpRequest) -> Group | None:
+    """Return the group whose defaults the request is about (`?group=`), None for the tenant's; 404 if unknown."""
     group_id = request.GET.get("group") or request.POST.get("group")
-    if group_id and not group_id.isdigit():
+    if not group_id:
+        return None
+    # isdigit() alone accepts "²", which int() refuses.
+    if not (group_id.isascii() and group_id.isdigit()):
         raise Http404("No such group.")
-    return get_object_or_404(Group, pk=group_id) if group_id else None
+    return get_object_or_404(Group, pk=int(group_id))
 
 
-def _store(group: Group | None, notification: str, prefs: dict[str, bool | None]) -> None:
-    """Store on/off cells and clear the ones set back to inherit, for one scope."""
-    values = {backend: value for backend, value in prefs.items() if value is not None}
-    for backend, value in prefs.items():
-        if value is None:
-            scope = Scope.GROUP if group is not None else Scope.TENANT
-            services.preference_clear(scope=scope, notification=notification, backend=backend, group=group)
-    if not values:
-        return
-    if group is not None:
-        services.group_preferences_update(group=group, notification=notification, prefs=values)
+def _page_url(group: Group | None) -> str:
+    url = reverse("notifications:owner")
+    return f"{url}?group={group.pk}" if group else url
+
+
+def _inherit_label(group: Group | None) -> str:
+    return "Not set" if group is not None else "Notification default"
+
+
+def _store(
+    group: Group | None, notification: str, backend: str, value: bool | None, expected: dict[str, bool | None] | None
+) -> None:
+    """Store one on/off cell of a scope, or clear it (None) so it inherits; refuse it if it moved since `expected`."""
+    if value is None:
+        scope = Scope.GROUP if group is not None else Scope.TENANT
+        services.preference_clear(
+            scope=scope, notification=notification, backend=backend, group=group, expected=expected
+        )
+    elif group is not None:
+        services.group_preferences_update(
+            group=group, notification=notification, prefs={backend: value}, expected=expected
+        )
     else:
-        services.tenant_defaults_update(notification=notification, prefs=values)
+        services.tenant_defaults_update(notification=notification, prefs={backend: value}, expected=expected)
 
 
 @owner_required
 @require_http_methods(["GET", "POST"])
 def defaults(request: HttpRequest) -> HttpResponse:
-    """Show (and save, as a plain POST) the defaults of a group or of the tenant."""
+    """Show (and save, as a plain POST) the defaults of a group or of the tenant.
+
+    A cell that moved since the page was shown, or that cannot be saved, is refused and shown in place.
+    """
     group = _scope(request)
     backends, rows = scope_matrix(group=group)
-    if request.method == "POST":
-        form = ScopeMatrixForm(request.POST, rows=rows)
-        if form.is_valid():
-            with transaction.atomic():
-                for notification, prefs in form.changes().items():
-                    _store(group, notification, prefs)
-            messages.success(request, "Defaults saved.")
-            url = reverse("notifications:owner")
-            return redirect(f"{url}?group={group.pk}" if group else url)
-    else:
-        form = ScopeMatrixForm(rows=rows)
-    context = {
-        "backends": backends,
-        "rows": rows,
-        "form": form,
-        "group": group,
-        "groups": Group.objects.order_by("name"),
-    }
-    return render(request, DEFAULTS, context)
+    fresh = ScopeMatrixForm(rows=rows, inherit_label=_inherit_label(group))
+    if request.method != "POST":
+        return _page(request, group, backends, rows, fresh)
+    form = ScopeMatrixForm(request.POST, rows=rows, inherit_label=_inherit_label(group))
+    if not form.is_valid():
+        return _page(request, group, backends, rows, fresh, posted=form, refused={key: [] for key in form.errors})
+    refused: dict[str, Refusal] = {}
+    saved: set[str] = set()
+    for notification, prefs in form.changes().items():
+        for backend, value in prefs.items():
+            name = cell_field_name(notification, backend)
+            try:
+                _store(group, notification, backend, value, cell_expected(backend, posted_version(request, name)))
+            except StaleSettingError as exc:
+                refused[name] = exc
+            except ValueError as exc:
+                refused[name] = [str(exc)]
+            else:
+                saved.add(name)
+    if not refused:
+        messages.success(request, "Defaults saved.")
+        return redirect(_page_url(group))
+    messages.error(request, f"{len(refused)} change{'s were' if len(refused) != 1 else ' was'} not saved; see below.")
+    backends, rows = scope_matrix(group=group)
+    fresh = ScopeMatrixForm(rows=rows, inherit_label=_inherit_label(group))
+    return _page(request, group, backends, rows, fresh, posted=form, refused=refused, saved=saved)
 
 
 @owner_required
 @require_POST
 def defaults_cell(request: HttpRequest) -> HttpResponse:
-    """Save one cell of a group's or the tenant's defaults (htmx) and return it."""
+    """Save one cell of a group's or the tenant's defaults and answer it (htmx), or go back to the page."""
     group = _scope(request)
-    notification = request.POST.get("notification", "")
-    backend = request.POST.get("backend", "")
-    raw = request.POST.get(cell_field_name(notification, backend), "")
-    if (
-        notification not in registry
-        or backend not in registry.get(notification).backends
-        or raw not in ("", "on", "off")
-    ):
-        return HttpResponseBadRequest("Unknown notification, backend or value.")
-    try:
-        _store(group, notification, {backend: None if raw == "" else raw == "on"})
-    except ValueError as exc:
-        return HttpResponseBadRequest(str(exc))
+    notification = request.GET.get("notification") or request.POST.get("notification", "")
+    backend = request.GET.get("backend") or request.POST.get("backend", "")
     _, rows = scope_matrix(group=group)
     cell = matrix_cell(rows, notification=notification, backend=backend)
-    if cell is None:
+    if cell is None or not cell.allowed:
+        return HttpResponseBadRequest("Unknown notification or backend, or a cell without a control.")
+    name = cell_field_name(notification, backend)
+    form = ScopeMatrixForm(request.POST, rows=rows, inherit_label=_inherit_label(group))
+    refusal: Refusal | None = None
+    if not form.is_valid():
+        refusal = [str(error) for error in form.errors.get(name, [])]
+    else:
+        raw = form.cleaned_data[name]
+        try:
+            _store(
+                group,
+                notification,
+                backend,
+                None if raw == "" else raw == "on",
+                cell_expected(backend, posted_version(request, name)),
+            )
+        except StaleSettingError as exc:
+            refusal = exc
+        except ValueError as exc:
+            refusal = [str(exc)]
+        _, rows = scope_matrix(group=group)
+        cell = matrix_cell(rows, notification=notification, backend=backend)
+    if cell is None or not cell.allowed:
         raise Http404("This cell is not part of the matrix.")
-    return render(request, f"{DEFAULTS}#cell", {"cell": cell, "group": group, "saved": True})
+    if refusal is None:
+        form = ScopeMatrixForm(rows=rows, inherit_label=_inherit_label(group))
+    field = _cell_field(cell, group, form, refusal=refusal, saved=refusal is None)
+    return inline_response(request, field, redirect_to=_page_url(group), saved_message="Defaults saved.")
+
+
+def _cell_field(
+    cell: Cell, group: Group | None, form: ScopeMatrixForm, *, refusal: Refusal | None = None, saved: bool = False
+) -> InlineField:
+    """Return the inline field of an allowed cell; `cell` holds what is stored now."""
+    query = {"notification": cell.notification, "backend": cell.backend}
+    if group is not None:
+        query["group"] = str(group.pk)
+    stale = errors = None
+    if isinstance(refusal, StaleSettingError):
+        now = _inherit_label(group) if cell.stored is None else "On" if cell.stored else "Off"
+        stale = StaleEdit(who="someone else", when=refusal.changed_at, current=now)
+    elif refusal:
+        errors = refusal
+    note = ""
+    if group is None and cell.stored is None:
+        note = f"notification default: {'on' if registry.get(cell.notification).default_for(cell.backend) else 'off'}"
+    return InlineField(
+        form[cell_field_name(cell.notification, cell.backend)],
+        save_url=f"{reverse('notifications:owner-cell')}?{urlencode(query)}",
+        version=cell_version(cell.stored),
+        state=STALE if stale else ERROR if errors else SAVED if saved else IDLE,
+        stale=stale,
+        errors=errors,
+        label_hidden=True,
+        note=note,
+        testid=f"cell-{cell.notification}-{cell.backend}",
+    )
+
+
+def _page(
+    request: HttpRequest,
+    group: Group | None,
+    backends: list[Backend],
+    rows: list[Row],
+    form: ScopeMatrixForm,
+    *,
+    posted: ScopeMatrixForm | None = None,
+    refused: dict[str, Refusal] | None = None,
+    saved: set[str] | None = None,
+) -> HttpResponse:
+    """Render a scope's matrix; refused cells show the posted value with why, saved ones say so."""
+    refused, saved = refused or {}, saved or set()
+
+    def field_of(cell: Cell) -> InlineField | None:
+        if not cell.allowed:
+            return None
+        name = cell_field_name(cell.notification, cell.backend)
+        if name in refused and posted is not None:
+            return _cell_field(cell, group, posted, refusal=refused[name])
+        return _cell_field(cell, group, form, saved=name in saved)
+
+    context = {
+        "backends": backends,
+        "rows": matrix_rows(rows, field_of),
+        "form": form,
+        "group": group,
+        "groups": Group.objects.order_by("name"),
+    }
+    return render(request, DEFAULTS, context)
 
 
 @owner_required

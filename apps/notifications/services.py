@@ -7,7 +7,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -42,6 +42,18 @@ class MandatoryNotificationError(ValueError):
     """Raised when someone tries to store a preference for a mandatory notification."""
 
 
+class StaleSettingError(ValueError):
+    """Raised when a stored cell moved since the caller read it; nothing was written.
+
+    `current` is the value stored now (None: not set at this scope), `changed_at` when it was written (None
+    when the row was removed, which leaves no time behind).
+    """
+
+    def __init__(self, *, backend: str, current: bool | None, changed_at: datetime | None) -> None:
+        super().__init__("Changed by someone else since you opened this page.")
+        self.backend, self.current, self.changed_at = backend, current, changed_at
+
+
 # --- Preferences ---------------------------------------------------------------------------------
 
 
@@ -68,11 +80,8 @@ def _normalize(declaration: Notification, prefs: Mapping[Any, bool]) -> dict[str
     return normalized
 
 
-@transaction.atomic
-def _settings_write(*, scope: str, owner: dict[str, Any], notification: str, prefs: dict[str, bool]) -> dict[str, str]:
-    """Upsert one scope's rows; return backend → 'created' | 'updated' for the rows that changed."""
-    notification_type = notification_type_get(notification)
-    backends = backends_by_name()
+def _cells_lock(*, scope: str, owner: dict[str, Any], notification: str) -> dict[str, NotificationSetting]:
+    """Lock one owner's cells of `notification` for this transaction; return its stored rows by backend name."""
     # Serialise writers of this owner's cells: SELECT … FOR UPDATE locks nothing while a cell has no row,
     # and two first writers would both INSERT (an IntegrityError on the partial unique index).
     owner_key = ",".join(f"{field}={getattr(value, 'pk', value)}" for field, value in sorted(owner.items()))
@@ -81,12 +90,38 @@ def _settings_write(*, scope: str, owner: dict[str, Any], notification: str, pre
             "SELECT pg_advisory_xact_lock(hashtext(%s))",
             [f"notifications:{current_schema_name()}:{scope}:{owner_key}:{notification}"],
         )
-    existing = {
+    return {
         row.backend.name: row
         for row in NotificationSetting.objects.select_for_update()
         .select_related("backend")
-        .filter(scope=scope, notification_type=notification_type, **owner)
+        .filter(scope=scope, notification_type__name=notification, **owner)
     }
+
+
+def _expected_check(existing: dict[str, NotificationSetting], expected: Mapping[str, bool | None] | None) -> None:
+    """Raise StaleSettingError for the first backend whose stored value is not the one the caller saw."""
+    for name, seen in (expected or {}).items():
+        row = existing.get(name)
+        if row is None and seen is not None:
+            raise StaleSettingError(backend=name, current=None, changed_at=None)
+        if row is not None and row.value != seen:
+            raise StaleSettingError(backend=name, current=row.value, changed_at=row.updated_at)
+
+
+@transaction.atomic
+def _settings_write(
+    *,
+    scope: str,
+    owner: dict[str, Any],
+    notification: str,
+    prefs: dict[str, bool],
+    expected: Mapping[str, bool | None] | None = None,
+) -> dict[str, str]:
+    """Upsert one scope's rows; return backend → 'created' | 'updated' for the rows that changed."""
+    notification_type = notification_type_get(notification)
+    backends = backends_by_name()
+    existing = _cells_lock(scope=scope, owner=owner, notification=notification)
+    _expected_check(existing, expected)
     changes: dict[str, str] = {}
     for name, value in prefs.items():
         if name not in backends:
@@ -104,8 +139,14 @@ def _settings_write(*, scope: str, owner: dict[str, Any], notification: str, pre
     return changes
 
 
-def user_preferences_update(*, user: Any, notification: str, prefs: Mapping[Any, bool]) -> dict[str, str]:
-    """Store `user`'s own choices. Without a required permission a user may only turn off a choice they hold."""
+def user_preferences_update(
+    *, user: Any, notification: str, prefs: Mapping[Any, bool], expected: Mapping[str, bool | None] | None = None
+) -> dict[str, str]:
+    """Store `user`'s own choices. Without a required permission a user may only turn off a choice they hold.
+
+    `expected` maps backend names to the value the caller saw stored (None: not set); if one moved since,
+    StaleSettingError is raised and nothing is written. Without it nothing is checked.
+    """
     declaration = _declaration(notification)
     values = _normalize(declaration, prefs)
     if not user_has_permissions(user, declaration.required_permissions):
@@ -116,30 +157,52 @@ def user_preferences_update(*, user: Any, notification: str, prefs: Mapping[Any,
         )
         if any(value or name not in held for name, value in values.items()):
             raise PermissionDenied(f"{user} lacks a permission that {notification!r} requires.")
-    return _settings_write(scope=Scope.USER, owner={"user": user}, notification=notification, prefs=values)
+    return _settings_write(
+        scope=Scope.USER, owner={"user": user}, notification=notification, prefs=values, expected=expected
+    )
 
 
-def group_preferences_update(*, group: Group, notification: str, prefs: Mapping[Any, bool]) -> dict[str, str]:
-    """Store defaults for the members of `group`."""
+def group_preferences_update(
+    *, group: Group, notification: str, prefs: Mapping[Any, bool], expected: Mapping[str, bool | None] | None = None
+) -> dict[str, str]:
+    """Store defaults for the members of `group` (`expected` as for user_preferences_update)."""
     values = _normalize(_declaration(notification), prefs)
-    return _settings_write(scope=Scope.GROUP, owner={"group": group}, notification=notification, prefs=values)
+    return _settings_write(
+        scope=Scope.GROUP, owner={"group": group}, notification=notification, prefs=values, expected=expected
+    )
 
 
-def tenant_defaults_update(*, notification: str, prefs: Mapping[Any, bool]) -> dict[str, str]:
-    """Store the tenant's defaults, used when neither a user nor their groups chose."""
+def tenant_defaults_update(
+    *, notification: str, prefs: Mapping[Any, bool], expected: Mapping[str, bool | None] | None = None
+) -> dict[str, str]:
+    """Store the tenant's defaults, used when neither a user nor their groups chose (`expected` as above)."""
     values = _normalize(_declaration(notification), prefs)
-    return _settings_write(scope=Scope.TENANT, owner={}, notification=notification, prefs=values)
+    return _settings_write(scope=Scope.TENANT, owner={}, notification=notification, prefs=values, expected=expected)
 
 
+@transaction.atomic
 def preference_clear(
-    *, scope: str, notification: str, backend: str, user: Any = None, group: Group | None = None
+    *,
+    scope: str,
+    notification: str,
+    backend: str,
+    user: Any = None,
+    group: Group | None = None,
+    expected: Mapping[str, bool | None] | None = None,
 ) -> int:
-    """Remove one stored value so the cell inherits again; return how many rows were removed (0 or 1)."""
+    """Remove one stored value so the cell inherits again; return how many rows were removed (0 or 1).
+
+    `expected` ({backend: the value the caller saw, None if not set}) refuses a cell that moved since with
+    StaleSettingError; without it nothing is checked.
+    """
     owner = {"user": user} if scope == Scope.USER else {"group": group} if scope == Scope.GROUP else {}
-    deleted, _ = NotificationSetting.objects.filter(
-        scope=scope, notification_type__name=notification, backend__name=backend, **owner
-    ).delete()
-    return deleted
+    existing = _cells_lock(scope=scope, owner=owner, notification=notification)
+    _expected_check(existing, expected)
+    row = existing.get(backend)
+    if row is None:
+        return 0
+    row.delete()
+    return 1
 
 
 def user_preferences_clear(*, users: Any) -> int:

@@ -6,20 +6,51 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from apps.core.htmx import render_page
+from apps.core.inline import (
+    ERROR,
+    IDLE,
+    SAVED,
+    STALE,
+    InlineAction,
+    InlineField,
+    StaleEdit,
+    inline_response,
+    posted_version,
+)
 from apps.notifications import services
-from apps.notifications.forms import UserMatrixForm, cell_field_name
+from apps.notifications.forms import (
+    Refusal,
+    UserMatrixForm,
+    cell_expected,
+    cell_field_name,
+    cell_version,
+    matrix_rows,
+)
 from apps.notifications.links import unsubscribe_token_read
-from apps.notifications.models import NotificationSetting
+from apps.notifications.models import Backend, NotificationSetting
 from apps.notifications.registry import registry
-from apps.notifications.selectors import inbox_list, inbox_unread_count, matrix_cell, user_matrix
+from apps.notifications.resolution import NO_PERMISSION
+from apps.notifications.selectors import (
+    Cell,
+    Row,
+    backends_by_name,
+    inbox_list,
+    inbox_unread_count,
+    matrix_cell,
+    user_matrix,
+)
+from apps.notifications.services import StaleSettingError
+from apps.notifications.templatetags.notifications_tags import source_label
 
 PREFERENCES = "notifications/preferences.html"
 INBOX = "notifications/inbox.html"
@@ -28,54 +59,178 @@ INBOX = "notifications/inbox.html"
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    """Show the user's matrix; a plain POST stores only the cells that changed (or resets one)."""
+    """Show the user's matrix; a plain POST stores only the cells that changed (or resets one).
+
+    A cell that moved since the page was shown, or that cannot be saved, is refused and shown in place.
+    """
     backends, rows = user_matrix(request.user)
-    if request.method == "POST":
-        if "inherit" in request.POST:
-            notification, _, backend = request.POST["inherit"].rpartition("__")
-            services.preference_clear(
-                scope=NotificationSetting.Scope.USER, notification=notification, backend=backend, user=request.user
-            )
-            messages.success(request, "The setting is inherited again.")
-            return redirect("notifications:preferences")
-        form = UserMatrixForm(request.POST, rows=rows)
-        if form.is_valid():
-            changes = form.changes()
-            with transaction.atomic():
-                for notification, prefs in changes.items():
-                    services.user_preferences_update(user=request.user, notification=notification, prefs=prefs)
-            count = sum(len(prefs) for prefs in changes.values())
-            messages.success(request, f"Saved {count} change{'s' if count != 1 else ''}." if count else "No changes.")
-            return redirect("notifications:preferences")
-    else:
-        form = UserMatrixForm(rows=rows)
-    return render(request, PREFERENCES, {"backends": backends, "rows": rows, "form": form})
+    if request.method != "POST":
+        return _page(request, backends, rows, UserMatrixForm(rows=rows))
+    if "inherit" in request.POST:
+        notification, _, backend = request.POST["inherit"].rpartition("__")
+        return _cell_save(request, notification, backend, inherit=True)
+    form = UserMatrixForm(request.POST, rows=rows)
+    if not form.is_valid():
+        return _page(request, backends, rows, form)
+    refused: dict[str, Refusal] = {}
+    saved: set[str] = set()
+    for notification, prefs in form.changes().items():
+        for backend, value in prefs.items():
+            name = cell_field_name(notification, backend)
+            try:
+                services.user_preferences_update(
+                    user=request.user,
+                    notification=notification,
+                    prefs={backend: value},
+                    expected=cell_expected(backend, posted_version(request, name)),
+                )
+            except StaleSettingError as exc:
+                refused[name] = exc
+            except (ValueError, PermissionDenied) as exc:
+                refused[name] = [str(exc)]
+            else:
+                saved.add(name)
+    count = len(saved)
+    if saved or not refused:
+        messages.success(request, f"Saved {count} change{'s' if count != 1 else ''}." if count else "No changes.")
+    if not refused:
+        return redirect("notifications:preferences")
+    messages.error(request, f"{len(refused)} change{'s were' if len(refused) != 1 else ' was'} not saved; see below.")
+    backends, rows = user_matrix(request.user)
+    return _page(request, backends, rows, UserMatrixForm(rows=rows), posted=form, refused=refused, saved=saved)
 
 
 @login_required
 @require_POST
 def preference_cell(request: HttpRequest) -> HttpResponse:
-    """Save or reset one cell (htmx) and return it re-rendered with its new source."""
-    notification = request.POST.get("notification", "")
-    backend = request.POST.get("backend", "")
+    """Save or reset one cell and answer it re-rendered with its new source (htmx), or go back to the page."""
+    notification = request.GET.get("notification") or request.POST.get("notification", "")
+    backend = request.GET.get("backend") or request.POST.get("backend", "")
+    inherit = "inherit" in (request.GET.get("action"), request.POST.get("action"))
+    return _cell_save(request, notification, backend, inherit=inherit)
+
+
+def _cell_save(request: HttpRequest, notification: str, backend: str, *, inherit: bool) -> HttpResponse:
     if notification not in registry or backend not in registry.get(notification).backends:
         return HttpResponseBadRequest("Unknown notification or backend.")
+    name = cell_field_name(notification, backend)
+    expected = cell_expected(backend, posted_version(request, name))
+    refusal: Refusal | None = None
     try:
-        if request.POST.get("action") == "inherit":
+        if inherit:
             services.preference_clear(
-                scope=NotificationSetting.Scope.USER, notification=notification, backend=backend, user=request.user
+                scope=NotificationSetting.Scope.USER,
+                notification=notification,
+                backend=backend,
+                user=request.user,
+                expected=expected,
             )
         else:
-            value = request.POST.get(cell_field_name(notification, backend)) in ("on", "true", "True")
-            services.user_preferences_update(user=request.user, notification=notification, prefs={backend: value})
+            value = request.POST.get(name) in ("on", "true", "True")
+            services.user_preferences_update(
+                user=request.user, notification=notification, prefs={backend: value}, expected=expected
+            )
+    except StaleSettingError as exc:
+        refusal = exc
     except (ValueError, PermissionDenied) as exc:
-        return HttpResponseBadRequest(str(exc))
+        refusal = [str(exc)]
     _, rows = user_matrix(request.user)
     cell = matrix_cell(rows, notification=notification, backend=backend)
-    if cell is None:
+    if cell is None and refusal is None:
         # Saved, but no longer offered to this user (a required permission was revoked since the page loaded).
-        return HttpResponse('<span class="text-body-secondary">Saved. You no longer receive this notification.</span>')
-    return render(request, f"{PREFERENCES}#cell", {"cell": cell, "saved": True})
+        text = "Saved. You no longer receive this notification."
+        if not getattr(request, "htmx", False):
+            messages.info(request, text)
+            return redirect("notifications:preferences")
+        return HttpResponse(format_html('<span class="text-body-secondary">{}</span>', text))
+    if cell is None:
+        return _unoffered_cell_response(request, notification, backend, refusal)
+    posted = UserMatrixForm(request.POST, rows=rows) if refusal is not None else UserMatrixForm(rows=rows)
+    field = _cell_field(cell, posted, refusal=refusal, saved=refusal is None, inherit=inherit)
+    if field is None:
+        return HttpResponseBadRequest("This cell cannot be changed.")
+    return inline_response(
+        request,
+        field,
+        redirect_to=reverse("notifications:preferences"),
+        saved_message="The setting is inherited again." if inherit else "",
+    )
+
+
+def _unoffered_cell_response(
+    request: HttpRequest, notification: str, backend: str, refusal: Refusal | None
+) -> HttpResponse:
+    """Answer a refused save of a cell the matrix no longer shows (a required permission was revoked since)."""
+    declaration = registry.get(notification)
+    label = f"{declaration.display_name} by {backends_by_name()[backend].display_name}"
+    cell = Cell(notification, backend, True, NO_PERMISSION, None, label)
+    why = refusal.args[0] if isinstance(refusal, StaleSettingError) else " ".join(refusal or [])
+    form = UserMatrixForm(request.POST, rows=[Row(declaration, [cell])])
+    field = _cell_field(cell, form, refusal=[f"{why} You no longer receive this notification."])
+    assert field is not None  # the form has a field for every allowed cell
+    field.editable = False
+    return inline_response(request, field, redirect_to=reverse("notifications:preferences"))
+
+
+def _cell_urls(cell: Cell) -> tuple[str, str]:
+    """Return where a cell saves and where its "use inherited" posts."""
+    url = reverse("notifications:preference-cell")
+    query = urlencode({"notification": cell.notification, "backend": cell.backend})
+    return f"{url}?{query}", f"{url}?{query}&action=inherit"
+
+
+def _cell_field(
+    cell: Cell, form: UserMatrixForm, *, refusal: Refusal | None = None, saved: bool = False, inherit: bool = False
+) -> InlineField | None:
+    """Return the inline field of a cell (None for a cell without a switch); `cell` holds what is stored now."""
+    name = cell_field_name(cell.notification, cell.backend)
+    if name not in form.fields or cell.resolution is None:
+        return None
+    save_url, inherit_url = _cell_urls(cell)
+    value = f"{'on' if cell.resolution.value else 'off'} ({source_label(cell.resolution.source)})"
+    stale = errors = None
+    if isinstance(refusal, StaleSettingError):
+        stale = StaleEdit(who="someone else", when=refusal.changed_at, current=value)
+    elif refusal is not None:
+        errors = refusal
+    inheritable = cell.stored is not None and not cell.locked
+    return InlineField(
+        form[name],
+        save_url=save_url,
+        version=cell_version(cell.stored),
+        state=STALE if stale else ERROR if errors else SAVED if saved else IDLE,
+        stale=stale,
+        errors=errors,
+        label_hidden=True,
+        editable=not cell.locked,
+        note="always on" if cell.locked else source_label(cell.resolution.source),
+        actions=[InlineAction("Use inherited", inherit_url, f" for {cell.label}")] if inheritable else [],
+        retry_url=inherit_url if inherit else "",
+        testid=f"cell-{cell.notification}-{cell.backend}",
+    )
+
+
+def _page(
+    request: HttpRequest,
+    backends: list[Backend],
+    rows: list[Row],
+    form: UserMatrixForm,
+    *,
+    posted: UserMatrixForm | None = None,
+    refused: dict[str, Refusal] | None = None,
+    saved: set[str] | None = None,
+) -> HttpResponse:
+    """Render the matrix; refused cells show the posted value with why, saved ones say so."""
+    refused, saved = refused or {}, saved or set()
+
+    def field_of(cell: Cell) -> InlineField | None:
+        name = cell_field_name(cell.notification, cell.backend)
+        if name in refused and posted is not None:
+            return _cell_field(cell, posted, refusal=refused[name])
+        return _cell_field(cell, form, saved=name in saved)
+
+    context = {"backends": backends, "rows": matrix_rows(rows, field_of), "form": form}
+    return render(request, PREFERENCES, context)
 
 
 @login_required

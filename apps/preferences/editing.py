@@ -3,24 +3,21 @@
 An `EditScope` bundles a registry's manager with the visitor's rights: the tabs (sections) they may open
 and the preferences they may change. The user page (`user_edit_scope`) edits the visitor's own values;
 the owners' page (`global_edit_scope`) edits the tenant's, section by section. Views stay thin: they ask
-the scope for a form, bind it, save it and render `FieldState`s.
+the scope for a form, bind it, save it through the preferences service and render the inline-edit kit's
+`InlineField`s (`apps.core.inline`), the version of each being the stored text it shows ("" for the default).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
-from apps.preferences.display import value_display
-from apps.preferences.forms import (
-    SEEN_SUFFIX,
-    PreferenceForm,
-    global_preference_form_builder,
-    user_preference_form_builder,
-)
+from apps.core.inline import IDLE, VERSION_SUFFIX, InlineAction, InlineField, InlineState, StaleEdit
+from apps.preferences.display import raw_display, value_display
+from apps.preferences.forms import PreferenceForm, global_preference_form_builder, user_preference_form_builder
 from apps.preferences.models import AbstractPreferenceChange
 from apps.preferences.permissions import can_change, may_change_section
 from apps.preferences.registries import (
@@ -28,8 +25,17 @@ from apps.preferences.registries import (
     global_preferences_registry,
     user_preferences_registry,
 )
-from apps.preferences.services import ANY, PreferenceChangeResult
+from apps.preferences.services import (
+    ANY,
+    PreferenceChangeResult,
+    StaleValueError,
+    preference_reset,
+    preferences_set,
+)
+from apps.preferences.stores import ScopeStore
 from apps.preferences.types import BasePreferenceType
+
+FORM = AbstractPreferenceChange.Source.FORM
 
 # The tab of preferences declared without a section; "-" can never be a section's name.
 NO_SECTION = "-"
@@ -47,22 +53,6 @@ class Tab:
     def section(self) -> str:
         """Return the section name the registry knows ("" for preferences without a section)."""
         return "" if self.name == NO_SECTION else self.name
-
-
-@dataclass
-class FieldState:
-    """One preference field as a page shows it: the bound field, its "seen" value and where it stands."""
-
-    key: str
-    field: Any  # BoundField
-    seen: Any  # BoundField of the hidden "<key>__seen" input
-    editable: bool
-    differs_from_default: bool
-    default_display: str
-    save_url: str
-    reset_url: str
-    saved: bool = False
-    notice: str = ""  # an error that belongs to the field but not to its input (a refused reset)
 
 
 @dataclass
@@ -119,67 +109,114 @@ class EditScope:
     def form(self, *, tab: Tab | None = None, key: str | None = None, data: Any = None) -> PreferenceForm:
         """Return a form over a tab's or one key's preferences; fields the visitor may not change are disabled."""
         if key is not None:
-            form_class = self.build_form(preferences=[key], concurrency=True)
+            form_class = self.build_form(preferences=[key])
         else:
             assert tab is not None
-            form_class = self.build_form(section=tab.section, concurrency=True)
+            form_class = self.build_form(section=tab.section)
         form = form_class(data)
         for preference_key in form.preference_keys:
             if not self.can_edit(form.preference(preference_key)):
                 # Disabled fields keep their value on a plain post and never count as changed.
                 form.fields[preference_key].disabled = True
-                form.fields[preference_key + SEEN_SUFFIX].disabled = True
         return form
 
     # --- writing ----------------------------------------------------------------------------------
-    def save(self, form: PreferenceForm) -> list[PreferenceChangeResult] | None:
-        """Write the form's changed values as the visitor; return the changes, or None with errors on the form."""
+    def store(self, form: PreferenceForm) -> ScopeStore:
+        return form.manager.store()
+
+    def save(self, form: PreferenceForm, versions: Mapping[str, Any]) -> list[PreferenceChangeResult] | None:
+        """Write the form's changed values as the visitor; return the changes, or None with errors on the form.
+
+        `versions` holds the `<key>__seen` inputs posted beside the fields (the stored text each showed);
+        a changed value whose key was changed since is refused with StaleEdit, and nothing is written.
+        """
         if not form.is_valid():
             return None
-        self._sign(form)
-        changes = form.save(actor=self.user, source=AbstractPreferenceChange.Source.FORM)
-        return None if form.errors else changes
+        values = form.changed_preferences()
+        if not values:
+            return []
+        expected = {key: versions[key + VERSION_SUFFIX] or None for key in values if key + VERSION_SUFFIX in versions}
+        store = self.store(form)
+        try:
+            return preferences_set(store=store, values=values, actor=self.user, source=FORM, expected_raw=expected)
+        except StaleValueError as exc:
+            raise stale_edit(exc, store) from exc
+        except ValidationError as exc:
+            for key, errors in exc.error_dict.items():
+                form.add_error(key if key in form.fields else None, errors)
+            return None
+        finally:
+            _forget(form)
 
-    def reset(self, form: PreferenceForm, key: str, *, seen: str | None) -> None:
-        """Put `key` back to its default as the visitor; raise StaleValueError if it changed since `seen`.
+    def reset(self, form: PreferenceForm, key: str, *, seen: str | None) -> PreferenceChangeResult | None:
+        """Put `key` back to its default as the visitor; raise StaleEdit if it changed since `seen`.
 
         `seen` is the stored text the page showed ("" for the default); None skips the check.
         """
-        self._sign(form)
-        expected = ANY if seen is None else (seen or None)
-        form.manager.reset(key, expected_raw=expected)
-
-    def _sign(self, form: PreferenceForm) -> None:
-        # History records who changed a value and through which path.
-        form.manager.actor = self.user
-        form.manager.source = AbstractPreferenceChange.Source.FORM
+        store = self.store(form)
+        expected = expected_raw(seen)
+        try:
+            result: PreferenceChangeResult | None = preference_reset(
+                store=store, key=key, actor=self.user, source=FORM, expected_raw=expected
+            )
+        except StaleValueError as exc:
+            raise stale_edit(exc, store) from exc
+        finally:
+            _forget(form)
+        return result
 
     # --- showing ----------------------------------------------------------------------------------
-    def field_states(self, form: PreferenceForm, *, saved: bool = False, notice: str = "") -> list[FieldState]:
-        """Return how each field of `form` shows on the page."""
-        return [self._state(form, key, saved=saved, notice=notice) for key in form.preference_keys]
+    def fields(
+        self,
+        form: PreferenceForm,
+        *,
+        state: InlineState = IDLE,
+        stale: StaleEdit | None = None,
+        reset_refused: bool = False,
+    ) -> list[InlineField]:
+        """Return each field of `form` as the kit shows it, in `state`; `stale` is shown on its own key's.
 
-    def _state(self, form: PreferenceForm, key: str, *, saved: bool, notice: str) -> FieldState:
+        `reset_refused` makes the stale field offer to reset again rather than to apply the value again.
+        """
+
+        def stale_of(key: str) -> StaleEdit | None:
+            return stale if stale is not None and stale.name == key else None
+
+        return [
+            self._field(form, key, state=state, stale=stale_of(key), reset_refused=reset_refused)
+            for key in form.preference_keys
+        ]
+
+    def _field(
+        self, form: PreferenceForm, key: str, *, state: InlineState, stale: StaleEdit | None, reset_refused: bool
+    ) -> InlineField:
         preference = form.preference(key)
         raw = form.manager.raw(key)
-        default = preference.get_default()
-        return FieldState(
-            key=key,
-            field=form[key],
-            seen=form[key + SEEN_SUFFIX],
-            editable=not form.fields[key].disabled,
-            differs_from_default=raw is not None and raw != preference.get_serializer().serialize(default),
-            default_display=value_display(preference, default),
+        differs = raw is not None and raw != preference.get_serializer().serialize(preference.get_default())
+        editable = not form.fields[key].disabled
+        reset_url = reverse(self.url_names["reset"], args=[key])
+        label = str(form[key].label)
+        return InlineField(
+            form[key],
             save_url=reverse(self.url_names["field"], args=[key]),
-            reset_url=reverse(self.url_names["reset"], args=[key]),
-            saved=saved,
-            notice=notice,
+            version=raw or "",
+            state=state,
+            stale=stale,
+            editable=editable,
+            badge="changed from default" if differs else "",
+            note=f"default: {value_display(preference, preference.get_default())}" if differs else "",
+            actions=[InlineAction("Reset", reset_url, hidden_label=f" {label} to its default")] if differs else [],
+            retry_url=reset_url if reset_refused else "",
+            retry_label="Reset again" if reset_refused else "Apply my value again",
+            testid=f"pref-{key}",
         )
 
     def page_url(self, tab: Tab) -> str:
+        """Return the page's URL showing `tab`."""
         return f"{reverse(self.url_names['page'])}?section={tab.name}"
 
     def tab_of(self, preference: BasePreferenceType) -> Tab:
+        """Return the tab that shows `preference`."""
         return self.tab(preference.section_name or NO_SECTION)
 
 
@@ -213,3 +250,33 @@ def global_edit_scope(user: Any) -> EditScope:
         },
         may_open=may_open,
     )
+
+
+def expected_raw(seen: str | None) -> Any:
+    """Return the `expected_raw` of a write from a posted version: ANY when none was posted (no check)."""
+    return ANY if seen is None else (seen or None)
+
+
+def _forget(form: PreferenceForm) -> None:
+    # The service wrote behind the manager's back: make it reload, as it does after its own writes.
+    form.manager._written()
+
+
+def stale_edit(
+    exc: StaleValueError, store: ScopeStore, *, display: Callable[[str | None], str] | None = None
+) -> StaleEdit:
+    """Return the kit's refusal for a stale write: who changed the key when, and its value now.
+
+    `display` turns the stored text into what the page shows (default: the preference's own display).
+    """
+    preference = store.registry.get(exc.key)
+    who, when = getattr(exc, "changed_by", ""), getattr(exc, "changed_at", None)
+    if not who:
+        section, name = preference.section_name, preference.name
+        last = store.changes().filter(section=section, name=name).order_by("-changed_at", "-id").first()
+        who, when = (last.changed_by, last.changed_at) if last is not None else ("someone else", None)
+    if display is not None:
+        current = display(exc.current_raw)
+    else:
+        current = getattr(exc, "current_display", "") or raw_display(preference, exc.current_raw)
+    return StaleEdit(who=who, when=when, current=current, version=exc.current_raw or "", name=exc.key)

@@ -1,8 +1,9 @@
 """Portal pages: my preferences, the organisation's preferences (owners), and the change history with revert.
 
-Each preferences page shows one tab per section. With htmx every field saves on its own (`*_field`) and
-answers its re-rendered wrapper ("saved", or the error in place); without JavaScript the whole tab posts
-to the page and redirects back with a message.
+Each preferences page shows one tab per section, each field through the inline-edit kit (`apps.core.inline`).
+With htmx every field saves on its own (`*_field`) and answers its partial ("saved", the error or the stale
+refusal in place); without JavaScript the whole tab posts to the page and redirects back with a message, or
+shows the page again with the errors in place.
 """
 
 from django.contrib import messages
@@ -14,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.htmx import HtmxHttpRequest, render_page
+from apps.core.inline import IDLE, SAVED, StaleEdit, inline_response, posted_version
 from apps.core.roles import owner_required
-from apps.preferences.editing import EditScope, global_edit_scope, user_edit_scope
-from apps.preferences.forms import SEEN_SUFFIX, PreferenceForm
+from apps.preferences.editing import EditScope, global_edit_scope, stale_edit, user_edit_scope
 from apps.preferences.history import change_get, change_list, change_preference, change_revertible, change_rows
 from apps.preferences.models import PreferenceChange
 from apps.preferences.services import StaleValueError, preference_revert
@@ -118,8 +119,14 @@ def history_revert(request: HttpRequest, pk: int) -> HttpResponse:
     (row,) = change_rows([change], viewer=request.user)
     if request.method == "GET":
         return render(request, REVERT, {"row": row})
+    store = GlobalStore()
+    # "Revert anyway" after a stale refusal: the person saw the value now and still wants the old one back.
+    force = {"force": True} if request.POST.get("force") else {}
     try:
-        result = preference_revert(store=GlobalStore(), change=change, actor=request.user)
+        result = preference_revert(store=store, change=change, actor=request.user, **force)
+    except StaleValueError as exc:
+        # Changed again since this change: refused like every inline editor, with a way to revert anyway.
+        return render(request, REVERT, {"row": row, "stale": stale_edit(exc, store)})
     except ValidationError as exc:
         messages.error(request, f"{row.label} was not changed: {' '.join(exc.messages)}")
     else:
@@ -134,8 +141,12 @@ def history_revert(request: HttpRequest, pk: int) -> HttpResponse:
 def _page(request: HttpRequest, scope: EditScope) -> HttpResponse:
     tab = scope.tab(request.GET.get("section"))
     form = scope.form(tab=tab, data=request.POST if request.method == "POST" else None)
+    stale = None
     if request.method == "POST":
-        changes = scope.save(form)
+        try:
+            changes = scope.save(form, request.POST)
+        except StaleEdit as refused:
+            changes, stale = None, refused
         if changes is not None:
             count = len(changes)
             if count:
@@ -148,7 +159,7 @@ def _page(request: HttpRequest, scope: EditScope) -> HttpResponse:
         "scope": scope,
         "tab": tab,
         "form": form,
-        "fields": scope.field_states(form),
+        "fields": scope.fields(form, stale=stale),
         "page_url": scope.page_url(tab),
     }
     return render_page(request, PAGE, context, partial="panel")
@@ -158,42 +169,30 @@ def _field_save(request: HtmxHttpRequest, scope: EditScope, key: str) -> HttpRes
     preference = scope.preference(key)
     scope.require_edit(preference)
     form = scope.form(key=key, data=request.POST)
-    saved = scope.save(form) is not None
-    if not request.htmx:
-        label = preference.get_verbose_name()
-        if saved:
-            messages.success(request, f"{label} saved.")
-        else:
-            # An ErrorList yields its messages as strings (the stubs type its items as ValidationError | str).
-            messages.error(request, f"{label} was not saved: {' '.join(form.errors.get(key, []))}")  # type: ignore[arg-type]
-        return redirect(scope.page_url(scope.tab_of(preference)))
+    stale = None
+    try:
+        saved = scope.save(form, request.POST) is not None
+    except StaleEdit as refused:
+        saved, stale = False, refused
     if saved:
-        form = scope.form(key=key)  # The stored value, and the "seen" text of the next save.
-    return _field_response(request, scope, form, saved=saved)
+        form = scope.form(key=key)  # The stored value, and the version of the next save.
+    (field,) = scope.fields(form, state=SAVED if saved else IDLE, stale=stale)
+    return inline_response(request, field, redirect_to=scope.page_url(scope.tab_of(preference)))
 
 
 def _field_reset(request: HtmxHttpRequest, scope: EditScope, key: str) -> HttpResponse:
     preference = scope.preference(key)
     scope.require_edit(preference)
-    notice = ""
+    stale = None
     try:
-        # A page without the hidden "seen" input (a hand-made request) resets without the check.
-        scope.reset(scope.form(key=key), key, seen=request.POST.get(key + SEEN_SUFFIX))
-    except StaleValueError as exc:
-        notice = exc.message
-    if not request.htmx:
-        label = preference.get_verbose_name()
-        if notice:
-            messages.error(request, f"{label} was not reset: {notice}")
-        else:
-            messages.success(request, f"{label} is back to its default.")
-        return redirect(scope.page_url(scope.tab_of(preference)))
-    return _field_response(request, scope, scope.form(key=key), saved=not notice, notice=notice)
-
-
-def _field_response(
-    request: HttpRequest, scope: EditScope, form: PreferenceForm, *, saved: bool, notice: str = ""
-) -> HttpResponse:
-    (item,) = scope.field_states(form, saved=saved, notice=notice)
-    # 200 even for an error: htmx swaps only successful responses, and the error belongs in place.
-    return render(request, f"{PAGE}#field", {"item": item})
+        # A page without the hidden version input (a hand-made request) resets without the check.
+        scope.reset(scope.form(key=key), key, seen=posted_version(request, key))
+    except StaleEdit as refused:
+        stale = refused
+    (field,) = scope.fields(scope.form(key=key), state=IDLE if stale else SAVED, stale=stale, reset_refused=True)
+    return inline_response(
+        request,
+        field,
+        redirect_to=scope.page_url(scope.tab_of(preference)),
+        saved_message=f"{preference.get_verbose_name()} is back to its default.",
+    )

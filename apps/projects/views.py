@@ -6,15 +6,19 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django_htmx.middleware import HtmxDetails
 
 from apps.core.htmx import render_page
+from apps.core.inline import IDLE, SAVED, InlineField, InlineState, inline_response
 from apps.projects.forms import JobTitleForm, TaskForm
-from apps.projects.models import Task
+from apps.projects.models import MemberJobTitle, Task
 from apps.projects.selectors import member_job_title_get, task_list
 from apps.projects.services import member_job_title_set, task_create, task_update
 from apps.tenants.models import Tenant
+
+PROFILE = "projects/profile.html"
 
 
 class _MemberRequest(HttpRequest):
@@ -82,9 +86,12 @@ def profile_view(request: _MemberRequest) -> HttpResponse:
     """Show and save the member's job title; with htmx it saves on change and says so in place."""
     record = member_job_title_get(user=request.user)
     current = record.job_title if record else None
-    form = JobTitleForm(request.POST or None, tenant=request.tenant, current=current)
-    saved = False
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        form = JobTitleForm(tenant=request.tenant, current=current)
+        return render(request, PROFILE, {"field": _job_title_field(form, record)})
+    form = JobTitleForm(request.POST, tenant=request.tenant, current=current)
+    state = IDLE
+    if form.is_valid():
         try:
             record = member_job_title_set(
                 user=request.user, tenant=request.tenant, job_title=form.cleaned_data["job_title"]
@@ -92,10 +99,27 @@ def profile_view(request: _MemberRequest) -> HttpResponse:
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            if not request.htmx:
-                messages.success(request, "Your job title is saved.")
-                return redirect("projects:profile")
-            saved = True
+            state = SAVED
             form = JobTitleForm(tenant=request.tenant, current=record.job_title)
-    context = {"form": form, "record": record, "saved": saved}
-    return render_page(request, "projects/profile.html", context, partial="job-title")
+    field = _job_title_field(form, record, state=state)
+    return inline_response(
+        request,
+        field,
+        page=None if state == SAVED else lambda: render(request, PROFILE, {"field": field}),
+        redirect_to=reverse("projects:profile"),
+        saved_message="Your job title is saved.",
+    )
+
+
+def _job_title_field(form: JobTitleForm, record: MemberJobTitle | None, *, state: InlineState = IDLE) -> InlineField:
+    note = ""
+    if record is not None and record.job_title.is_deleted:
+        note = f"“{record.job_title.name}” is archived: you keep it until you choose another."
+    return InlineField(
+        form["job_title"],
+        save_url=reverse("projects:profile"),
+        state=state,
+        own_form=True,
+        note=note,
+        testid="job-title",
+    )

@@ -74,9 +74,15 @@ TENANT_LIMIT_SET_CALLS = True
 MIDDLEWARE = [
     # Must come first: it picks the schema (and the urlconf) from the host name.
     "apps.tenants.middleware.TenantMiddleware",
+    # Before anything that may answer early (CSRF refusals, maintenance, an expired session), so every
+    # answer can tell htmx requests apart and carry Django messages.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # Inside MessageMiddleware: it takes pending messages into htmx responses before they are stored.
+    "apps.core.middleware.HtmxMessagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -86,10 +92,7 @@ MIDDLEWARE = [
     # Live settings Django does not re-read itself: maintenance mode, then session expiry.
     "apps.livesettings.middleware.MaintenanceModeMiddleware",
     "apps.livesettings.middleware.SessionExpiryMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
-    "apps.core.middleware.HtmxMessagesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls_tenants"

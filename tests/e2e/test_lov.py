@@ -1,6 +1,8 @@
+from django_tenants.utils import schema_context
 from playwright.sync_api import Page, expect
 
-from apps.lov.services import lov_defaults_sync_all
+from apps.lov.services import lov_custom_value_create, lov_custom_value_rename, lov_defaults_sync_all
+from apps.projects.lists.models import TaskStatus, TaskStatusSelection
 from tests.conftest import PASSWORD, make_user
 
 
@@ -27,12 +29,12 @@ def test_owner_curates_task_statuses_and_members_see_only_their_tenants(page: Pa
     blocked_row = page.locator('[data-testid="value-row"][data-value="Blocked"]')
     expect(blocked_row.get_by_test_id("saved")).to_have_text("saved")
     page.get_by_placeholder("New task status").fill("Awaiting sign-off")
-    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_role("button", name="Add New task status").click()
     custom_row = page.locator('[data-testid="value-row"][data-value="Awaiting sign-off"]')
     expect(custom_row).to_be_visible()
     expect(page.get_by_role("switch", name="Offer “Awaiting sign-off”")).to_be_checked()
     page.get_by_placeholder("New task status").fill("blocked")
-    page.get_by_role("button", name="Add", exact=True).click()
+    page.get_by_role("button", name="Add New task status").click()
     expect(page.locator(".invalid-feedback")).to_contain_text("already in this list")
     snap("owner-console")
     custom_row.get_by_role("link", name="Delete").click()
@@ -62,3 +64,46 @@ def test_owner_curates_task_statuses_and_members_see_only_their_tenants(page: Pa
     expect(page.get_by_label("Status").locator("option")).to_have_text(["Done", "In progress", "To do"])
     expect(page.get_by_text("Sign the Initech contract")).to_have_count(0)
     snap("globex-member-tasks")
+
+
+def test_owner_sees_a_rename_error_in_place_and_stale_saves_refused(page: Page, committed_tenants, site_url, snap):
+    lov_defaults_sync_all()
+    acme = committed_tenants["acme"]
+    make_user(acme, "olivia", owner=True)
+    with schema_context("acme"):
+        escalated = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Escalated")
+    log_in(page, site_url("acme", "/accounts/login/?next=/owner/lists/task-statuses/"), "olivia")
+    row = page.locator(f"#value-{escalated.pk}")
+    name = row.get_by_label("Name of “Escalated”")
+
+    # A name already in the list: the error appears under the name, the focus stays there.
+    name.fill("Done")
+    name.press("Tab")
+    expect(row.get_by_test_id("error")).to_contain_text("already in this list")
+    expect(row.get_by_label("Name of “Escalated”")).to_have_class("form-control is-invalid")
+    snap("rename-error")
+
+    # Another owner renames it meanwhile: this rename is refused with the name now, and can be applied again.
+    lov_custom_value_rename(value=escalated, tenant=acme, name="Urgent")
+    name = row.get_by_label("Name of “Escalated”")
+    name.fill("Critical")
+    name.press("Tab")
+    expect(row.get_by_test_id("stale")).to_contain_text(
+        "Changed by someone else — now “Urgent”; your value was not saved."
+    )
+    expect(row.get_by_role("textbox")).to_have_value("Critical")
+    snap("rename-stale")
+    row.get_by_role("button", name="Apply my value again").click()
+    expect(row.get_by_test_id("saved")).to_be_visible()
+    expect(page.locator('[data-testid="value-row"][data-value="Critical"]')).to_be_visible()
+
+    # Another owner offers "Blocked" meanwhile: switching it here is refused the same way.
+    blocked = TaskStatus.objects.get(name="Blocked")
+    TaskStatusSelection.objects.create(lov_tenant=acme, lov_value=blocked)
+    switch = page.get_by_role("switch", name="Offer “Blocked”")
+    expect(switch).not_to_be_checked()
+    switch.check()
+    blocked_row = page.locator(f"#value-{blocked.pk}")
+    expect(blocked_row.get_by_test_id("stale")).to_contain_text("now offered; your value was not saved.")
+    expect(page.get_by_role("switch", name="Offer “Blocked”")).to_be_focused()
+    snap("toggle-stale")

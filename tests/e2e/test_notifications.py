@@ -1,7 +1,8 @@
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django_tenants.utils import schema_context
 from playwright.sync_api import Page, expect
 
+from apps.notifications.services import tenant_defaults_update
 from apps.notifications.shortcuts import update_preferences
 from tests.conftest import PASSWORD, make_user
 
@@ -19,20 +20,20 @@ def test_member_turns_email_off_then_back_to_the_groups_value(page: Page, commit
         update_preferences("task_assigned", Group.objects.get(name="Sales"), {"email": True})
     log_in(page, site_url("acme", "/preferences/notifications/"), "alice")
     cell = page.get_by_test_id("cell-task_assigned-email")
-    expect(cell.get_by_test_id("source")).to_have_text("from group Sales")
+    expect(cell.get_by_test_id("note")).to_have_text("from group Sales")
     snap("matrix")
 
     cell.get_by_role("switch").uncheck()
     expect(cell.get_by_test_id("saved")).to_be_visible()
-    expect(cell.get_by_test_id("source")).to_have_text("own")
+    expect(cell.get_by_test_id("note")).to_have_text("own")
     page.reload()
     cell = page.get_by_test_id("cell-task_assigned-email")
     expect(cell.get_by_role("switch")).not_to_be_checked()
-    expect(cell.get_by_test_id("source")).to_have_text("own")
+    expect(cell.get_by_test_id("note")).to_have_text("own")
     snap("own-off-after-reload")
 
     cell.get_by_role("button", name="Use inherited").click()
-    expect(cell.get_by_test_id("source")).to_have_text("from group Sales")
+    expect(cell.get_by_test_id("note")).to_have_text("from group Sales")
     expect(cell.get_by_role("switch")).to_be_checked()
     snap("inherited-again")
 
@@ -50,5 +51,80 @@ def test_owner_sets_a_group_default_and_a_member_inherits_it(page: Page, committ
     log_in(member, site_url("acme", "/preferences/notifications/"), "bob")
     cell = member.get_by_test_id("cell-task_assigned-sms")
     expect(cell.get_by_role("switch")).to_be_checked()
-    expect(cell.get_by_test_id("source")).to_have_text("from group Support")
+    expect(cell.get_by_test_id("note")).to_have_text("from group Support")
     member.close()
+
+
+def test_member_matrix_keeps_focus_after_use_inherited_and_refuses_a_stale_switch(
+    page: Page, committed_tenants, site_url, snap
+):
+    alice = make_user(committed_tenants["acme"], "alice", groups=("Sales",))
+    with schema_context("acme"):
+        update_preferences("task_assigned", Group.objects.get(name="Sales"), {"email": True})
+        update_preferences("task_assigned", alice, {"email": False})
+    log_in(page, site_url("acme", "/preferences/notifications/"), "alice")
+    cell = page.get_by_test_id("cell-task_assigned-email")
+
+    cell.get_by_role("button", name="Use inherited").click()
+    expect(cell.get_by_test_id("note")).to_have_text("from group Sales")
+    expect(cell.get_by_role("switch")).to_be_focused()  # not the top of the page
+    snap("focus-kept-after-use-inherited")
+
+    with schema_context("acme"):  # the same person in another tab, after this page showed "from group Sales"
+        update_preferences("task_assigned", alice, {"email": True})
+    cell.get_by_role("switch").uncheck()
+    stale = cell.get_by_test_id("stale")
+    expect(stale).to_contain_text("Changed by someone else at ")
+    expect(stale).to_contain_text("now on (own); your value was not saved.")
+    expect(cell.get_by_role("switch")).not_to_be_checked()  # the person's value stays in the control
+    expect(cell.get_by_role("switch")).to_be_focused()
+    snap("stale-refused")
+
+    cell.get_by_role("button", name="Apply my value again").click()
+    expect(cell.get_by_test_id("saved")).to_be_visible()
+    expect(cell.get_by_test_id("note")).to_have_text("own")
+    page.reload()
+    expect(page.get_by_test_id("cell-task_assigned-email").get_by_role("switch")).not_to_be_checked()
+
+
+def test_member_matrix_shows_a_refused_switch_in_place(page: Page, committed_tenants, site_url, snap):
+    bob = make_user(committed_tenants["acme"], "bob")
+    with schema_context("acme"):
+        bob.user_permissions.add(Permission.objects.get(codename="view_billing"))
+    log_in(page, site_url("acme", "/preferences/notifications/"), "bob")
+    cell = page.get_by_test_id("cell-billing_invoice-in_app")
+    expect(cell).to_be_visible()
+    with schema_context("acme"):
+        bob.user_permissions.clear()  # revoked while the page is open
+
+    cell.get_by_role("switch").check()
+    error = page.get_by_test_id("error")
+    expect(error).to_contain_text("You no longer receive this notification.")
+    snap("refused-in-place")
+
+
+def test_owner_defaults_show_an_invalid_value_in_place_and_refuse_a_stale_one(
+    page: Page, committed_tenants, site_url, snap
+):
+    make_user(committed_tenants["acme"], "olivia", owner=True)
+    log_in(page, site_url("acme", "/owner/notifications/"), "olivia")
+    select = page.get_by_label("Weekly digest by Email")
+    expect(select).to_have_value("")
+
+    # A value the form does not offer (an outdated page, a hand-made request): refused where it was made.
+    select.evaluate("el => el.add(new Option('Maybe', 'maybe'))")
+    select.select_option("maybe")
+    cell = page.get_by_test_id("cell-weekly_digest-email")
+    expect(cell.get_by_test_id("error")).to_contain_text("Select a valid choice.")
+    expect(page.get_by_label("Weekly digest by Email")).to_have_class("form-select-sm form-select is-invalid")
+    snap("invalid-in-place")
+
+    with schema_context("acme"):  # another owner sets the tenant default meanwhile
+        tenant_defaults_update(notification="weekly_digest", prefs={"email": False})
+    page.get_by_label("Weekly digest by Email").select_option("on")
+    expect(cell.get_by_test_id("stale")).to_contain_text("— now Off; your value was not saved.")
+    expect(page.get_by_label("Weekly digest by Email")).to_be_focused()
+    snap("stale-refused")
+    cell.get_by_role("button", name="Apply my value again").click()
+    expect(cell.get_by_test_id("saved")).to_be_visible()
+    expect(page.get_by_label("Weekly digest by Email")).to_have_value("on")

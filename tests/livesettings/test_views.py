@@ -1,8 +1,10 @@
+import re
+
 import pytest
 from django.conf import settings
 from django_tenants.utils import schema_context
 
-from apps.livesettings.services import live_setting_set
+from apps.livesettings.services import live_setting_set, tenant_override_set
 from apps.preferences.site.models import SitePreferenceChange
 from tests.conftest import client_for, make_user
 
@@ -233,3 +235,154 @@ def test_setting_names_in_owner_urls_are_case_insensitive_like_the_console(acme,
     assert response.status_code == 200
     with schema_context("acme"):
         assert settings.SESSION_EXPIRE_SECONDS == 900
+
+
+# --- the inline-edit kit: versions, stale saves, answers without JavaScript ---------------------------------
+STALE = "your value was not saved."
+
+
+def test_console_field_carries_the_version_it_shows(console, on_commit):
+    with on_commit():
+        live_setting_set(setting="SESSION_EXPIRE_SECONDS", value=900)
+
+    body = console.get("/console/settings/").content.decode()
+
+    assert '<input type="hidden" name="session_expire_seconds-value__seen" value="900">' in body
+    assert '<input type="hidden" name="maintenance_message-value__seen" value="">' in body
+
+
+def test_console_stale_save_is_refused_in_place_with_who_and_the_value_now(console, on_commit):
+    with on_commit():
+        live_setting_set(setting="SESSION_EXPIRE_SECONDS", value=900, actor="olivia")
+
+    response = console.post(
+        "/console/settings/SESSION_EXPIRE_SECONDS/",
+        {"session_expire_seconds-value": "1800", "session_expire_seconds-value__seen": ""},
+        HTTP_HX_REQUEST="true",
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(r"Changed by olivia at \d\d:\d\d — now 15 minutes; " + STALE, body)
+    assert 'value="1800"' in body and ">Apply my value again<" in body
+    assert 'name="session_expire_seconds-value__seen" value="900"' in body
+    assert settings.SESSION_EXPIRE_SECONDS == 900
+    assert SitePreferenceChange.objects.count() == 1
+
+
+def test_console_stale_save_without_javascript_renders_the_page_with_the_refusal(console, on_commit):
+    with on_commit():
+        live_setting_set(setting="SESSION_EXPIRE_SECONDS", value=900, actor="olivia")
+
+    response = console.post(
+        "/console/settings/SESSION_EXPIRE_SECONDS/",
+        {"session_expire_seconds-value": "1800", "session_expire_seconds-value__seen": ""},
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 400 and "<html" in body
+    assert "Changed by olivia at" in body and STALE in body
+    assert settings.SESSION_EXPIRE_SECONDS == 900
+
+
+def test_console_save_with_the_current_version_goes_through(console, on_commit):
+    with on_commit():
+        live_setting_set(setting="SESSION_EXPIRE_SECONDS", value=900, actor="olivia")
+        response = console.post(
+            "/console/settings/SESSION_EXPIRE_SECONDS/",
+            {"session_expire_seconds-value": "1800", "session_expire_seconds-value__seen": "900"},
+            HTTP_HX_REQUEST="true",
+        )
+
+    assert 'data-testid="saved"' in response.content.decode()
+    assert settings.SESSION_EXPIRE_SECONDS == 1800
+
+
+def test_console_stale_reset_is_refused_and_offers_to_reset_again(console, on_commit):
+    with on_commit():
+        live_setting_set(setting="SESSION_EXPIRE_SECONDS", value=900, actor="olivia")
+
+    response = console.post(
+        "/console/settings/SESSION_EXPIRE_SECONDS/reset/",
+        {"session_expire_seconds-value__seen": "600"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    body = response.content.decode()
+    assert "— now 15 minutes; " + STALE in body
+    assert 'hx-post="/console/settings/SESSION_EXPIRE_SECONDS/reset/">Reset again' in body
+    assert settings.SESSION_EXPIRE_SECONDS == 900
+
+
+def test_owner_field_without_javascript_saves_and_redirects_with_a_visible_message(acme, acme_owner, on_commit):
+    client = client_for("acme.localhost", acme_owner, acme)
+    page = client.get("/owner/settings/").content.decode()
+    assert '<input type="hidden" name="session_expire_seconds-value__seen" value="">' in page
+
+    with on_commit():
+        response = client.post(
+            "/owner/settings/SESSION_EXPIRE_SECONDS/",
+            {"session_expire_seconds-value": "600", "session_expire_seconds-value__seen": ""},
+            follow=True,
+        )
+
+    body = response.content.decode()
+    assert response.redirect_chain == [("/owner/settings/#override-SESSION_EXPIRE_SECONDS", 302)]
+    assert response.status_code == 200
+    assert 'class="toast show' in body and "Session expiry for your organisation is now 10 minutes." in body
+    with schema_context("acme"):
+        assert settings.SESSION_EXPIRE_SECONDS == 600
+
+
+def test_owner_field_without_javascript_shows_an_out_of_bounds_value_in_place(acme, acme_owner):
+    client = client_for("acme.localhost", acme_owner, acme)
+
+    response = client.post("/owner/settings/SESSION_EXPIRE_SECONDS/", {"session_expire_seconds-value": "999999"})
+
+    body = response.content.decode()
+    assert response.status_code == 400 and "<html" in body
+    assert "is-invalid" in body and "May not be more than the site" in body
+
+
+def test_owner_stale_save_is_refused_with_who_changed_it(acme, acme_owner, on_commit):
+    client = client_for("acme.localhost", acme_owner, acme)
+    with on_commit(), schema_context("acme"):
+        tenant_override_set(setting="SESSION_EXPIRE_SECONDS", value=900, actor="bob")
+
+    response = client.post(
+        "/owner/settings/SESSION_EXPIRE_SECONDS/",
+        {"session_expire_seconds-value": "600", "session_expire_seconds-value__seen": ""},
+        HTTP_HX_REQUEST="true",
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(r"Changed by bob at \d\d:\d\d — now 15 minutes; " + STALE, body)
+    assert 'name="session_expire_seconds-value__seen" value="900"' in body
+    with schema_context("acme"):
+        assert settings.SESSION_EXPIRE_SECONDS == 900
+
+
+def test_owner_reset_answers_the_row_with_htmx_and_redirects_without(acme, acme_owner, on_commit):
+    client = client_for("acme.localhost", acme_owner, acme)
+    with on_commit(), schema_context("acme"):
+        tenant_override_set(setting="SESSION_EXPIRE_SECONDS", value=900, actor="olivia")
+
+    with on_commit():
+        htmx = client.post(
+            "/owner/settings/SESSION_EXPIRE_SECONDS/reset/",
+            {"session_expire_seconds-value__seen": "900"},
+            HTTP_HX_REQUEST="true",
+        )
+    plain = client.post("/owner/settings/SESSION_EXPIRE_SECONDS/reset/")
+
+    assert htmx.status_code == 200
+    assert (
+        htmx.content.decode()
+        .lstrip()
+        .startswith('<div class="list-group-item py-3" id="override-SESSION_EXPIRE_SECONDS"')
+    )
+    assert 'data-testid="saved"' in htmx.content.decode()
+    assert plain.status_code == 302
+    with schema_context("acme"):
+        assert settings.SESSION_EXPIRE_SECONDS == 8 * 3600

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django_tenants.utils import schema_context
 
-from apps.lov.services import lov_custom_value_create
+from apps.lov.services import lov_custom_value_create, lov_custom_value_rename
 from apps.projects.lists.models import TaskStatus, TaskStatusSelection
 from apps.projects.models import Task
 
@@ -46,7 +46,7 @@ def test_owner_pages_never_show_another_tenants_custom_value(acme, globex, acme_
 
     page = client.get(DETAIL).content.decode()
     searched = client.get(DETAIL, {"q": "secret"}).content.decode()
-    toggled = client.post(f"{DETAIL}values/{secret.pk}/select/", {"selected": "on"})
+    toggled = client.post(f"{DETAIL}values/{secret.pk}/select/", {f"value-{secret.pk}-selected": "on"})
     deleted = client.post(f"{DETAIL}values/{secret.pk}/delete/")
 
     assert "Globex secret" not in page and "Globex secret" not in searched
@@ -60,7 +60,7 @@ def test_toggle_with_htmx_saves_and_returns_the_row(acme, acme_owner, client_of)
     blocked = TaskStatus.objects.get(name="Blocked")
 
     response = client_of(acme_owner, acme).post(
-        f"{DETAIL}values/{blocked.pk}/select/", {"selected": "on"}, HTTP_HX_REQUEST="true"
+        f"{DETAIL}values/{blocked.pk}/select/", {f"value-{blocked.pk}-selected": "on"}, HTTP_HX_REQUEST="true"
     )
 
     assert response.status_code == 200
@@ -112,7 +112,7 @@ def test_rename_error_is_shown_under_the_field(acme, acme_owner, client_of):
     value = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Escalated")
 
     response = client_of(acme_owner, acme).post(
-        f"{DETAIL}values/{value.pk}/rename/", {"name": "Done"}, HTTP_HX_REQUEST="true"
+        f"{DETAIL}values/{value.pk}/rename/", {f"value-{value.pk}-name": "Done"}, HTTP_HX_REQUEST="true"
     )
 
     html = response.content.decode()
@@ -160,3 +160,88 @@ def test_console_query_count_is_constant_in_the_number_of_values(
         client.get(reverse("lov:list-index", urlconf="portal.urls_tenants"))
 
     assert response.content.decode().count('data-testid="value-row"') == 47
+
+
+# --- The inline-edit kit: errors and stale saves in place, plain POSTs ----------------------------
+
+
+def test_toggle_of_a_value_offered_since_is_refused_in_place(acme, acme_owner, client_of):
+    blocked = TaskStatus.objects.get(name="Blocked")
+    TaskStatusSelection.objects.create(lov_tenant=acme, lov_value=blocked)  # another owner, after the page showed "off"
+
+    response = client_of(acme_owner, acme).post(
+        f"{DETAIL}values/{blocked.pk}/select/",
+        {f"value-{blocked.pk}-selected": "on", f"value-{blocked.pk}-selected__seen": "off"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith(f'<li class="list-group-item" id="value-{blocked.pk}"')
+    assert 'data-testid="stale">Changed by someone else — now offered; your value was not saved.' in html
+    assert "Apply my value again" in html
+    assert f'name="value-{blocked.pk}-selected__seen" value="on"' in html
+
+
+def test_toggle_with_the_current_version_saves(acme, acme_owner, client_of):
+    blocked = TaskStatus.objects.get(name="Blocked")
+
+    client_of(acme_owner, acme).post(
+        f"{DETAIL}values/{blocked.pk}/select/",
+        {f"value-{blocked.pk}-selected": "on", f"value-{blocked.pk}-selected__seen": "off"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert TaskStatusSelection.objects.filter(lov_tenant=acme, lov_value=blocked).exists()
+
+
+def test_rename_of_a_value_renamed_since_is_refused_and_keeps_the_typed_name(acme, acme_owner, client_of):
+    value = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Escalated")
+    lov_custom_value_rename(value=value, tenant=acme, name="Urgent")  # another owner
+
+    response = client_of(acme_owner, acme).post(
+        f"{DETAIL}values/{value.pk}/rename/",
+        {f"value-{value.pk}-name": "Critical", f"value-{value.pk}-name__seen": "Escalated"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    html = response.content.decode()
+    assert "Changed by someone else — now “Urgent”; your value was not saved." in html
+    assert 'value="Critical"' in html and f'name="value-{value.pk}-name__seen" value="Urgent"' in html
+    value.refresh_from_db()
+    assert value.name == "Urgent"
+
+
+def test_rename_without_javascript_saves_and_goes_back_with_a_message(acme, acme_owner, client_of):
+    value = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Escalated")
+
+    response = client_of(acme_owner, acme).post(
+        f"{DETAIL}values/{value.pk}/rename/?q=esc",
+        {f"value-{value.pk}-name": "Urgent", f"value-{value.pk}-name__seen": "Escalated"},
+        follow=True,
+    )
+
+    assert response.redirect_chain[-1][0] == f"{DETAIL}?q=esc"
+    assert "Renamed “Escalated” to “Urgent”." in response.content.decode()
+
+
+def test_rename_without_javascript_shows_the_page_with_the_error_in_place(acme, acme_owner, client_of):
+    value = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Escalated")
+
+    response = client_of(acme_owner, acme).post(
+        f"{DETAIL}values/{value.pk}/rename/", {f"value-{value.pk}-name": "Done"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" in html
+    row = html.split(f'id="value-{value.pk}"')[1].split("</li>")[0]
+    assert "is-invalid" in row and "already in this list" in row and 'value="Done"' in row
+
+
+def test_add_without_javascript_shows_the_error_in_place(acme, acme_owner, client_of):
+    response = client_of(acme_owner, acme).post(f"{DETAIL}values/new/", {"name": "blocked"})
+
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" in html
+    assert "already in this list" in html
+    assert "is-invalid" in html.split('data-testid="add-value"')[1].split("</form>")[0]

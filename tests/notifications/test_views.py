@@ -1,8 +1,11 @@
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django_tenants.utils import schema_context
 
+from apps.notifications import services
 from apps.notifications.links import unsubscribe_token_make
 from apps.notifications.models import Delivery, InboxMessage, NotificationSetting
 from apps.notifications.selectors import preference_resolve
@@ -23,7 +26,8 @@ def test_matrix_shows_rows_by_category_with_sources(alice, as_alice):
     assert "Projects" in html and "Digest" in html
     assert "from group Sales" in html
     assert "New invoice" not in html  # needs a permission alice lacks
-    assert 'id="f-security_alert-email" checked disabled' in html
+    locked = re.search(r'<input[^>]* id="f-security_alert__email"[^>]*>', html).group()
+    assert " checked" in locked and " disabled" in locked
 
 
 def test_plain_post_without_changes_stores_nothing(alice, as_alice):
@@ -96,14 +100,18 @@ def test_htmx_use_inherited_shows_the_groups_value(alice, as_alice):
     assert not NotificationSetting.objects.filter(scope="user").exists()
 
 
-def test_htmx_toggle_of_a_mandatory_cell_is_refused(alice, as_alice):
+def test_htmx_toggle_of_a_mandatory_cell_is_refused_in_place(alice, as_alice):
     response = as_alice.post(
         reverse("notifications:preference-cell"),
         {"notification": "security_alert", "backend": "email"},
         HTTP_HX_REQUEST="true",
     )
 
-    assert response.status_code == 400
+    html = response.content.decode()
+    assert response.status_code == 200  # htmx swaps only successful answers: the error must reach the cell
+    assert "<html" not in html
+    assert 'data-testid="error">' in html and "is mandatory and cannot be changed" in html
+    assert "is-invalid" in html
     assert not NotificationSetting.objects.exists()
 
 
@@ -318,3 +326,216 @@ def test_retry_does_not_redirect_to_another_site(alice, as_owner):
 
     assert response.status_code == 302
     assert response["Location"] == reverse("notifications:deliveries")
+
+
+# --- The inline-edit kit: errors and stale saves in place, plain POSTs ----------------------------
+
+
+def _cell(notification="task_assigned", backend="email", **query):
+    params = "&".join(
+        f"{key}={value}" for key, value in {"notification": notification, "backend": backend, **query}.items()
+    )
+    return f"{reverse('notifications:preference-cell')}?{params}"
+
+
+def test_htmx_toggle_of_a_cell_changed_since_is_refused_with_the_value_now(alice, as_alice):
+    update_preferences("task_assigned", alice, {"email": False})  # in another tab, after this page showed "default"
+
+    response = as_alice.post(
+        _cell(), {"task_assigned__email": "on", "task_assigned__email__seen": ""}, HTTP_HX_REQUEST="true"
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="stale">Changed by someone else at ' in html
+    assert "— now off (own); your value was not saved." in html
+    assert "Apply my value again" in html
+    assert '<input type="hidden" name="task_assigned__email__seen" value="off">' in html  # apply again = knowingly
+    assert 'name="task_assigned__email" class="form-check-input is-invalid"' in html and " checked" in html
+    assert preference_resolve(user=alice, notification="task_assigned", backend="email").value is False
+
+
+def test_apply_again_with_the_new_version_saves(alice, as_alice):
+    update_preferences("task_assigned", alice, {"email": False})
+
+    response = as_alice.post(
+        _cell(), {"task_assigned__email": "on", "task_assigned__email__seen": "off"}, HTTP_HX_REQUEST="true"
+    )
+
+    assert 'data-testid="saved"' in response.content.decode()
+    assert preference_resolve(user=alice, notification="task_assigned", backend="email").value is True
+
+
+def test_use_inherited_on_a_cell_changed_since_is_refused_and_retries_as_inherit(alice, as_alice):
+    update_preferences("task_assigned", alice, {"email": True})  # the page showed "off"
+
+    response = as_alice.post(_cell(action="inherit"), {"task_assigned__email__seen": "off"}, HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert "now on (own); your value was not saved." in html
+    assert f'hx-post="{_cell(action="inherit").replace("&", "&amp;")}">Apply my value again' in html
+    assert NotificationSetting.objects.get(user=alice).value is True
+
+
+def test_cell_without_javascript_use_inherited_goes_back_with_a_message(alice, as_alice):
+    update_preferences("task_assigned", alice, {"email": False})
+
+    response = as_alice.post(_cell(action="inherit"), {"task_assigned__email__seen": "off"}, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("notifications:preferences")
+    assert "The setting is inherited again." in response.content.decode()
+    assert not NotificationSetting.objects.exists()
+
+
+def test_cell_without_javascript_shows_why_it_was_not_saved(alice, as_alice):
+    response = as_alice.post(_cell("security_alert"), {}, follow=True)
+
+    assert "was not saved: Notification &#x27;security_alert&#x27; is mandatory" in response.content.decode()
+    assert not NotificationSetting.objects.exists()
+
+
+def test_plain_post_refuses_a_stale_cell_in_place_and_saves_the_others(alice, as_alice):
+    page = as_alice.get(reverse("notifications:preferences"))
+    data = {}
+    for name, field in page.context["form"].fields.items():
+        if field.initial and name not in ("task_assigned__email", "task_assigned__sms"):
+            data[name] = "on"
+        data[f"initial-{name}"] = str(field.initial)
+        data[f"{name}__seen"] = ""
+    data["task_assigned__sms"] = "on"  # was off by default: a change
+    update_preferences("task_assigned", alice, {"email": True})  # meanwhile; the post turns it off
+
+    response = as_alice.post(reverse("notifications:preferences"), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    stale_cell = html.split('data-testid="cell-task_assigned-email"')[1].split('data-testid="cell-')[0]
+    assert "Changed by someone else" in stale_cell and "now on (own)" in stale_cell
+    saved_cell = html.split('data-testid="cell-task_assigned-sms"')[1].split('data-testid="cell-')[0]
+    assert 'data-testid="saved"' in saved_cell
+    assert "1 change was not saved" in html
+    assert preference_resolve(user=alice, notification="task_assigned", backend="email").value is True
+    assert preference_resolve(user=alice, notification="task_assigned", backend="sms").value is True
+
+
+def test_owner_cell_with_an_invalid_value_shows_the_error_in_place(alice, as_owner):
+    response = as_owner.post(
+        f"{reverse('notifications:owner-cell')}?notification=task_assigned&backend=sms",
+        {"task_assigned__sms": "maybe"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="error">Select a valid choice.' in html and "is-invalid" in html
+    assert not NotificationSetting.objects.exists()
+
+
+def test_owner_cell_changed_by_someone_else_is_refused(alice, as_owner):
+    sales = group("Sales")
+    update_preferences("task_assigned", sales, {"sms": True})  # another owner, after the page showed "Not set"
+
+    response = as_owner.post(
+        f"{reverse('notifications:owner-cell')}?notification=task_assigned&backend=sms&group={sales.pk}",
+        {"task_assigned__sms": "off", "task_assigned__sms__seen": ""},
+        HTTP_HX_REQUEST="true",
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Changed by someone else at " in html and "— now On; your value was not saved." in html
+    assert NotificationSetting.objects.get(group=sales).value is True
+
+
+def test_owner_clearing_a_cell_changed_since_is_refused(as_owner):
+    services.tenant_defaults_update(notification="weekly_digest", prefs={"email": False})  # the page showed "on"
+
+    response = as_owner.post(
+        f"{reverse('notifications:owner-cell')}?notification=weekly_digest&backend=email",
+        {"weekly_digest__email": "", "weekly_digest__email__seen": "on"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert "now Off; your value was not saved." in response.content.decode()
+    assert NotificationSetting.objects.get(scope="tenant").value is False
+
+
+def test_owner_plain_post_refuses_a_stale_cell_in_place(alice, as_owner):
+    page = as_owner.get(reverse("notifications:owner"))
+    data = dict.fromkeys(page.context["form"].fields, "")
+    data |= {f"initial-{name}": "" for name in page.context["form"].fields}
+    data |= {f"{name}__seen": "" for name in page.context["form"].fields}
+    data["weekly_digest__in_app"] = "on"
+    services.tenant_defaults_update(notification="weekly_digest", prefs={"in_app": False})
+
+    response = as_owner.post(reverse("notifications:owner"), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "now Off; your value was not saved." in html
+    assert NotificationSetting.objects.get(scope="tenant").value is False
+
+
+@pytest.mark.parametrize("group_id", ["abc", "²", "\u0661", "999999", "99999999999999999999999"])
+def test_group_ids_that_name_no_group_are_not_found(as_owner, group_id):
+    page = as_owner.get(reverse("notifications:owner"), {"group": group_id})
+    cell = as_owner.post(
+        f"{reverse('notifications:owner-cell')}?notification=task_assigned&backend=sms",
+        {"group": group_id, "task_assigned__sms": "on"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert page.status_code == 404 and cell.status_code == 404
+    assert not NotificationSetting.objects.exists()
+
+
+def test_turning_on_a_cell_after_the_permission_was_revoked_shows_why_in_place(person, acme):
+    bob = person("bob", perms=("notifications.view_billing",))
+    bob.user_permissions.clear()  # revoked after the page was loaded
+
+    response = client_for(HOST, bob, acme).post(
+        _cell("billing_invoice"), {"billing_invoice__email": "on"}, HTTP_HX_REQUEST="true"
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="error">' in html and "You no longer receive this notification." in html
+    assert "lacks a permission" in html
+    assert not NotificationSetting.objects.filter(user=bob).exists()
+
+
+def test_two_owners_saving_one_cell_from_the_same_page_one_wins_the_other_is_refused(committed_tenants):
+    import threading
+
+    from django.db import connections
+
+    acme = committed_tenants["acme"]
+    owners = [make_user(acme, name, owner=True) for name in ("olivia", "oscar")]
+    clients = [client_for(HOST, owner, acme) for owner in owners]
+    barrier = threading.Barrier(2)
+    answers: list[str] = []
+
+    def save(client, value):
+        try:
+            barrier.wait()
+            response = client.post(
+                f"{reverse('notifications:owner-cell')}?notification=task_assigned&backend=sms",
+                {"task_assigned__sms": value, "task_assigned__sms__seen": ""},  # both saw "Notification default"
+                HTTP_HX_REQUEST="true",
+            )
+            answers.append(response.content.decode())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=save, args=pair) for pair in zip(clients, ("on", "off"), strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted('data-testid="saved"' in html for html in answers) == [False, True]
+    assert sum("your value was not saved" in html for html in answers) == 1
+    with schema_context("acme"):
+        [row] = NotificationSetting.objects.filter(scope="tenant")
+    winner = next(html for html in answers if 'data-testid="saved"' in html)
+    assert ('<option value="on" selected>' in winner) == row.value

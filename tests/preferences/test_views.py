@@ -1,5 +1,6 @@
 """The portal's preferences pages: my preferences, the organisation's preferences, history and revert."""
 
+import inspect
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -12,13 +13,14 @@ from django_tenants.utils import schema_context
 from apps.preferences import types
 from apps.preferences.models import GlobalPreference, PreferenceChange, UserPreference
 from apps.preferences.registries import global_preferences_registry, user_preferences_registry
+from apps.preferences.services import preference_revert
 from apps.preferences.signals import preference_updated
 from apps.tenants.models import Tenant
 from tests.conftest import client_for, make_user
 
 HOST = "acme.localhost"
 HTMX = {"HTTP_HX_REQUEST": "true"}
-STALE = "Changed by someone else since you opened this page."
+STALE = "your value was not saved."
 # Cold, first request of the process: tenant by domain and search_path, site and tenant snapshots, session,
 # user, profile (role), the inbox badge, and the user's stored values (read once per request for their time
 # zone, then shared by my page). None per preference.
@@ -138,7 +140,7 @@ def test_field_save_with_htmx_stores_the_value_and_answers_the_field_saved(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<div id="pref-appearance__items_per_page"')
+    assert html.lstrip().startswith('<div id="inline-appearance__items_per_page"')
     assert 'data-testid="saved"' in html
     assert "changed from default" in html
     assert 'value="50"' in html
@@ -190,7 +192,7 @@ def test_a_value_that_differs_from_the_default_offers_a_reset(alice: Any, as_ali
 
     html = as_alice.get(reverse("preferences:user")).content.decode()
 
-    assert html.count('data-testid="changed"') == 1
+    assert html.count('data-testid="badge">changed from default<') == 1
     assert "default: Follow my device" in html
     assert 'formaction="/preferences/field/appearance__theme/reset/"' in html
 
@@ -202,9 +204,11 @@ def test_stale_save_is_refused_with_the_message_and_the_current_value(alice: Any
     response = _field_post(as_alice, "user", "appearance__items_per_page", "60", seen="")
 
     html = response.content.decode()
-    assert STALE in html
+    assert response.status_code == 200
+    assert re.search(r"Changed by system at \d\d:\d\d — now 40; " + STALE, html)
     assert "is-invalid" in html
-    assert 'value="40"' in html
+    assert 'value="60"' in html  # her value stays in the control, ready to apply again
+    assert ">Apply my value again<" in html
     assert 'name="appearance__items_per_page__seen" value="40"' in html
     assert _reload(alice).preferences["appearance__items_per_page"] == 40
     assert PreferenceChange.objects.count() == 1
@@ -217,7 +221,10 @@ def test_stale_reset_is_refused_and_shows_the_current_value(alice: Any, as_alice
     response = _field_post(as_alice, "user", "appearance__theme", None, seen='"dark"', reset=True)
 
     html = response.content.decode()
-    assert STALE in html
+    assert "— now Light; " + STALE in html
+    reset = "/preferences/field/appearance__theme/reset/"
+    assert f'formaction="{reset}" hx-post="{reset}">Reset again' in html
+    assert 'name="appearance__theme__seen" value="&quot;light&quot;"' in html
     assert '<option value="light" selected>' in html
     assert _reload(alice).preferences["appearance__theme"] == "light"
 
@@ -269,6 +276,46 @@ def test_field_endpoint_without_htmx_saves_and_redirects_back(alice: Any, as_ali
     assert response.redirect_chain == [("/preferences/?section=locale", 302)]
     assert "Time zone saved." in response.content.decode()
     assert _reload(alice).preferences["locale__time_zone"] == "Europe/Paris"
+
+
+def test_field_endpoint_without_htmx_redirects_with_the_error_as_a_message(alice: Any, as_alice: Any) -> None:
+    url = reverse("preferences:user-field", args=["appearance__items_per_page"])
+
+    response = as_alice.post(
+        url, {"appearance__items_per_page": "2", "appearance__items_per_page__seen": ""}, follow=True
+    )
+
+    assert response.redirect_chain == [("/preferences/?section=appearance", 302)]
+    assert "Items per page was not saved: Ensure this value is greater than or equal to 5." in response.content.decode()
+    assert not UserPreference.objects.exists()
+
+
+def test_field_endpoint_without_htmx_refuses_a_stale_save_with_the_kits_message(alice: Any, as_alice: Any) -> None:
+    _reload(alice).preferences["appearance__items_per_page"] = 40
+    url = reverse("preferences:user-field", args=["appearance__items_per_page"])
+
+    response = as_alice.post(
+        url, {"appearance__items_per_page": "60", "appearance__items_per_page__seen": ""}, follow=True
+    )
+
+    assert "Items per page was not saved: Changed by system at" in response.content.decode()
+    assert _reload(alice).preferences["appearance__items_per_page"] == 40
+
+
+def test_plain_post_of_a_tab_refuses_a_stale_field_in_place_and_writes_nothing(alice: Any, as_alice: Any) -> None:
+    page = as_alice.get(reverse("preferences:user") + "?section=appearance")
+    _reload(alice).preferences["appearance__items_per_page"] = 40
+    data = {**_plain_form_data(page), "appearance__theme": "dark", "appearance__items_per_page": "60"}
+    data["appearance__items_per_page__seen"] = ""  # what the page showed: the default
+
+    response = as_alice.post(reverse("preferences:user") + "?section=appearance", data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "— now 40; " + STALE in html
+    assert 'name="appearance__items_per_page__seen" value="40"' in html
+    fresh = _reload(alice).preferences
+    assert (fresh["appearance__theme"], fresh["appearance__items_per_page"]) == ("auto", 40)  # all or nothing
 
 
 def test_preferences_without_a_section_get_their_own_tab(alice: Any, as_alice: Any, test_preferences: None) -> None:
@@ -401,6 +448,27 @@ def test_owner_sees_a_custom_validation_error_in_place(as_olivia: Any) -> None:
     assert not GlobalPreference.objects.exists()
 
 
+def test_owner_stale_save_names_who_changed_it_and_keeps_her_value(
+    olivia: Any, as_olivia: Any, in_acme: Tenant
+) -> None:
+    bob = make_user(in_acme, "bob", owner=True)
+    _global_manager(bob)["general__title"] = "Bob's portal"
+
+    response = _field_post(as_olivia, "global", "general__title", "Olivia's portal", seen="")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert re.search(r"Changed by bob at \d\d:\d\d — now Bob&#x27;s portal; " + STALE, html)
+    assert 'value="Olivia&#x27;s portal"' in html
+    assert global_preferences_registry.manager()["general__title"] == "Bob's portal"
+
+    # Applying her value again posts it with the version she was just shown.
+    again = _field_post(as_olivia, "global", "general__title", "Olivia's portal", seen='"Bob\'s portal"')
+
+    assert 'data-testid="saved"' in again.content.decode()
+    assert global_preferences_registry.manager()["general__title"] == "Olivia's portal"
+
+
 def test_unknown_key_is_not_found(as_olivia: Any) -> None:
     assert _field_post(as_olivia, "global", "general__nope", "x").status_code == 404
 
@@ -510,6 +578,29 @@ def test_owner_reverts_a_change_from_history(
     assert [(u["old_value"], u["new_value"]) for u in updates] == [(99, 20)]
 
 
+# The service refuses a stale revert (and takes force=) once the preferences service gains it.
+REVERT_REFUSES_STALE = "force" in inspect.signature(preference_revert).parameters
+
+
+@pytest.mark.skipif(not REVERT_REFUSES_STALE, reason="preference_revert does not check for a stale revert yet")
+def test_stale_revert_is_refused_like_the_kit_and_can_be_forced(olivia: Any, as_olivia: Any, in_acme: Tenant) -> None:
+    manager = _global_manager(olivia)
+    manager["general__max_upload_mb"] = 20
+    manager["general__max_upload_mb"] = 99
+    change = PreferenceChange.objects.first()
+    _global_manager(make_user(in_acme, "bob", owner=True))["general__max_upload_mb"] = 50  # changed again since
+
+    refused = as_olivia.post(reverse("preferences:history-revert", args=[change.pk]))
+    forced = as_olivia.post(reverse("preferences:history-revert", args=[change.pk]), {"force": "1"})
+
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert re.search(r"Changed by bob at \d\d:\d\d — now 50; " + STALE, html)
+    assert "Revert anyway: set back to 20" in html
+    assert forced.status_code == 302
+    assert global_preferences_registry.manager()["general__max_upload_mb"] == 20
+
+
 def test_a_users_change_cannot_be_reverted_from_history(alice: Any, as_olivia: Any) -> None:
     alice.preferences["appearance__theme"] = "dark"
     change = PreferenceChange.objects.get()
@@ -555,7 +646,7 @@ def test_my_preferences_page_makes_a_constant_number_of_queries(
     with django_assert_max_num_queries(MY_PAGE_QUERIES):
         response = as_alice.get(reverse("preferences:user"))
 
-    assert response.content.decode().count('class="pref-field') == 3 + extra
+    assert response.content.decode().count('class="inline-field"') == 3 + extra
 
 
 @pytest.mark.parametrize("extra", [0, 30])
@@ -574,7 +665,7 @@ def test_organisation_page_makes_a_constant_number_of_queries(
     with django_assert_max_num_queries(ORGANISATION_PAGE_QUERIES):
         response = as_olivia.get(reverse("preferences:global") + "?section=general")
 
-    assert response.content.decode().count('class="pref-field') == 3 + extra
+    assert response.content.decode().count('class="inline-field"') == 3 + extra
 
 
 def test_sections_managed_by_a_page_of_their_own_are_not_organisation_tabs(acme, acme_owner):

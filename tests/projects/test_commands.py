@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django_tenants.utils import schema_context
 
-from apps.accounts.roles import is_owner
+from apps.core.roles import is_owner
 
 
 def test_demo_data_loads_twice_without_duplicates(tenants, capsys):

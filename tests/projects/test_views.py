@@ -111,3 +111,23 @@ def test_profile_refuses_an_unselected_optional_title(acme, acme_member, client_
     assert "is-invalid" in html and "Select a valid choice" in html
     with schema_context("acme"):
         assert not MemberJobTitle.objects.exists()
+
+
+def test_profile_without_javascript_saves_and_says_so(acme, acme_member, client_of):
+    engineer = JobTitle.objects.get(name="Engineer")
+    lov_value_select(value=engineer, tenant=acme, selected=True)
+
+    response = client_of(acme_member, acme).post("/profile/", {"job_title": engineer.pk}, follow=True)
+
+    assert response.redirect_chain[-1][0] == "/profile/"
+    assert "Your job title is saved." in response.content.decode()
+
+
+def test_profile_without_javascript_shows_the_error_in_place(acme, acme_member, client_of):
+    intern = JobTitle.objects.get(name="Intern")
+
+    response = client_of(acme_member, acme).post("/profile/", {"job_title": intern.pk})
+
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" in html
+    assert 'class="form-select is-invalid"' in html and 'data-testid="error">Select a valid choice' in html
