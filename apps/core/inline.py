@@ -144,8 +144,10 @@ class InlineField:
     """One control as the kit renders it, with its version and where it stands.
 
     `control` is a bound form field (its label, help text, errors and widget are used) or ready-made HTML
-    (then give `name`, `label` and `control_id`). `template` is what an htmx save answers: the kit's partial,
-    or the editor's partial that includes it (with `target` the CSS selector of what that partial replaces).
+    (then give `name`, `label` and `control_id`). With `own_form=False` the field sits inside the page's
+    own <form>, which posts it without JavaScript (as the preferences tabs do); with True it is its own form.
+    `template` is what an htmx save answers: the kit's partial, or the editor's partial that includes it
+    (with `target` the CSS selector of what that partial replaces).
     """
 
     control: forms.BoundField | SafeString

@@ -27,4 +27,7 @@ class HtmxMessagesMiddleware:
         messages = list(get_messages(request))
         if messages:
             response.content += render_to_string("_messages.html#toasts-oob", {"messages": messages}).encode()
+            if response.has_header("Content-Length"):
+                # CommonMiddleware, inside this one, has already counted the body without the toasts.
+                response["Content-Length"] = str(len(response.content))
         return response

@@ -18,6 +18,7 @@ def test_messages_ride_along_htmx_responses_as_an_out_of_band_toast(acme, supera
     body = response.content.decode()
     assert 'hx-swap-oob="beforeend:#toasts"' in body
     assert "is deactivated" in body
+    assert response["Content-Length"] == str(len(response.content))  # browsers read only that many bytes
 
 
 def test_htmx_response_without_messages_has_no_toast(acme, superadmin):

@@ -1,8 +1,10 @@
 import re
 from pathlib import Path
 
+from django_tenants.utils import schema_context
 from playwright.sync_api import Page, expect
 
+from apps.livesettings.services import live_setting_set, tenant_override_set
 from tests.conftest import PASSWORD, make_user
 
 
@@ -40,7 +42,7 @@ def test_superadmin_lowers_session_expiry_and_a_member_is_logged_out_after_it_pa
     row.get_by_label("Session expiry", exact=True).fill("60")
     row.get_by_role("button", name="Save").click()
     row = admin.get_by_test_id("setting-SESSION_EXPIRE_SECONDS")
-    expect(row.get_by_test_id("saved-SESSION_EXPIRE_SECONDS")).to_be_visible()
+    expect(row.get_by_test_id("saved")).to_be_visible()
     expect(row.get_by_test_id("value-SESSION_EXPIRE_SECONDS")).to_contain_text("1 minute")
     expect(row.get_by_test_id("changed-SESSION_EXPIRE_SECONDS")).to_contain_text("by root-admin")
     admin.screenshot(path=str(shots / "console-saved.png"), full_page=True)
@@ -48,7 +50,7 @@ def test_superadmin_lowers_session_expiry_and_a_member_is_logged_out_after_it_pa
     # An invalid value is refused in place, and the live value stays.
     row.get_by_label("Session expiry", exact=True).fill("5")
     row.get_by_role("button", name="Save").click()
-    expect(admin.get_by_test_id("error-SESSION_EXPIRE_SECONDS")).to_contain_text("greater than or equal to 60")
+    expect(row.get_by_test_id("error")).to_contain_text("greater than or equal to 60")
     admin.screenshot(path=str(shots / "console-error.png"), full_page=True)
     admin_context.close()
 
@@ -64,3 +66,95 @@ def test_superadmin_lowers_session_expiry_and_a_member_is_logged_out_after_it_pa
     expect(page.get_by_role("heading", name="Log in to Acme Corporation")).to_be_visible()
     expect(page.get_by_text("Your session has expired. Please log in again.")).to_be_visible()
     snap("member-logged-out")
+
+
+def test_console_field_keeps_focus_on_an_error_and_refuses_a_stale_save(page: Page, committed_tenants, site_url):
+    make_user(None, "root-admin", superuser=True)
+    page.goto(site_url(None, "/console/settings/"))
+    _log_in(page, "root-admin")
+    expect(page.get_by_role("heading", name="Live settings")).to_be_visible()
+
+    row = page.get_by_test_id("setting-SESSION_EXPIRE_WARNING_SECONDS")
+    control = row.get_by_label("Expiry warning", exact=True)
+    control.fill("99999")
+    row.get_by_role("button", name="Save").click()
+    expect(row.get_by_test_id("error")).to_be_visible()
+    expect(row.get_by_label("Expiry warning", exact=True)).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(row.get_by_label("Expiry warning", exact=True)).to_be_focused()
+
+    # Another superadmin changes the grace period after this page was shown.
+    live_setting_set(setting="SESSION_EXPIRE_GRACE_SECONDS", value=300, actor="olivia")
+    row = page.get_by_test_id("setting-SESSION_EXPIRE_GRACE_SECONDS")
+    row.get_by_label("Activity grace period", exact=True).fill("120")
+    row.get_by_role("button", name="Save").click()
+    expect(row.get_by_test_id("stale")).to_contain_text(
+        re.compile(r"Changed by olivia at \d\d:\d\d — now 5 minutes; your value was not saved\.")
+    )
+    expect(row.get_by_label("Activity grace period", exact=True)).to_have_value("120")
+    expect(row.get_by_label("Activity grace period", exact=True)).to_be_focused()
+    row.get_by_role("button", name="Apply my value again").click()
+    expect(row.get_by_test_id("saved")).to_be_visible()
+    expect(row.get_by_test_id("value-SESSION_EXPIRE_GRACE_SECONDS")).to_contain_text("2 minutes")
+
+
+def test_a_toast_shown_once_never_comes_back_after_later_swaps(page: Page, committed_tenants, site_url):
+    make_user(None, "root-admin", superuser=True)
+    page.goto(site_url(None, "/console/settings/"))
+    _log_in(page, "root-admin")
+    toasts = page.locator("#toasts")
+
+    row = page.get_by_test_id("setting-SESSION_EXPIRE_GRACE_SECONDS")
+    row.get_by_label("Activity grace period", exact=True).fill("120")
+    row.get_by_role("button", name="Save").click()
+    first = toasts.locator(".toast", has_text="Activity grace period is now 2 minutes.")
+    expect(first).to_be_visible()
+    first.get_by_role("button", name="Close").click()
+    expect(first).to_have_count(0)  # dismissed: gone from the page, so no swap can show it again
+
+    # Later swaps: one that fails (no message) and one that saves (a message of its own).
+    row = page.get_by_test_id("setting-SESSION_EXPIRE_WARNING_SECONDS")
+    row.get_by_label("Expiry warning", exact=True).fill("99999")
+    row.get_by_role("button", name="Save").click()
+    expect(row.get_by_test_id("error")).to_be_visible()
+    row.get_by_label("Expiry warning", exact=True).fill("300")
+    row.get_by_role("button", name="Save").click()
+    expect(toasts.locator(".toast", has_text="Expiry warning is now 5 minutes.")).to_be_visible()
+    expect(toasts.locator(".toast", has_text="Activity grace period is now 2 minutes.")).to_have_count(0)
+    expect(toasts.locator(".toast.show")).to_have_count(1)
+
+
+def test_owner_override_error_in_place_stale_refused_and_saved_without_javascript(
+    page: Page, browser, committed_tenants, site_url
+):
+    acme = committed_tenants["acme"]
+    make_user(acme, "olivia", owner=True)
+    page.goto(site_url("acme", "/owner/settings/"))
+    _log_in(page, "olivia")
+    expect(page.get_by_role("heading", name="Site settings for Acme Corporation")).to_be_visible()
+
+    row = page.get_by_test_id("override-SESSION_EXPIRE_SECONDS")
+    row.get_by_label("Session expiry", exact=True).fill("99999999")
+    row.get_by_role("button", name="Save").click()
+    expect(row.get_by_test_id("error")).to_contain_text("May not be more than")
+    expect(row.get_by_label("Session expiry", exact=True)).to_be_focused()
+
+    with schema_context(acme.schema_name):
+        tenant_override_set(setting="SESSION_EXPIRE_SECONDS", value=900, actor="bob")
+    row.get_by_label("Session expiry", exact=True).fill("1800")
+    row.get_by_role("button", name="Save").click()
+    expect(row.get_by_test_id("stale")).to_contain_text(
+        re.compile(r"Changed by bob at \d\d:\d\d — now 15 minutes; your value was not saved\.")
+    )
+    expect(row.get_by_label("Session expiry", exact=True)).to_be_focused()
+
+    # Without JavaScript the same form posts, saves and says so on the page it comes back to.
+    context = browser.new_context(java_script_enabled=False)
+    plain = context.new_page()
+    plain.goto(site_url("acme", "/owner/settings/"))
+    _log_in(plain, "olivia")
+    row = plain.get_by_test_id("override-SESSION_EXPIRE_SECONDS")
+    row.get_by_label("Session expiry", exact=True).fill("1200")
+    row.get_by_role("button", name="Save").click()
+    expect(plain.get_by_text("Session expiry for your organisation is now 20 minutes.")).to_be_visible()
+    expect(plain.get_by_test_id("effective-SESSION_EXPIRE_SECONDS")).to_contain_text("20 minutes")
+    context.close()
