@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from apps.core.views import healthz
+from apps.core.views import favicon, healthz
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:overview"), name="home"),
@@ -14,4 +14,5 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.auth_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]

@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.accounts import views as account_views
-from apps.core.views import healthz
+from apps.core.views import favicon, healthz
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("", include("apps.preferences.api_urls")),
@@ -29,4 +29,5 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.auth_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]

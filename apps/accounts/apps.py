@@ -7,7 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from apps.core.navigation import Audience, NavItem, nav_register
+        from apps.core.navigation import Audience, NavItem, PageItem, nav_register, page_register
 
         nav_register(NavItem("Dashboard", "home", Audience.MEMBER, order=10))
         nav_register(NavItem("People", "owner-overview", Audience.OWNER, order=50))
+        page_register(PageItem("Change password", "password_change"))
+        page_register(PageItem("Password changed", "password_change_done", parent="password_change"))

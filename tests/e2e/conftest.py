@@ -7,7 +7,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from tests.e2e.accessibility import AxeChecker
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -26,6 +28,41 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.path):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def axe_checker(monkeypatch: pytest.MonkeyPatch) -> AxeChecker:
+    """Watch every page of every browser context this test opens, however it opens them, with axe-core."""
+    checker = AxeChecker()
+    new_context, new_page = Browser.new_context, Browser.new_page
+
+    def watched_context(browser: Browser, *args: Any, **kwargs: Any) -> BrowserContext:
+        context = new_context(browser, *args, **kwargs)
+        context.on("page", checker.watch)
+        return context
+
+    def watched_page(browser: Browser, *args: Any, **kwargs: Any) -> Page:
+        page = new_page(browser, *args, **kwargs)
+        checker.watch(page)
+        page.context.on("page", checker.watch)
+        return page
+
+    monkeypatch.setattr(Browser, "new_context", watched_context)
+    monkeypatch.setattr(Browser, "new_page", watched_page)
+    return checker
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    # After a test body that passed, check the pages as it left them (htmx swaps included) and fail on what
+    # axe found anywhere along the way, so no test has to remember to ask.
+    result = yield
+    checker = getattr(item, "funcargs", {}).get("axe_checker")
+    if isinstance(checker, AxeChecker):
+        checker.check_open_pages()
+        if checker.violations:
+            pytest.fail(checker.report(), pytrace=False)
+    return result
 
 
 @pytest.fixture(scope="session")
