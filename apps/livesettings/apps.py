@@ -11,15 +11,8 @@ class LivesettingsConfig(AppConfig):
         from django.core import checks
         from django.utils.module_loading import autodiscover_modules
 
-        from apps.core.navigation import (
-            Audience,
-            NavItem,
-            PageItem,
-            Widget,
-            nav_register,
-            page_register,
-            widget_register,
-        )
+        from apps.core import navigation
+        from apps.core.navigation import Audience, NavItem, Widget, nav_register, widget_register
         from apps.livesettings import overlay
         from apps.livesettings.checks import check_live_settings
         from apps.livesettings.receivers import start_session_clock
@@ -31,8 +24,9 @@ class LivesettingsConfig(AppConfig):
         user_logged_in.connect(start_session_clock, dispatch_uid="livesettings_start_session_clock")
         nav_register(NavItem("Live settings", "livesettings-console:settings", Audience.SUPERADMIN, order=30))
         nav_register(NavItem("Site settings", "livesettings:owner-settings", Audience.OWNER, order=60))
-        page_register(
-            PageItem("Live settings history", "livesettings-console:history", "livesettings-console:settings")
+        history = navigation.PageItem(
+            "Live settings history", "livesettings-console:history", "livesettings-console:settings"
         )
+        navigation.page_register(history)
         widget_register("navbar", Widget("livesettings/_session_widget.html", Audience.MEMBER, order=90))
         widget_register("navbar", Widget("livesettings/_session_widget_console.html", Audience.SUPERADMIN, order=90))

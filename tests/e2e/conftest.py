@@ -31,25 +31,32 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def axe_checker(monkeypatch: pytest.MonkeyPatch) -> AxeChecker:
+def axe_checker(monkeypatch: pytest.MonkeyPatch) -> Iterator[AxeChecker]:
     """Watch every page of every browser context this test opens, however it opens them, with axe-core."""
-    checker = AxeChecker()
     new_context, new_page = Browser.new_context, Browser.new_page
+    checker = AxeChecker(new_context=new_context)
 
     def watched_context(browser: Browser, *args: Any, **kwargs: Any) -> BrowserContext:
+        # Reduced motion turns Bootstrap's fades off, so axe judges a toast or dialog as it is shown, never
+        # half transparent in the middle of a fade (which an htmx swap can start at any moment).
+        kwargs.setdefault("reduced_motion", "reduce")
         context = new_context(browser, *args, **kwargs)
-        context.on("page", checker.watch)
+        scripts = kwargs.get("java_script_enabled") is not False
+        context.on("page", lambda page: checker.watch(page, scripts=scripts))
         return context
 
     def watched_page(browser: Browser, *args: Any, **kwargs: Any) -> Page:
+        kwargs.setdefault("reduced_motion", "reduce")
         page = new_page(browser, *args, **kwargs)
-        checker.watch(page)
-        page.context.on("page", checker.watch)
+        scripts = kwargs.get("java_script_enabled") is not False
+        checker.watch(page, scripts=scripts)
+        page.context.on("page", lambda opened: checker.watch(opened, scripts=scripts))
         return page
 
     monkeypatch.setattr(Browser, "new_context", watched_context)
     monkeypatch.setattr(Browser, "new_page", watched_page)
-    return checker
+    yield checker
+    checker.close()
 
 
 @pytest.hookimpl(wrapper=True)
