@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
 
 from apps.core.roles import IsSuperadmin, superadmin_required
-from apps.core.views import healthz
+from apps.core.views import favicon, healthz
 
 # The public domain's API is its own: described from this urlconf, not the tenants' (settings.ROOT_URLCONF).
 API_TITLE = "Portal site API"
@@ -48,4 +48,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # core: /healthz
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]

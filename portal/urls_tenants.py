@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.accounts import views as account_views
-from apps.core.views import healthz
+from apps.core.views import favicon, healthz
 
 # Everything under /api/.
 api_patterns: list[URLPattern | URLResolver] = [
@@ -45,4 +45,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # core: /healthz
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
 ]

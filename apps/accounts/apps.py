@@ -8,10 +8,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.accounts.receivers import owner_create_on_tenant_ready
-        from apps.core.navigation import Audience, NavItem, nav_register
+        from apps.core.navigation import Audience, NavItem, PageItem, nav_register, page_register
         from apps.tenants.signals import tenant_ready
 
         tenant_ready.connect(owner_create_on_tenant_ready, dispatch_uid="accounts-owner-on-tenant-ready")
 
         nav_register(NavItem("Dashboard", "home", Audience.MEMBER, order=10))
         nav_register(NavItem("People", "owner-overview", Audience.OWNER, order=50))
+        page_register(PageItem("Change password", "password_change"))
+        page_register(PageItem("Password changed", "password_change_done", parent="password_change"))

@@ -1,7 +1,14 @@
-"""A registry of navigation links: each app adds its own in AppConfig.ready(), for the audience that may use them."""
+"""A registry of the portal's pages: each app adds its own in AppConfig.ready().
 
+A page has one name, used by the menu link, the breadcrumbs and the page title alike. Menu pages
+(`nav_register`) sit under their site's start page; other pages (`page_register`) name the page they sit under.
+"""
+
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import combinations
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
@@ -20,12 +27,88 @@ class NavItem:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PageItem:
+    """A page outside the menu. `label` names it in breadcrumbs unless its template gives the real one
+    (a task's title, say); `parent` is the URL name of the page it sits under, None for the site's start page."""
+
+    label: str
+    url_name: str
+    parent: str | None = None
+
+
+@dataclass(frozen=True)
+class Crumb:
+    label: str
+    url: str
+
+
 _registry: dict[str, NavItem] = {}
+_pages: dict[str, PageItem] = {}
 
 
 def nav_register(item: NavItem) -> None:
     """Add a link to the top navigation (idempotent by URL name)."""
     _registry[item.url_name] = item
+
+
+def page_register(item: PageItem) -> None:
+    """Add a page outside the menu, so it gets breadcrumbs (idempotent by URL name)."""
+    _pages[item.url_name] = item
+
+
+def page_label(url_name: str) -> str | None:
+    """Return the one name of the page routed as `url_name`, or None for a page nobody registered."""
+    item = _registry.get(url_name) or _pages.get(url_name)
+    return item.label if item else None
+
+
+def _site_root(*, on_tenant_site: bool) -> NavItem | None:
+    # The start page of a site is the first menu link of its widest audience: the dashboard, the console.
+    audience = Audience.MEMBER if on_tenant_site else Audience.SUPERADMIN
+    candidates = [item for item in _registry.values() if item.audience == audience]
+    return min(candidates, key=lambda i: (i.order, i.label), default=None)
+
+
+def _reverse_within(url_name: str, kwargs: Mapping[str, Any]) -> str | None:
+    # A parent's URL takes a part of the child's arguments (a list's key, not the value's pk): try the
+    # largest part first. URLs here take at most a few arguments, so the subsets are few.
+    names = list(kwargs)
+    for size in range(len(names), -1, -1):
+        for chosen in combinations(names, size):
+            try:
+                return reverse(url_name, kwargs={name: kwargs[name] for name in chosen})
+            except NoReverseMatch:
+                continue
+    return None
+
+
+def breadcrumb_trail(
+    url_name: str, kwargs: Mapping[str, Any], *, on_tenant_site: bool, labels: tuple[str, ...] = ()
+) -> list[Crumb]:
+    """Return the crumbs from the site's start page down to the page routed as `url_name`.
+
+    `labels` name the current page and then its ancestors, nearest first, where a name depends on the
+    data (a task's title); an empty or missing one falls back to the registered name. A page nobody
+    registered, or a site's start page, has no trail (an empty list).
+    """
+    root = _site_root(on_tenant_site=on_tenant_site)
+    if root is None or url_name == root.url_name or page_label(url_name) is None:
+        return []
+    chain: list[str] = []
+    current: str | None = url_name
+    while current and current != root.url_name and current not in chain:
+        chain.append(current)
+        current = _pages[current].parent if current in _pages else None
+    crumbs = []
+    for depth, name in enumerate(chain):
+        label = labels[depth] if depth < len(labels) and labels[depth] else page_label(name) or name
+        url = _reverse_within(name, kwargs)
+        if url is None:
+            return []  # a parent this site does not route: better no trail than a wrong one
+        crumbs.append(Crumb(str(label), url))
+    crumbs.append(Crumb(root.label, reverse(root.url_name)))
+    return crumbs[::-1]
 
 
 def _links(audiences: set[Audience]) -> list[tuple[str, str]]:

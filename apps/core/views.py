@@ -1,6 +1,7 @@
-"""Views with no domain: the health endpoint."""
+"""Views with no domain: the health endpoint and the favicon that browsers ask for at the root."""
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from apps.core.health import health_report
@@ -17,3 +18,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     services = {c.name: {"ok": c.ok, "detail": c.detail} if detailed else {"ok": c.ok} for c in report}
     body = {"ok": essential_ok, "services": services}
     return JsonResponse(body, status=200 if essential_ok else 503)
+
+
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Send /favicon.ico, which browsers fetch whatever the page links, to the site's SVG icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -11,6 +11,7 @@ class LivesettingsConfig(AppConfig):
         from django.core import checks
         from django.utils.module_loading import autodiscover_modules
 
+        from apps.core import navigation
         from apps.core.navigation import Audience, NavItem, Widget, nav_register, widget_register
         from apps.livesettings import overlay
         from apps.livesettings.checks import check_live_settings
@@ -21,7 +22,9 @@ class LivesettingsConfig(AppConfig):
         overlay.install()
         checks.register(check_live_settings)
         user_logged_in.connect(start_session_clock, dispatch_uid="livesettings_start_session_clock")
-        nav_register(NavItem("Settings", "livesettings:settings", Audience.SUPERADMIN, order=30))
-        nav_register(NavItem("Settings", "livesettings:owner-settings", Audience.OWNER, order=60))
+        nav_register(NavItem("Live settings", "livesettings:settings", Audience.SUPERADMIN, order=30))
+        nav_register(NavItem("Site settings", "livesettings:owner-settings", Audience.OWNER, order=60))
+        history = navigation.PageItem("Live settings history", "livesettings:history", "livesettings:settings")
+        navigation.page_register(history)
         widget_register("navbar", Widget("livesettings/_session_widget.html", Audience.MEMBER, order=90))
         widget_register("navbar", Widget("livesettings/_session_widget_console.html", Audience.SUPERADMIN, order=90))

@@ -7,7 +7,9 @@ class LovConfig(AppConfig):
     verbose_name = "Lists of values"
 
     def ready(self) -> None:
-        from apps.core.navigation import Audience, NavItem, nav_register
+        from apps.core.navigation import Audience, NavItem, PageItem, nav_register, page_register
         from apps.lov import checks, receivers  # noqa: F401  (register the checks and signal receivers)
 
-        nav_register(NavItem("Lists", "lov:list-index", Audience.OWNER, order=55))
+        nav_register(NavItem("Lists of values", "lov:list-index", Audience.OWNER, order=55))
+        page_register(PageItem("List", "lov:list-detail", parent="lov:list-index"))
+        page_register(PageItem("Delete a value", "lov:value-delete", parent="lov:list-detail"))

@@ -14,13 +14,16 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.module_loading import autodiscover_modules
 
+        from apps.core import navigation
         from apps.core.navigation import Audience, NavItem, Widget, nav_register, widget_register
         from apps.tenants.signals import tenant_ready
 
         # Each app declares its notifications in <app>/notifications.py, like admin.py for the admin.
         autodiscover_modules("notifications")
-        nav_register(NavItem("Notifications", "notifications:preferences", Audience.MEMBER, order=31))
+        nav_register(NavItem("Notification settings", "notifications:preferences", Audience.MEMBER, order=31))
         nav_register(NavItem("Notification defaults", "notifications:owner", Audience.OWNER, order=60))
+        navigation.page_register(navigation.PageItem("Inbox", "notifications:inbox"))
+        navigation.page_register(navigation.PageItem("Deliveries", "notifications:deliveries", "notifications:owner"))
         widget_register("navbar", Widget("notifications/_navbar_inbox.html", Audience.MEMBER, order=10))
         widget_register("dashboard", Widget("notifications/_dashboard_inbox.html", Audience.MEMBER, order=20))
         # The declared notifications are copied into a schema when it is provisioned and whenever it is migrated

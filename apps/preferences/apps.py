@@ -25,11 +25,12 @@ class PreferencesConfig(AppConfig):
         task_prerun.connect(_pin_for_task, dispatch_uid="preferences_pin_for_task", weak=False)
         task_postrun.connect(_unpin_after_task, dispatch_uid="preferences_unpin_after_task", weak=False)
 
-        from apps.core.navigation import Audience, NavItem, nav_register
+        from apps.core.navigation import Audience, NavItem, PageItem, nav_register, page_register
 
-        nav_register(NavItem("Preferences", "preferences:user", Audience.MEMBER, order=32))
-        nav_register(NavItem("Org preferences", "preferences:global", Audience.OWNER, order=52))
+        nav_register(NavItem("My preferences", "preferences:user", Audience.MEMBER, order=32))
+        nav_register(NavItem("Organisation preferences", "preferences:global", Audience.OWNER, order=52))
         nav_register(NavItem("History", "preferences:history", Audience.OWNER, order=65))
+        page_register(PageItem("Revert", "preferences:history-revert", parent="preferences:history"))
 
 
 def _create_section_permissions(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:

@@ -7,7 +7,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Projects"
 
     def ready(self) -> None:
-        from apps.core.navigation import Audience, NavItem, nav_register
+        from apps.core.navigation import Audience, NavItem, PageItem, nav_register, page_register
 
         nav_register(NavItem("Tasks", "projects:task-list", Audience.MEMBER, order=30))
         nav_register(NavItem("Profile", "projects:profile", Audience.MEMBER, order=35))
+        page_register(PageItem("Edit task", "projects:task-edit", parent="projects:task-list"))

@@ -7,8 +7,10 @@ class TenantsConfig(AppConfig):
     verbose_name = "Tenants"
 
     def ready(self) -> None:
-        from apps.core.navigation import Audience, NavItem, nav_register
+        from apps.core.navigation import Audience, NavItem, PageItem, nav_register, page_register
 
-        nav_register(NavItem("Overview", "tenants:overview", Audience.SUPERADMIN, order=10))
+        nav_register(NavItem("Console", "tenants:overview", Audience.SUPERADMIN, order=10))
         nav_register(NavItem("Tenants", "tenants:tenant-list", Audience.SUPERADMIN, order=20))
         nav_register(NavItem("Admin", "admin:index", Audience.SUPERADMIN, order=90))
+        page_register(PageItem("Create a tenant", "tenants:tenant-create", parent="tenants:tenant-list"))
+        page_register(PageItem("Tenant", "tenants:tenant-detail", parent="tenants:tenant-list"))

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 
-from apps.tenants.services import OwnerAccount
+from apps.tenants.services import OwnerAccount, tenant_create_errors
 from apps.tenants.validation import validate_subdomain, validate_tenant_name
 
 
@@ -33,15 +33,27 @@ class TenantCreateForm(forms.Form):
         return self.cleaned_data["subdomain"].strip().lower()
 
     def clean(self) -> dict[str, Any]:
+        # Check every field, whatever else is wrong, so the person sees all the errors in one round: a taken
+        # subdomain is reported beside an incomplete owner, not only once the owner is fixed.
         cleaned = super().clean() or {}
         username, password = cleaned.get("owner_username"), cleaned.get("owner_password")
         if bool(username) != bool(password):
-            raise forms.ValidationError("Give the owner both a username and a password, or neither.")
+            self.add_error(None, "Give the owner both a username and a password, or neither.")
         if password:
             try:
                 validate_password(password)
             except forms.ValidationError as exc:
                 self.add_error("owner_password", exc)
+        service_errors = tenant_create_errors(
+            name=cleaned.get("name", ""),
+            subdomain=cleaned.get("subdomain", ""),
+            owner_username=username or None,
+            owner_email=cleaned.get("owner_email", ""),
+        )
+        for field, errors in service_errors.items():
+            if field not in self.errors:  # the field's own validators already said what is wrong with it
+                for error in errors:
+                    self.add_error(field, error)
         return cleaned
 
     def owner_account(self) -> OwnerAccount | None:
@@ -56,4 +68,9 @@ class TenantCreateForm(forms.Form):
 
 
 class TenantDeleteForm(forms.Form):
-    confirm_subdomain = forms.CharField(label="Type the tenant's subdomain to confirm")
+    confirm_subdomain = forms.CharField(
+        label="Type the tenant's subdomain to confirm",
+        # Focus lands in the field whenever the dialog is rendered open (a refused value, or no JavaScript).
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+        error_messages={"required": "Type the tenant's subdomain to confirm the deletion."},
+    )

@@ -56,20 +56,46 @@ def public_tenant_ensure() -> Tenant:
     return public
 
 
-def _owner_errors(owner: OwnerAccount) -> dict[str, list[ValidationError]]:
+def _owner_errors(username: str, email: str) -> dict[str, list[ValidationError]]:
     """Check the first owner's account now, not in the worker after the whole schema is built."""
     errors: dict[str, list[ValidationError]] = {}
     try:
-        get_user_model()._meta.get_field("username").run_validators(owner.username)
-        if not owner.username:
+        get_user_model()._meta.get_field("username").run_validators(username)
+        if not username:
             raise ValidationError("The owner needs a username.", code="required")
     except ValidationError as exc:
         errors["owner_username"] = [exc]
-    if owner.email:
+    if email:
         try:
-            validate_email(owner.email)
+            validate_email(email)
         except ValidationError as exc:
             errors["owner_email"] = [exc]
+    return errors
+
+
+def _taken(subdomain: str) -> ValidationError:
+    return ValidationError(f'The subdomain "{subdomain}" is already taken.', code="taken")
+
+
+def tenant_create_errors(
+    *, name: str, subdomain: str, owner_username: str | None = None, owner_email: str = ""
+) -> dict[str, list[ValidationError]]:
+    """Return every reason a tenant with these values cannot be created, keyed by field; empty when it can.
+
+    Every field is checked, so a form can report all its errors in one round. Pass `owner_username` only when
+    the tenant gets a first owner.
+    """
+    name, subdomain = name.strip(), subdomain.strip().lower()
+    errors: dict[str, list[ValidationError]] = {}
+    for field, validate, value in (("name", validate_tenant_name, name), ("subdomain", validate_subdomain, subdomain)):
+        try:
+            validate(value)
+        except ValidationError as exc:
+            errors[field] = [exc]
+    if "subdomain" not in errors and tenant_subdomain_taken(subdomain, schema_name_for(subdomain)):
+        errors["subdomain"] = [_taken(subdomain)]
+    if owner_username is not None:
+        errors.update(_owner_errors(owner_username, owner_email))
     return errors
 
 
@@ -88,20 +114,15 @@ def tenant_create(
     """
     name = name.strip()
     subdomain = subdomain.strip().lower()
-    errors: dict[str, list[ValidationError]] = {}
-    for field, validate, value in (("name", validate_tenant_name, name), ("subdomain", validate_subdomain, subdomain)):
-        try:
-            validate(value)
-        except ValidationError as exc:
-            errors[field] = [exc]
-    schema_name = schema_name_for(subdomain)
-    taken = ValidationError(f'The subdomain "{subdomain}" is already taken.', code="taken")
-    if "subdomain" not in errors and tenant_subdomain_taken(subdomain, schema_name):
-        errors["subdomain"] = [taken]
-    if owner is not None:
-        errors.update(_owner_errors(owner))
+    errors = tenant_create_errors(
+        name=name,
+        subdomain=subdomain,
+        owner_username=owner.username if owner else None,
+        owner_email=owner.email if owner else "",
+    )
     if errors:
         raise ValidationError(errors)
+    schema_name = schema_name_for(subdomain)
 
     try:
         with transaction.atomic():
@@ -109,7 +130,7 @@ def tenant_create(
             Domain.objects.create(tenant=tenant, domain=f"{subdomain}.{settings.PORTAL_BASE_DOMAIN}", is_primary=True)
     except (IntegrityError, ValidationError) as exc:
         # Someone took it between the check and the insert: django-tenants' save() or the unique index says so.
-        raise ValidationError({"subdomain": [taken]}) from exc
+        raise ValidationError({"subdomain": [_taken(subdomain)]}) from exc
     _event(tenant, TenantEvent.Action.CREATED, actor)
     if queue_provisioning:
         from apps.tenants.tasks import provision_tenant

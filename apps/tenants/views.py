@@ -6,7 +6,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from apps.core.health import health_report
 from apps.core.htmx import render_page
@@ -80,16 +82,25 @@ def tenant_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "tenants/tenant_create.html", {"form": form})
 
 
-@superadmin_required
-def tenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show a tenant; while it is being provisioned, htmx polls the progress partial of this page."""
-    tenant = _console_tenant(pk)
-    context = {
+def _detail_context(request: HttpRequest, tenant: Tenant, **extra: object) -> dict[str, object]:
+    return {
         "tenant": tenant,
         "url": tenant_domain_url(tenant, request) if tenant.is_serving else None,
         "users": tenant_user_counts([tenant]).get(tenant.pk),
         "delete_form": TenantDeleteForm(),
+        **extra,
     }
+
+
+@superadmin_required
+def tenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a tenant; while it is being provisioned, htmx polls the progress partial of this page.
+
+    `?confirm=delete` renders the deletion dialog open, which is how the "Delete…" link works without JavaScript.
+    """
+    tenant = _console_tenant(pk)
+    open_dialog = "delete" if request.GET.get("confirm") == "delete" else None
+    context = _detail_context(request, tenant, open_dialog=open_dialog)
     return render_page(request, "tenants/tenant_detail.html", context, partial="progress")
 
 
@@ -112,6 +123,7 @@ def tenant_reactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
 @superadmin_required
 @require_POST
 def tenant_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a tenant once its subdomain is typed again; a mismatch keeps the dialog open and says why."""
     tenant = _console_tenant(pk)
     form = TenantDeleteForm(request.POST)
     if form.is_valid():
@@ -122,9 +134,12 @@ def tenant_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
                 confirm_subdomain=form.cleaned_data["confirm_subdomain"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("tenants:tenant-detail", pk=pk)
-        messages.success(request, f"{tenant.name} and all its data were deleted.")
-        return redirect("tenants:tenant-list")
-    messages.error(request, "Type the tenant's subdomain to confirm the deletion.")
-    return redirect("tenants:tenant-detail", pk=pk)
+            form.add_error("confirm_subdomain", exc)
+        else:
+            messages.success(request, f"{tenant.name} and all its data were deleted.")
+            if getattr(request, "htmx", False):
+                return HttpResponseClientRedirect(reverse("tenants:tenant-list"))
+            return redirect("tenants:tenant-list")
+    # 200 with the error in place: htmx swaps it into the open dialog, and without JS the page opens it again.
+    context = _detail_context(request, tenant, open_dialog="delete", delete_form=form)
+    return render_page(request, "tenants/tenant_detail.html", context, partial="delete_dialog")

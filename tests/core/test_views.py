@@ -26,3 +26,11 @@ def test_healthz_answers_503_when_redis_is_unreachable(acme, settings):
 
     assert response.status_code == 503
     assert response.json()["services"]["redis"]["ok"] is False
+
+
+def test_favicon_ico_leads_to_the_sites_svg_icon(acme):
+    for host in ("localhost", "acme.localhost"):
+        response = client_for(host).get("/favicon.ico")
+
+        assert response.status_code == 301
+        assert response["Location"].endswith("img/favicon.svg")

@@ -7,7 +7,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from tests.e2e.accessibility import AxeChecker
 
 CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -26,6 +28,48 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/e2e/" in str(item.path):
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def axe_checker(monkeypatch: pytest.MonkeyPatch) -> Iterator[AxeChecker]:
+    """Watch every page of every browser context this test opens, however it opens them, with axe-core."""
+    new_context, new_page = Browser.new_context, Browser.new_page
+    checker = AxeChecker(new_context=new_context)
+
+    def watched_context(browser: Browser, *args: Any, **kwargs: Any) -> BrowserContext:
+        # Reduced motion turns Bootstrap's fades off, so axe judges a toast or dialog as it is shown, never
+        # half transparent in the middle of a fade (which an htmx swap can start at any moment).
+        kwargs.setdefault("reduced_motion", "reduce")
+        context = new_context(browser, *args, **kwargs)
+        scripts = kwargs.get("java_script_enabled") is not False
+        context.on("page", lambda page: checker.watch(page, scripts=scripts))
+        return context
+
+    def watched_page(browser: Browser, *args: Any, **kwargs: Any) -> Page:
+        kwargs.setdefault("reduced_motion", "reduce")
+        page = new_page(browser, *args, **kwargs)
+        scripts = kwargs.get("java_script_enabled") is not False
+        checker.watch(page, scripts=scripts)
+        page.context.on("page", lambda opened: checker.watch(opened, scripts=scripts))
+        return page
+
+    monkeypatch.setattr(Browser, "new_context", watched_context)
+    monkeypatch.setattr(Browser, "new_page", watched_page)
+    yield checker
+    checker.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    # After a test body that passed, check the pages as it left them (htmx swaps included) and fail on what
+    # axe found anywhere along the way, so no test has to remember to ask.
+    result = yield
+    checker = getattr(item, "funcargs", {}).get("axe_checker")
+    if isinstance(checker, AxeChecker):
+        checker.check_open_pages()
+        if checker.violations:
+            pytest.fail(checker.report(), pytrace=False)
+    return result
 
 
 @pytest.fixture(scope="session")
