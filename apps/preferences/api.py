@@ -33,6 +33,7 @@ from rest_framework.views import APIView
 from apps.accounts import roles
 from apps.preferences.permissions import can_change
 from apps.preferences.registries import global_preferences_registry
+from apps.preferences.services import preference_reset, preferences_set
 from apps.preferences.types import BasePreferenceType
 
 API_SOURCE = "api"
@@ -115,10 +116,7 @@ class _ScopeMixin:
 
     def get_manager(self, request: Request) -> Any:
         # `preferences` is added to the user model in PreferencesConfig.ready(); the user scope requires a login.
-        manager = global_preferences_registry.manager() if self.scope == "global" else request.user.preferences  # type: ignore[union-attr]
-        manager.actor = request.user
-        manager.source = API_SOURCE
-        return manager
+        return global_preferences_registry.manager() if self.scope == "global" else request.user.preferences  # type: ignore[union-attr]
 
     def get_preference(self, manager: Any, key: str) -> BasePreferenceType:
         try:
@@ -161,7 +159,7 @@ class PreferenceListView(_ScopeMixin, APIView):
         for key in values:
             self.check_change(request, manager.registry.get(key))
         try:
-            changes = manager.update(values, source=API_SOURCE)
+            changes = preferences_set(store=manager.store(), values=values, actor=request.user, source=API_SOURCE)
         except ValidationError as exc:
             return _validation_errors(exc)
         return Response(
@@ -194,7 +192,12 @@ class PreferenceDetailView(_ScopeMixin, APIView):
         if not body.is_valid():
             return _errors(body.errors)
         try:
-            manager.update({preference.identifier: body.validated_data["value"]}, source=API_SOURCE)
+            preferences_set(
+                store=manager.store(),
+                values={preference.identifier: body.validated_data["value"]},
+                actor=request.user,
+                source=API_SOURCE,
+            )
         except ValidationError as exc:
             return _validation_errors(exc)
         return Response(preference_payload(manager, preference))
@@ -214,7 +217,7 @@ class PreferenceDetailView(_ScopeMixin, APIView):
         manager = self.get_manager(request)
         preference = self.get_preference(manager, key)
         self.check_change(request, preference)
-        manager.reset(preference.identifier, source=API_SOURCE)
+        preference_reset(store=manager.store(), key=preference.identifier, actor=request.user, source=API_SOURCE)
         return Response(preference_payload(manager, preference))
 
 

@@ -28,7 +28,7 @@ from apps.preferences.registries import (
     global_preferences_registry,
     user_preferences_registry,
 )
-from apps.preferences.services import ANY, PreferenceChangeResult
+from apps.preferences.services import ANY, PreferenceChangeResult, preference_reset
 from apps.preferences.types import BasePreferenceType
 
 # The tab of preferences declared without a section; "-" can never be a section's name.
@@ -136,7 +136,6 @@ class EditScope:
         """Write the form's changed values as the visitor; return the changes, or None with errors on the form."""
         if not form.is_valid():
             return None
-        self._sign(form)
         changes = form.save(actor=self.user, source=AbstractPreferenceChange.Source.FORM)
         return None if form.errors else changes
 
@@ -145,14 +144,14 @@ class EditScope:
 
         `seen` is the stored text the page showed ("" for the default); None skips the check.
         """
-        self._sign(form)
         expected = ANY if seen is None else (seen or None)
-        form.manager.reset(key, expected_raw=expected)
-
-    def _sign(self, form: PreferenceForm) -> None:
-        # History records who changed a value and through which path.
-        form.manager.actor = self.user
-        form.manager.source = AbstractPreferenceChange.Source.FORM
+        preference_reset(
+            store=form.manager.store(),
+            key=key,
+            actor=self.user,
+            source=AbstractPreferenceChange.Source.FORM,
+            expected_raw=expected,
+        )
 
     # --- showing ----------------------------------------------------------------------------------
     def field_states(self, form: PreferenceForm, *, saved: bool = False, notice: str = "") -> list[FieldState]:

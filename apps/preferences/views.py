@@ -19,8 +19,8 @@ from apps.preferences.editing import EditScope, global_edit_scope, user_edit_sco
 from apps.preferences.forms import SEEN_SUFFIX, PreferenceForm
 from apps.preferences.history import change_get, change_list, change_preference, change_revertible, change_rows
 from apps.preferences.models import PreferenceChange
+from apps.preferences.registries import global_preferences_registry
 from apps.preferences.services import StaleValueError, preference_revert
-from apps.preferences.stores import GlobalStore
 
 PAGE = "preferences/preferences.html"
 HISTORY = "preferences/history.html"
@@ -119,7 +119,7 @@ def history_revert(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return render(request, REVERT, {"row": row})
     try:
-        result = preference_revert(store=GlobalStore(), change=change, actor=request.user)
+        result = preference_revert(store=global_preferences_registry.store(), change=change, actor=request.user)
     except ValidationError as exc:
         messages.error(request, f"{row.label} was not changed: {' '.join(exc.messages)}")
     else:

@@ -6,9 +6,8 @@ from django_tenants.utils import schema_context
 
 from apps.preferences.models import GlobalPreference, PreferenceChange
 from apps.preferences.registries import global_preferences_registry
-from apps.preferences.services import StaleValueError, preference_revert
+from apps.preferences.services import StaleValueError, preference_reset, preference_revert, preferences_set
 from apps.preferences.signals import preference_updated
-from apps.preferences.stores import GlobalStore
 from tests.conftest import make_user
 from tests.preferences.conftest import Retries
 
@@ -60,10 +59,10 @@ def test_signal_is_not_sent_before_commit_nor_for_a_no_op_write(acme, received, 
 def test_every_change_is_recorded_with_who_when_and_old_and_new(acme, django_capture_on_commit_callbacks):
     owner = make_user(acme, "olivia", owner=True)
     with schema_context("acme"):
-        manager = global_preferences_registry.manager(actor=owner, source="form")
-        manager["testing__retries"] = 5
-        manager["testing__retries"] = 6
-        manager.reset("testing__retries")
+        store = global_preferences_registry.store()
+        preferences_set(store=store, values={"testing__retries": 5}, actor=owner, source="form")
+        preferences_set(store=store, values={"testing__retries": 6}, actor=owner, source="form")
+        preference_reset(store=store, key="testing__retries", actor=owner, source="form")
 
         history = list(
             PreferenceChange.objects.order_by("id").values_list(
@@ -81,7 +80,7 @@ def test_revert_puts_the_old_value_back_and_is_itself_a_change(acme):
         manager["testing__retries"] = 9
         change = PreferenceChange.objects.get(new_raw_value="9")
 
-        preference_revert(store=GlobalStore(), change=change, actor="olivia")
+        preference_revert(store=global_preferences_registry.store(), change=change, actor="olivia")
 
         assert manager["testing__retries"] == 5
         latest = PreferenceChange.objects.order_by("-id").first()
