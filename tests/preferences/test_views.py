@@ -507,6 +507,19 @@ def test_owner_reverts_a_change_from_history(
     assert [(u["old_value"], u["new_value"]) for u in updates] == [(99, 20)]
 
 
+def test_reverting_a_change_that_was_changed_again_is_refused(olivia: Any, as_olivia: Any) -> None:
+    _set_global(olivia, "general__max_upload_mb", 20)
+    _set_global(olivia, "general__max_upload_mb", 99)
+    change = PreferenceChange.objects.first()
+    _set_global(olivia, "general__max_upload_mb", 50)  # since the change
+
+    response = as_olivia.post(reverse("preferences:history-revert", args=[change.pk]), follow=True)
+
+    assert "Largest upload (MB) was not changed: " + STALE in response.content.decode()
+    assert global_preferences_registry.manager()["general__max_upload_mb"] == 50
+    assert PreferenceChange.objects.count() == 3
+
+
 def test_a_users_change_cannot_be_reverted_from_history(alice: Any, as_olivia: Any) -> None:
     alice.preferences["appearance__theme"] = "dark"
     change = PreferenceChange.objects.get()
