@@ -253,13 +253,19 @@ def test_checking_freshness_reads_without_writing(acme):
 
 
 # --- revert refuses what was changed again ---------------------------------------------------------
+def _change_then_change_again(store):
+    """Set 5, then 7 (the change returned), then 9 as someone else: the change of 7 is stale."""
+    preferences_set(store=store, values={"testing__retries": 5}, actor="alice")
+    preferences_set(store=store, values={"testing__retries": 7}, actor="alice")
+    change = PreferenceChange.objects.get(new_raw_value="7")
+    preferences_set(store=store, values={"testing__retries": 9}, actor="olivia")
+    return change
+
+
 def test_reverting_a_change_whose_key_changed_again_is_refused(acme):
     with schema_context("acme"):
         store = global_preferences_registry.store()
-        preferences_set(store=store, values={"testing__retries": 5}, actor="alice")
-        preferences_set(store=store, values={"testing__retries": 7}, actor="alice")
-        change = PreferenceChange.objects.get(new_raw_value="7")
-        preferences_set(store=store, values={"testing__retries": 9}, actor="olivia")  # changed again since
+        change = _change_then_change_again(store)
         history = PreferenceChange.objects.count()
 
         with pytest.raises(StaleValueError) as error:
@@ -273,10 +279,7 @@ def test_reverting_a_change_whose_key_changed_again_is_refused(acme):
 def test_a_forced_revert_puts_the_old_value_back_even_after_later_changes(acme):
     with schema_context("acme"):
         store = global_preferences_registry.store()
-        preferences_set(store=store, values={"testing__retries": 5}, actor="alice")
-        preferences_set(store=store, values={"testing__retries": 7}, actor="alice")
-        change = PreferenceChange.objects.get(new_raw_value="7")
-        preferences_set(store=store, values={"testing__retries": 9}, actor="olivia")
+        change = _change_then_change_again(store)
 
         result = preference_revert(store=store, change=change, actor="alice", force=True)
 
