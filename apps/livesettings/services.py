@@ -65,7 +65,7 @@ def live_setting_revert(
     try:
         return preference_revert(store=site_preferences_registry.store(), change=change, actor=actor, force=force)
     except StaleValueError:
-        raise
+        raise  # Kept whole: callers read who changed the setting, when, and its value now.
     except ValidationError as exc:
         raise ValidationError(_messages(exc)) from exc
 

@@ -6,7 +6,8 @@ Public surface for other apps and users' code:
 - Registries: `apps.preferences.registries.site_preferences_registry`, `global_preferences_registry`,
   `user_preferences_registry`, `instance_preferences_registry(Model)`.
 - Reading and writing: `registry.manager()` (site; the current tenant), `user.preferences`, `instance.preferences`;
-  all writes go through `apps.preferences.services` (preferences_set, preference_reset, preference_revert).
+  all writes go through `apps.preferences.services` (preferences_set, preference_reset, preference_revert), given
+  `registry.store(…)` (or `manager.store()`), the actor and the source; `StaleValueError` for stale writes.
 - Per request: `apps.preferences.middleware.PreferencesMiddleware`; templates:
   `apps.preferences.context_processors.global_preferences`.
 - Signal: `apps.preferences.signals.preference_updated`.
