@@ -63,7 +63,7 @@ class PreferenceForm(forms.Form):
         return []
 
     def _refuse_stale(self, exc: StaleValueError) -> None:
-        current = self.manager[exc.key]
+        current = exc.current_value
         # Show the value now stored, and accept it as seen, so saving again means "overwrite knowingly".
         self.data = self.data.copy()
         shown = self.fields[exc.key].prepare_value(current)

@@ -4,7 +4,9 @@ import zoneinfo
 from collections.abc import Iterator
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.messages.storage.fallback import FallbackStorage
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -273,3 +275,28 @@ def test_an_admin_save_based_on_the_current_value_is_written(acme_admin):
     assert response.status_code == 302
     with schema_context("acme"):
         assert GlobalPreference.objects.get(pk=row.pk).raw_value == "30"
+
+
+def test_a_value_changed_between_the_forms_check_and_the_write_is_not_saved(acme_staff, acme_owner, rf):
+    row = _stored_global("general__max_upload_mb", 20)
+    model_admin = admin.site._registry[GlobalPreference]
+    request = rf.post(f"{ADMIN}globalpreference/{row.pk}/change/")
+    request.user, request.session = acme_staff, {}
+    request._messages = FallbackStorage(request)
+    with schema_context("acme"):
+        form = model_admin.get_form(request, row, change=True)({"value": "99", "seen_raw": "20"}, instance=row)
+        assert form.is_valid()  # checked while the value was still 20
+        preferences_set(
+            store=global_preferences_registry.store(), values={"general__max_upload_mb": 42}, actor="olivia"
+        )
+        history = PreferenceChange.objects.count()
+
+        model_admin.save_model(request, row, form, change=True)
+        response = model_admin.response_change(request, row)
+
+        assert GlobalPreference.objects.get(pk=row.pk).raw_value == "42"
+        assert PreferenceChange.objects.count() == history
+    assert (response.status_code, response["Location"]) == (302, request.path)
+    (message,) = [str(m) for m in request._messages]
+    assert message.startswith("general__max_upload_mb: changed by olivia at ")
+    assert message.endswith(" — now 42; your value was not saved")
