@@ -321,8 +321,9 @@ def seed(engines: list[Engine]) -> None:
     from dynamic_preferences.registries import global_preferences_registry as peer_registry
 
     from apps.preferences.registries import global_preferences_registry
+    from apps.preferences.services import preferences_set
 
-    global_preferences_registry.manager(source="command").update(SEED_VALUES)
+    preferences_set(store=global_preferences_registry.store(), values=SEED_VALUES, source="command")
     peer = peer_registry.manager()
     for key, value in SEED_VALUES.items():
         peer[key] = value

@@ -16,10 +16,14 @@ class LivesettingsConfig(AppConfig):
         from apps.livesettings import overlay
         from apps.livesettings.checks import check_live_settings
         from apps.livesettings.receivers import start_session_clock
+        from apps.livesettings.registry import live_settings_registry
+        from apps.livesettings.selectors import live_setting_value
 
         # Declarations first (their defaults are read from settings.py), then the overlay goes in front.
         autodiscover_modules("livesettings")
-        overlay.install()
+        overlay.install(
+            is_live=live_settings_registry.__contains__, resolve=lambda name: live_setting_value(setting=name)
+        )
         checks.register(check_live_settings)
         user_logged_in.connect(start_session_clock, dispatch_uid="livesettings_start_session_clock")
         nav_register(NavItem("Live settings", "livesettings:settings", Audience.SUPERADMIN, order=30))

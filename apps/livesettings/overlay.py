@@ -1,7 +1,9 @@
 """The settings overlay: `settings.NAME` answers a live setting's current value; everything else is untouched.
 
 Django's `settings` is a LazySettings whose `_wrapped` object holds the values and which caches every
-value it reads in its own `__dict__`. `install()` (called from AppConfig.ready) does two things:
+value it reads in its own `__dict__`. `install(is_live=…, resolve=…)`, called from AppConfig.ready with the
+registry's membership test and the selector of the value in effect (so this module imports neither and the
+dependencies run one way: selectors → registry → overlay), does two things:
 
 - wraps `settings._wrapped` in a `LiveSettingsOverlay` that answers registered names from the preference
   snapshot pinned for the current request or task (the site value, or the current tenant's override) and
@@ -17,6 +19,7 @@ the settings.py value is returned and a warning logged: reading a setting never 
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import UserSettingsHolder
@@ -27,10 +30,17 @@ _resolving = threading.local()
 _warned: set[str] = set()
 
 
-def _registry() -> Any:
-    from apps.livesettings.registry import live_settings_registry
+def _nothing_is_live(name: str) -> bool:
+    return False
 
-    return live_settings_registry
+
+def _no_resolver(name: str) -> Any:
+    raise RuntimeError("The live settings overlay is not installed.")
+
+
+# Given by install(): whether a setting's name is live, and its value in effect.
+_is_live: Callable[[str], bool] = _nothing_is_live
+_resolve: Callable[[str], Any] = _no_resolver
 
 
 class LiveSettingsOverlay:
@@ -42,17 +52,15 @@ class LiveSettingsOverlay:
         object.__setattr__(self, "_assigned", set())
 
     def __getattr__(self, name: str) -> Any:
-        if name in _registry() and name not in self._assigned and not getattr(_resolving, "active", False):
+        if _is_live(name) and name not in self._assigned and not getattr(_resolving, "active", False):
             return self._live(name)
         return getattr(self._original, name)
 
     def _live(self, name: str) -> Any:
-        from apps.livesettings.selectors import live_setting_value
-
         # A guard against recursion: reading a live value may itself read settings (cache, database).
         _resolving.active = True
         try:
-            return live_setting_value(setting=name)
+            return _resolve(name)
         except Exception as exc:  # Never let the live store break a settings read: settings.py applies.
             if name not in _warned:  # Once per setting and process: a migration may read it many times.
                 _warned.add(name)
@@ -83,15 +91,20 @@ class _LiveAwareCache(dict[str, Any]):
     """LazySettings' attribute cache (its `__dict__`), refusing to keep live settings so each read asks again."""
 
     def __setitem__(self, name: str, value: Any) -> None:
-        if name in _registry():
+        if _is_live(name):
             return
         super().__setitem__(name, value)
 
 
-def install() -> None:
-    """Put the overlay in front of `django.conf.settings` (idempotent)."""
+def install(*, is_live: Callable[[str], bool], resolve: Callable[[str], Any]) -> None:
+    """Put the overlay in front of `django.conf.settings` (idempotent).
+
+    `is_live(name)` says whether a setting is live; `resolve(name)` returns its value in effect now.
+    """
+    global _is_live, _resolve
     from django.conf import settings
 
+    _is_live, _resolve = is_live, resolve
     settings.INSTALLED_APPS  # noqa: B018  (makes sure the settings are loaded before wrapping them)
     if not isinstance(settings.__dict__, _LiveAwareCache):
         # object.__setattr__: LazySettings would forward the assignment to the wrapped settings.

@@ -31,7 +31,6 @@ from apps.livesettings.services import tenant_override_reset, tenant_override_se
 from apps.preferences.editing import expected_raw, stale_edit
 from apps.preferences.registries import global_preferences_registry
 from apps.preferences.services import StaleValueError
-from apps.preferences.stores import GlobalStore
 
 TEMPLATE = "livesettings/owner_settings.html"
 
@@ -100,7 +99,7 @@ def _stale(exc: StaleValueError, override: Any) -> StaleEdit:
     def display(raw: str | None) -> str:
         return "the site value" if raw is None else format_value(override, decode_raw(override, raw))
 
-    return stale_edit(exc, GlobalStore(), display=display)
+    return stale_edit(exc, global_preferences_registry.store(), display=display)
 
 
 @owner_required

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
+from apps.livesettings.overlay import settings_py_value
 from apps.preferences.registries import global_preferences_registry, site_preferences_registry
 from apps.preferences.types import BasePreferenceType, BooleanPreference, Section
 
@@ -81,8 +82,6 @@ class LiveSettingsRegistry:
             raise ImproperlyConfigured(
                 f"{preference_class.__qualname__} must mix in LiveSettingMixin and name a setting."
             )
-        from apps.livesettings.overlay import settings_py_value
-
         try:
             preference_class.default = settings_py_value(setting)
         except AttributeError:
@@ -93,7 +92,7 @@ class LiveSettingsRegistry:
         preference = site_preferences_registry.get(section=str(preference_class.section), name=preference_class.name)
         self._settings[setting] = preference
         if preference_class.tenant_override != TenantOverride.NONE:
-            override_class = _override_class(preference_class)
+            override_class = _override_class(preference_class, site_key=preference.identifier)
             global_preferences_registry.register(override_class)
             self._overrides[setting] = global_preferences_registry.get(
                 section=OVERRIDE_SECTION.name, name=override_class.name
@@ -139,14 +138,14 @@ class LiveSettingsRegistry:
         return list(sections.values())
 
 
-def _override_class(site_class: type[Any]) -> type[Any]:
-    """Return the global preference that holds a tenant's own value of a live setting."""
+def _override_class(site_class: type[Any], *, site_key: str) -> type[Any]:
+    """Return the global preference that holds a tenant's own value of a live setting (site's: `site_key`)."""
 
     def validate(self: Any, value: Any) -> None:
         site_class.validate(self, value)
-        from apps.livesettings.selectors import live_setting_site_value
-
-        site_value = live_setting_site_value(setting=site_class.setting)
+        # The site's value in effect (what `selectors.live_setting_site_value` reads), read here so the
+        # registry does not import the selectors built on it.
+        site_value = site_preferences_registry.manager()[site_key]
         if site_class.tenant_override == TenantOverride.LOWER and value > site_value:
             raise ValidationError(
                 "May not be more than the site's value, %(site)s.", code="above_site", params={"site": site_value}

@@ -80,10 +80,8 @@ def decode_raw(preference: Any, raw: str | None) -> Any:
     """Return a stored value as a value (None means "the default"); undecodable text is shown as is."""
     if raw is None:
         return None
-    try:
-        return preference.get_serializer().deserialize(raw)
-    except ValueError:
-        return raw
+    stored = preference.stored_value(raw)
+    return stored.value if stored.decodes else raw
 
 
 @dataclass

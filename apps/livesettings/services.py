@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from apps.livesettings.registry import live_settings_registry
+from apps.preferences.registries import global_preferences_registry, site_preferences_registry
 from apps.preferences.services import (
     ANY,
     PreferenceChangeResult,
@@ -21,7 +22,7 @@ from apps.preferences.services import (
     preferences_set,
 )
 from apps.preferences.site.models import SitePreferenceChange
-from apps.preferences.stores import GlobalStore, SiteStore
+from apps.preferences.stores import ScopeStore
 
 
 def _messages(exc: ValidationError) -> list[str]:
@@ -29,7 +30,7 @@ def _messages(exc: ValidationError) -> list[str]:
 
 
 def _set(
-    *, store: Any, preference: Any, value: Any, actor: Any, source: str, expected_raw: Any = ANY
+    *, store: ScopeStore, preference: Any, value: Any, actor: Any, source: str, expected_raw: Any = ANY
 ) -> PreferenceChangeResult | None:
     expected = None if expected_raw is ANY else {preference.identifier: expected_raw}
     try:
@@ -47,7 +48,7 @@ def _set(
 
 def live_setting_set(
     *, setting: str, value: Any, actor: Any = None, source: str = "console", expected_raw: Any = ANY
-) -> Any:
+) -> PreferenceChangeResult | None:
     """Validate and store the site's value of a live setting; return the change, or None if already in effect.
 
     Raise KeyError for a name that is not a live setting, ValidationError for a value it refuses, and
@@ -55,29 +56,47 @@ def live_setting_set(
     """
     preference = live_settings_registry.get(setting)
     return _set(
-        store=SiteStore(), preference=preference, value=value, actor=actor, source=source, expected_raw=expected_raw
+        store=site_preferences_registry.store(),
+        preference=preference,
+        value=value,
+        actor=actor,
+        source=source,
+        expected_raw=expected_raw,
     )
 
 
-def live_setting_reset(*, setting: str, actor: Any = None, source: str = "console", expected_raw: Any = ANY) -> Any:
+def live_setting_reset(
+    *, setting: str, actor: Any = None, source: str = "console", expected_raw: Any = ANY
+) -> PreferenceChangeResult | None:
     """Go back to the settings.py value of a live setting; return the change, or None if already there."""
     preference = live_settings_registry.get(setting)
     return preference_reset(
-        store=SiteStore(), key=preference.identifier, actor=actor, source=source, expected_raw=expected_raw
+        store=site_preferences_registry.store(),
+        key=preference.identifier,
+        actor=actor,
+        source=source,
+        expected_raw=expected_raw,
     )
 
 
-def live_setting_revert(*, change: SitePreferenceChange, actor: Any = None) -> Any:
-    """Put back the value a recorded change replaced (checked against today's rules); return the new change."""
+def live_setting_revert(
+    *, change: SitePreferenceChange, actor: Any = None, force: bool = False
+) -> PreferenceChangeResult | None:
+    """Put back the value a recorded change replaced (checked against today's rules); return the new change.
+
+    Raise StaleValueError when the setting was changed again since `change`, unless `force`.
+    """
     try:
-        return preference_revert(store=SiteStore(), change=change, actor=actor)
+        return preference_revert(store=site_preferences_registry.store(), change=change, actor=actor, force=force)
+    except StaleValueError:
+        raise  # Kept whole: callers read who changed the setting, when, and its value now.
     except ValidationError as exc:
         raise ValidationError(_messages(exc)) from exc
 
 
 def tenant_override_set(
     *, setting: str, value: Any, actor: Any = None, source: str = "form", expected_raw: Any = ANY
-) -> Any:
+) -> PreferenceChangeResult | None:
     """Store the current tenant's own value of an overridable live setting, within the site's bounds.
 
     `expected_raw` as for `live_setting_set`.
@@ -86,15 +105,26 @@ def tenant_override_set(
     if override is None:
         raise ValidationError(f"Tenant owners may not change {setting}.", code="not_overridable")
     return _set(
-        store=GlobalStore(), preference=override, value=value, actor=actor, source=source, expected_raw=expected_raw
+        store=global_preferences_registry.store(),
+        preference=override,
+        value=value,
+        actor=actor,
+        source=source,
+        expected_raw=expected_raw,
     )
 
 
-def tenant_override_reset(*, setting: str, actor: Any = None, source: str = "form", expected_raw: Any = ANY) -> Any:
+def tenant_override_reset(
+    *, setting: str, actor: Any = None, source: str = "form", expected_raw: Any = ANY
+) -> PreferenceChangeResult | None:
     """Remove the current tenant's own value, so the site's value applies again."""
     override = live_settings_registry.override(setting)
     if override is None:
         raise ValidationError(f"Tenant owners may not change {setting}.", code="not_overridable")
     return preference_reset(
-        store=GlobalStore(), key=override.identifier, actor=actor, source=source, expected_raw=expected_raw
+        store=global_preferences_registry.store(),
+        key=override.identifier,
+        actor=actor,
+        source=source,
+        expected_raw=expected_raw,
     )

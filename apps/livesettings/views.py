@@ -37,7 +37,6 @@ from apps.livesettings.services import live_setting_reset, live_setting_revert, 
 from apps.preferences.editing import expected_raw, stale_edit
 from apps.preferences.registries import site_preferences_registry
 from apps.preferences.services import StaleValueError
-from apps.preferences.stores import SiteStore
 
 TEMPLATE = "livesettings/settings.html"
 
@@ -105,7 +104,7 @@ def _answer(request: HttpRequest, item: dict[str, Any]) -> HttpResponse:
 
 
 def _stale(exc: StaleValueError, preference: Any) -> StaleEdit:
-    return stale_edit(exc, SiteStore(), display=lambda raw: _display_raw(preference, raw))
+    return stale_edit(exc, site_preferences_registry.store(), display=lambda raw: _display_raw(preference, raw))
 
 
 def _render_page(request: HttpRequest, *, focus: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:

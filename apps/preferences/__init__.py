@@ -10,7 +10,8 @@ Public surface for other apps and users' code:
   (`SitePreference`, `SitePreferenceChange`).
 - Private: `apps.preferences.cache` and `apps.preferences.stores` (import-linter keeps other apps out).
 - Reading and writing: `registry.manager()` (site; the current tenant), `user.preferences`, `instance.preferences`;
-  all writes go through `apps.preferences.services` (preferences_set, preference_reset, preference_revert).
+  all writes go through `apps.preferences.services` (preferences_set, preference_reset, preference_revert), given
+  `registry.store(…)` (or `manager.store()`), the actor and the source; `StaleValueError` for stale writes.
 - Per request: `apps.preferences.middleware.PreferencesMiddleware`; templates:
   `apps.preferences.context_processors.global_preferences`.
 - Signal: `apps.preferences.signals.preference_updated`.

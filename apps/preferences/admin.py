@@ -9,6 +9,9 @@ Adding rows is disabled on purpose: a row exists only once someone set a value, 
 on the key, and the portal pages, the API and `manage.py preferences set` already set any key with its
 typed field or validation. The admin is for looking at and correcting what is stored.
 
+A change form carries the stored text it was opened with: saving after someone else changed the value
+writes nothing and says "changed by X at HH:MM — now Y; your value was not saved".
+
 Rows whose key is no longer declared are listed, read-only, and deletable (as `checkpreferences` reports).
 The site scope lives in the public schema; its admin is in `apps.preferences.site.admin`.
 """
@@ -16,15 +19,22 @@ The site scope lives in the public schema; its admin is in `apps.preferences.sit
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from apps.core.tenancy import on_public_schema
 from apps.preferences.maintenance import row_decode, row_preference, row_store, stored_row_delete
 from apps.preferences.models import GlobalPreference, InstancePreference, PreferenceChange, UserPreference
-from apps.preferences.services import preference_clean, preference_reset, preferences_set
+from apps.preferences.services import (
+    ANY,
+    StaleValueError,
+    preference_check_fresh,
+    preference_clean,
+    preference_reset,
+    preferences_set,
+)
 
 ADMIN_SOURCE = "admin"
 
@@ -54,7 +64,10 @@ class SchemaBoundAdminMixin:
 
 
 class StoredPreferenceForm(forms.ModelForm):
-    """The change form of one stored row: its preference's typed field as `value`, checked by the engine."""
+    """The change form of one stored row: its preference's typed field as `value`, checked by the engine.
+
+    `seen_raw` holds the stored text the form was opened with; a save based on an older value is refused.
+    """
 
     row: Any = None
     preference: Any = None
@@ -63,12 +76,22 @@ class StoredPreferenceForm(forms.ModelForm):
         cleaned = super().clean() or {}
         if self.preference is not None and "value" in cleaned:
             store = row_store(self.row)
+            assert store is not None  # a row without a store has no `value` field
+            key = self.preference.identifier
             try:
-                # The service's own validation, so the admin accepts exactly what every other path accepts.
-                preference_clean(store=store, key=self.preference.identifier, value=cleaned["value"])  # type: ignore[arg-type]
+                # The service's own checks, so the admin accepts exactly what every other path accepts.
+                preference_check_fresh(store=store, key=key, expected_raw=self.seen())
+                preference_clean(store=store, key=key, value=cleaned["value"])
+            except StaleValueError as exc:
+                self.add_error("value", exc.describe())
             except ValidationError as exc:
                 self.add_error("value", exc)
         return cleaned
+
+    def seen(self) -> Any:
+        """Return the stored text this form was opened with (ANY, no check, for a post without it)."""
+        # An admin form is only opened on a stored row, so its text is never empty.
+        return self.data.get(self.add_prefix("seen_raw")) or ANY
 
 
 class StoredPreferenceAdmin(SchemaBoundAdminMixin, admin.ModelAdmin):
@@ -103,7 +126,7 @@ class StoredPreferenceAdmin(SchemaBoundAdminMixin, admin.ModelAdmin):
         return ["key_display", *self.owner_fields, "default_display", "raw_value", "updated_at", "updated_by"]
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
-        value = ["value"] if obj is not None and row_store(obj) is not None else []
+        value = ["value", "seen_raw"] if obj is not None and row_store(obj) is not None else []
         fields = ["key_display", *self.owner_fields, *value, "default_display", "raw_value", "updated_at", "updated_by"]
         return [(None, {"fields": fields})]
 
@@ -114,7 +137,8 @@ class StoredPreferenceAdmin(SchemaBoundAdminMixin, admin.ModelAdmin):
             field = preference.formfield()
             decodes, value = row_decode(obj)
             field.initial = value if decodes else preference.get_default()
-            attrs.update(preference=preference, value=field)
+            seen = forms.CharField(required=False, widget=forms.HiddenInput, initial=obj.raw_value)
+            attrs.update(preference=preference, value=field, seen_raw=seen)
         kwargs["form"] = type("StoredPreferenceForm", (self.form,), attrs)
         return super().get_form(request, obj, change, **kwargs)
 
@@ -131,13 +155,26 @@ class StoredPreferenceAdmin(SchemaBoundAdminMixin, admin.ModelAdmin):
         """Write the new value through the service (history, cache version, signal), never obj.save()."""
         store = row_store(obj)
         assert store is not None and form.preference is not None
-        preferences_set(
-            store=store,
-            values={form.preference.identifier: form.cleaned_data["value"]},
-            actor=request.user,
-            source=ADMIN_SOURCE,
-        )
+        key = form.preference.identifier
+        try:
+            preferences_set(
+                store=store,
+                values={key: form.cleaned_data["value"]},
+                actor=request.user,
+                source=ADMIN_SOURCE,
+                expected_raw={} if form.seen() is ANY else {key: form.seen()},
+            )
+        except StaleValueError as exc:
+            # Changed between the form's check and this write: nothing was written; say so, not "changed".
+            self.message_user(request, f"{key}: {exc.describe()}", messages.ERROR)
+            request._preference_stale = True  # type: ignore[attr-defined]
+            return
         obj.refresh_from_db()
+
+    def response_change(self, request: HttpRequest, obj: Any) -> HttpResponse:
+        if getattr(request, "_preference_stale", False):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         """Reset the preference to its default through the service (or drop an undeclared row)."""

@@ -53,7 +53,7 @@ from apps.core.roles import IsTenantOwner
 from apps.preferences.permissions import can_change
 from apps.preferences.registries import global_preferences_registry, user_preferences_registry
 from apps.preferences.services import ANY, StaleValueError, preference_reset, preferences_set
-from apps.preferences.stores import GlobalStore, ScopeStore, UserStore
+from apps.preferences.stores import ScopeStore
 from apps.preferences.types import BasePreferenceType
 
 
@@ -134,7 +134,7 @@ class _ScopeMixin:
         return request.user.preferences  # type: ignore[union-attr]
 
     def get_store(self, request: Request) -> ScopeStore:
-        return GlobalStore() if self.scope == "global" else UserStore(request.user)
+        return self.get_manager(request).store()
 
     def get_preference(self, manager: Any, key: str) -> BasePreferenceType:
         try:

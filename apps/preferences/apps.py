@@ -15,7 +15,7 @@ class PreferencesConfig(AppConfig):
         from django.db.models.signals import post_migrate
         from django.utils.module_loading import autodiscover_modules
 
-        from apps.preferences import stores  # noqa: F401  (registers the snapshot loaders)
+        # Importing the registries also registers the snapshot loaders.
         from apps.preferences.registries import PreferencesDescriptor, user_preferences_registry
 
         # `user.preferences` on every user (of a tenant: the values live in tenant schemas).

@@ -28,6 +28,7 @@ from apps.core.tenancy import current_schema_name
 logger = logging.getLogger(__name__)
 
 VERSION_KEY_PREFIX = "portal:prefs:version:"
+SITE_KEY = "site"
 
 
 @dataclass
@@ -206,12 +207,17 @@ def snapshot(scope_key: str) -> Snapshot:
     return _refresh([scope_key])[scope_key]
 
 
+def global_key(schema_name: str) -> str:
+    """Return the scope key of one tenant's values (its loader is registered under "global")."""
+    return f"global:{schema_name}"
+
+
 def scope_keys_for_current_schema() -> list[str]:
     """Return the cached scopes a request on the current schema may read."""
     schema = current_schema_name()
     if schema == settings.PUBLIC_SCHEMA_NAME:
-        return ["site"]
-    return ["site", f"global:{schema}"]
+        return [SITE_KEY]
+    return [SITE_KEY, global_key(schema)]
 
 
 @contextmanager

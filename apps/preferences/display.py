@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from apps.preferences.serializers import SerializationError
 from apps.preferences.types import BasePreferenceType
 
 EMPTY = "(empty)"
@@ -31,11 +30,10 @@ def raw_display(preference: BasePreferenceType | None, raw: str | None) -> str:
     if raw is None:
         default = value_display(preference, preference.get_default())
         return "default (empty)" if default == EMPTY else f"default ({default})"
-    try:
-        value = preference.get_serializer().deserialize(raw)
-    except SerializationError:
+    stored = preference.stored_value(raw)
+    if not stored.decodes:
         return raw  # A value that no longer fits the type (a removed choice…): show what was stored.
-    return value_display(preference, value)
+    return value_display(preference, stored.value)
 
 
 def _choice_labels(preference: BasePreferenceType) -> dict[str, str]:

@@ -145,8 +145,6 @@ class EditScope:
             for key, errors in exc.error_dict.items():
                 form.add_error(key if key in form.fields else None, errors)
             return None
-        finally:
-            _forget(form)
 
     def reset(self, form: PreferenceForm, key: str, *, seen: str | None) -> PreferenceChangeResult | None:
         """Put `key` back to its default as the visitor; raise StaleEdit if it changed since `seen`.
@@ -161,8 +159,6 @@ class EditScope:
             )
         except StaleValueError as exc:
             raise stale_edit(exc, store) from exc
-        finally:
-            _forget(form)
         return result
 
     # --- showing ----------------------------------------------------------------------------------
@@ -255,11 +251,6 @@ def global_edit_scope(user: Any) -> EditScope:
 def expected_raw(seen: str | None) -> Any:
     """Return the `expected_raw` of a write from a posted version: ANY when none was posted (no check)."""
     return ANY if seen is None else (seen or None)
-
-
-def _forget(form: PreferenceForm) -> None:
-    # The service wrote behind the manager's back: make it reload, as it does after its own writes.
-    form.manager._written()
 
 
 def stale_edit(

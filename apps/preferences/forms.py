@@ -1,4 +1,4 @@
-"""Form builders: a form class for some or all preferences of a manager, saving through the manager.
+"""Form builders: a form class for some or all preferences of a manager, saving through the service.
 
 `global_preference_form_builder(section=None, preferences=None)` and
 `user_preference_form_builder(instance, section=None, preferences=None)` return a form class whose fields
@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 
 from apps.preferences.registries import global_preferences_registry
-from apps.preferences.services import StaleValueError
+from apps.preferences.services import PreferenceChangeResult, StaleValueError, preferences_set
 from apps.preferences.types import BasePreferenceType
 
 SEEN_SUFFIX = "__seen"
@@ -43,17 +43,18 @@ class PreferenceForm(forms.Form):
     def changed_preferences(self) -> dict[str, Any]:
         return {key: self.cleaned_data[key] for key in self.preference_keys if key in self.changed_data}
 
-    def save(self, *, actor: Any = None, source: str = "form") -> list[Any]:
-        """Write the changed values through the manager; on failure add the errors to the form and return []."""
+    def save(self, *, actor: Any = None, source: str = "form") -> list[PreferenceChangeResult]:
+        """Write the changed values as `actor` through the service; on failure add the errors to the form, return []."""
         values = self.changed_preferences()
         if not values:
             return []
         expected = None
         if self.concurrency:
             expected = {key: (self.data.get(self.add_prefix(key + SEEN_SUFFIX)) or None) for key in values}
-        self.manager.actor = actor if actor is not None else self.manager.actor
         try:
-            return list(self.manager.update(values, expected_raw=expected, source=source))
+            return preferences_set(
+                store=self.manager.store(), values=values, actor=actor, source=source, expected_raw=expected
+            )
         except StaleValueError as exc:
             self._refuse_stale(exc)
         except forms.ValidationError as exc:
@@ -62,7 +63,7 @@ class PreferenceForm(forms.Form):
         return []
 
     def _refuse_stale(self, exc: StaleValueError) -> None:
-        current = self.manager[exc.key]
+        current = exc.current_value
         # Show the value now stored, and accept it as seen, so saving again means "overwrite knowingly".
         self.data = self.data.copy()
         shown = self.fields[exc.key].prepare_value(current)

@@ -15,16 +15,19 @@ from django.db import models, transaction
 from apps.core.tenancy import on_public_schema
 from apps.preferences.models import GlobalPreference, InstancePreference, PreferenceChange, UserPreference
 from apps.preferences.registries import (
+    GlobalPreferenceRegistry,
+    InstancePreferenceRegistry,
     PreferenceRegistry,
+    SitePreferenceRegistry,
+    UserPreferenceRegistry,
     global_preferences_registry,
     instance_registries,
     site_preferences_registry,
     user_preferences_registry,
 )
-from apps.preferences.serializers import SerializationError
-from apps.preferences.services import SYSTEM
+from apps.preferences.services import actor_name
 from apps.preferences.site.models import SitePreference, SitePreferenceChange
-from apps.preferences.stores import GlobalStore, InstanceStore, ScopeStore, SiteStore, UserStore
+from apps.preferences.stores import ScopeStore
 from apps.preferences.types import BasePreferenceType
 
 UNDECLARED = "undeclared"
@@ -87,15 +90,13 @@ def row_store(row: Any) -> ScopeStore | None:
     registry = row_registry(row)
     if registry is None or row.key not in registry:
         return None
-    scope = row_scope(row)
-    if scope == "site":
-        return SiteStore()
-    if scope == "global":
-        return GlobalStore()
-    if scope == "user":
-        return UserStore(row.user)
-    instance = registry.model._default_manager.filter(pk=row.object_id).first()  # type: ignore[attr-defined]
-    return InstanceStore(registry, instance) if instance is not None else None
+    if isinstance(registry, SitePreferenceRegistry | GlobalPreferenceRegistry):
+        return registry.store()
+    if isinstance(registry, UserPreferenceRegistry):
+        return registry.store(row.user)
+    assert isinstance(registry, InstancePreferenceRegistry)
+    instance = registry.model._default_manager.filter(pk=row.object_id).first()
+    return registry.store(instance) if instance is not None else None
 
 
 def row_owner_label(row: Any) -> str:
@@ -113,10 +114,8 @@ def row_decode(row: Any) -> tuple[bool, Any]:
     preference = row_preference(row)
     if preference is None:
         return False, None
-    try:
-        return True, preference.get_serializer().deserialize(row.raw_value)
-    except SerializationError:
-        return False, None
+    stored = preference.stored_value(row.raw_value)
+    return stored.decodes, stored.value if stored.decodes else None
 
 
 def _rows_in_current_schema() -> Iterator[Any]:
@@ -147,10 +146,9 @@ def stored_rows_check() -> list[StoredRowIssue]:
             if not instances_seen[ident]:
                 issues.append(StoredRowIssue(scope, row, ORPHANED))
                 continue
-        try:
-            row_preference(row).get_serializer().deserialize(row.raw_value)  # type: ignore[union-attr]
-        except SerializationError as exc:
-            issues.append(StoredRowIssue(scope, row, UNDECODABLE, str(exc)))
+        stored = row_preference(row).stored_value(row.raw_value)  # type: ignore[union-attr]
+        if not stored.decodes:
+            issues.append(StoredRowIssue(scope, row, UNDECODABLE, stored.error))
     return issues
 
 
@@ -172,18 +170,13 @@ def stored_row_delete(*, row: Any, actor: Any = None, source: str = "command") -
     bumps the cache and sends the signal; an undeclared key has no preference class to signal about.
     """
     change_model = SitePreferenceChange if row_scope(row) == "site" else PreferenceChange
-    actor_name = SYSTEM
-    if isinstance(actor, str):
-        actor_name = actor
-    elif actor is not None and getattr(actor, "is_authenticated", False):
-        actor_name = str(actor.get_username())
     with transaction.atomic():
         change_model._default_manager.create(
             section=row.section,
             name=row.name,
             old_raw_value=row.raw_value,
             new_raw_value=None,
-            changed_by=actor_name,
+            changed_by=actor_name(actor),
             source=source,
             **_change_fields(row),
         )

@@ -8,33 +8,37 @@ values are loaded once per manager, which lives as long as its user or row objec
 from collections.abc import Iterator
 from typing import Any
 
-from apps.core.tenancy import current_schema_name
 from apps.preferences import cache
-from apps.preferences.registries import PreferenceRegistry
+from apps.preferences.declarations import PreferenceRegistry
 from apps.preferences.services import (
     ANY,
     PreferenceChangeResult,
     preference_reset,
     preferences_set,
 )
-from apps.preferences.stores import GlobalStore, InstanceStore, ScopeStore, SiteStore, UserStore
+from apps.preferences.stores import ScopeStore
+
+# What `manager[key] = value` and `manager.update()` record as the path of a change made in code.
+MANAGER_SOURCE = "manager"
 
 
 class BasePreferencesManager:
-    def __init__(self, registry: PreferenceRegistry, *, actor: Any = None, source: str = "manager") -> None:
-        self.registry = registry
-        self.actor = actor
-        self.source = source
+    """Reads of one owner's values; its writes call the service as code would (actor "system", source "manager").
 
-    # --- storage, provided by subclasses -------------------------------------------------------------
+    Pages, the API, the admin and the commands call `apps.preferences.services` themselves, with the actor
+    and the source of the change, passing `manager.store()`.
+    """
+
+    def __init__(self, registry: PreferenceRegistry, store: ScopeStore) -> None:
+        self.registry = registry
+        self._store = store
+
     def store(self) -> ScopeStore:
-        raise NotImplementedError
+        """Return where this manager's values live, to pass to the service."""
+        return self._store
 
     def _stored(self) -> dict[str, tuple[str, Any]]:
         raise NotImplementedError
-
-    def _written(self) -> None:
-        """Forget what was loaded, after this manager wrote."""
 
     # --- reading ------------------------------------------------------------------------------------
     def __getitem__(self, key: str) -> Any:
@@ -82,28 +86,14 @@ class BasePreferencesManager:
         self.update({key: value})
 
     def update(
-        self, values: dict[str, Any], *, expected_raw: dict[str, str | None] | None = None, source: str | None = None
+        self, values: dict[str, Any], *, expected_raw: dict[str, str | None] | None = None
     ) -> list[PreferenceChangeResult]:
-        """Validate and store several values in one transaction (all or nothing)."""
-        try:
-            return preferences_set(
-                store=self.store(),
-                values=values,
-                actor=self.actor,
-                source=source or self.source,
-                expected_raw=expected_raw,
-            )
-        finally:
-            self._written()
+        """Validate and store several values in one transaction (all or nothing); return what changed."""
+        return preferences_set(store=self._store, values=values, source=MANAGER_SOURCE, expected_raw=expected_raw)
 
-    def reset(self, key: str, *, expected_raw: Any = ANY, source: str | None = None) -> Any:
-        """Remove the stored value so the default applies again."""
-        try:
-            return preference_reset(
-                store=self.store(), key=key, actor=self.actor, source=source or self.source, expected_raw=expected_raw
-            )
-        finally:
-            self._written()
+    def reset(self, key: str, *, expected_raw: Any = ANY) -> PreferenceChangeResult | None:
+        """Remove the stored value so the default applies again; return the change, or None if it already did."""
+        return preference_reset(store=self._store, key=key, source=MANAGER_SOURCE, expected_raw=expected_raw)
 
     def changes(self) -> Any:
         """Return this owner's change history, newest first."""
@@ -117,46 +107,25 @@ class _SnapshotManager(BasePreferencesManager):
     # The snapshot's key is fixed when the manager is made, so a read is a few dict lookups.
     cache_key: str
 
+    def __init__(self, registry: PreferenceRegistry, store: ScopeStore) -> None:
+        super().__init__(registry, store)
+        assert store.cache_key is not None, "a snapshot manager needs a cached scope's store"
+        self.cache_key = store.cache_key
+
     def _stored(self) -> dict[str, tuple[str, Any]]:
         return cache.snapshot(self.cache_key).values
 
 
 class SitePreferencesManager(_SnapshotManager):
-    cache_key = "site"
-
-    def store(self) -> ScopeStore:
-        return SiteStore()
+    """The site's values (public schema)."""
 
 
 class GlobalPreferencesManager(_SnapshotManager):
-    """The values of the tenant whose schema is active when the manager is made (its schema is kept)."""
-
-    def __init__(self, registry: PreferenceRegistry, **kwargs: Any) -> None:
-        super().__init__(registry, **kwargs)
-        self.schema_name = current_schema_name()
-        self.cache_key = f"global:{self.schema_name}"
-
-    def store(self) -> ScopeStore:
-        return GlobalStore(self.schema_name)
+    """The values of the tenant whose schema is active when the manager is made (its store keeps the schema)."""
 
 
 class InstancePreferencesManager(BasePreferencesManager):
-    """One user's or one row's values, loaded once (one query) and reloaded after a write."""
-
-    def __init__(self, registry: PreferenceRegistry, instance: Any, **kwargs: Any) -> None:
-        super().__init__(registry, **kwargs)
-        self.instance = instance
-        self._cache: dict[str, tuple[str, Any]] | None = None
-
-    def store(self) -> ScopeStore:
-        if self.registry.scope == "user":
-            return UserStore(self.instance)
-        return InstanceStore(self.registry, self.instance)
+    """One user's or one row's values, loaded once (one query) by its store, and again after a write."""
 
     def _stored(self) -> dict[str, tuple[str, Any]]:
-        if self._cache is None:
-            self._cache = self.store().load()
-        return self._cache
-
-    def _written(self) -> None:
-        self._cache = None
+        return self._store.loaded()

@@ -4,165 +4,74 @@
 - `global_preferences_registry`: one set per tenant.
 - `user_preferences_registry`: one set per user of a tenant (`user.preferences`).
 - `instance_preferences_registry(Model)`: one set per row of any model (`group.preferences`).
+
+`registry.store(…)` returns where the values of one owner live, to pass to `apps.preferences.services`.
+This module sits above managers, services and stores: they are given a registry, never import one.
 """
 
-import difflib
-import re
-from collections.abc import Iterator
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django_tenants.utils import schema_context
 
-from apps.preferences.types import _UNSET, BasePreferenceType, Section
+from apps.preferences import cache
+from apps.preferences.declarations import PreferenceRegistry
+from apps.preferences.managers import (
+    GlobalPreferencesManager,
+    InstancePreferencesManager,
+    SitePreferencesManager,
+)
+from apps.preferences.stores import GlobalStore, InstanceStore, SiteStore, UserStore
 
-# Names and sections: letters, digits and single underscores; "__" separates section from name in a key.
-_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-
-
-def _check_identifier(kind: str, value: str, cls: type) -> None:
-    if not _IDENTIFIER.match(value) or "__" in value:
-        raise ImproperlyConfigured(
-            f"{cls.__module__}.{cls.__qualname__}: the {kind} {value!r} may only contain letters, digits and "
-            'single underscores (no spaces, "-" or "__").'
-        )
-
-
-class PreferenceRegistry:
-    """An ordered collection of preferences of one scope, keyed `section__name`."""
-
-    scope = ""
-
-    def __init__(self, *, verbose_name: str) -> None:
-        self.verbose_name = verbose_name
-        self._preferences: dict[str, BasePreferenceType] = {}
-        self._sections: dict[str, Section] = {}
-
-    # --- declaring ---------------------------------------------------------------------------------
-    def register(self, preference_class: type[BasePreferenceType]) -> type[BasePreferenceType]:
-        """Register a preference class (usable as a decorator); refuse bad names and duplicates."""
-        name = getattr(preference_class, "name", None)
-        if not name:
-            raise ImproperlyConfigured(f"{preference_class.__module__}.{preference_class.__qualname__} has no name.")
-        _check_identifier("name", name, preference_class)
-        section = preference_class.section
-        if section is not None:
-            _check_identifier("section", str(section), preference_class)
-        preference = preference_class()
-        has_getter = type(preference).get_default is not BasePreferenceType.get_default
-        if preference_class.default is _UNSET and not has_getter:
-            raise ImproperlyConfigured(
-                f"{preference_class.__module__}.{preference_class.__qualname__} ({preference.identifier}) has no "
-                "default: give it `default` or `get_default()`."
-            )
-        existing = self._preferences.get(preference.identifier)
-        if existing is not None and type(existing) is not preference_class:
-            first = type(existing)
-            raise ImproperlyConfigured(
-                f"Two preferences are registered as {preference.identifier!r} in the {self.verbose_name}: "
-                f"{first.__module__}.{first.__qualname__} and "
-                f"{preference_class.__module__}.{preference_class.__qualname__}."
-            )
-        self._preferences[preference.identifier] = preference
-        if section is not None:
-            section_obj = section if isinstance(section, Section) else Section(str(section))
-            self._sections.setdefault(section_obj.name, section_obj)
-        return preference_class
-
-    def unregister(self, key: str) -> None:
-        """Remove a preference (for tests that declare temporary ones)."""
-        preference = self._preferences.pop(key)
-        if not any(p.section_name == preference.section_name for p in self._preferences.values()):
-            self._sections.pop(preference.section_name, None)
-
-    # --- looking up --------------------------------------------------------------------------------
-    def get(self, key: str | None = None, *, name: str | None = None, section: str | None = None) -> Any:
-        """Return the registered preference for `section__name`, or for name= and section=.
-
-        Raise KeyError naming the closest keys when there is no such preference.
-        """
-        if key is None:
-            if name is None:
-                raise TypeError("Give a key, or name= (and section=).")
-            key = f"{section}__{name}" if section else name
-        try:
-            return self._preferences[key]
-        except KeyError:
-            close = difflib.get_close_matches(key, self._preferences, n=3)
-            hint = f" Did you mean {', '.join(close)}?" if close else ""
-            raise KeyError(f"No preference {key!r} in the {self.verbose_name}.{hint}") from None
-
-    def get_by_name(self, name: str) -> Any:
-        """Return the preference called `name` in any section (the first declared, if several)."""
-        for preference in self._preferences.values():
-            if preference.name == name:
-                return preference
-        return self.get(name)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._preferences
-
-    def __iter__(self) -> Iterator[BasePreferenceType]:
-        return iter(self._preferences.values())
-
-    def __len__(self) -> int:
-        return len(self._preferences)
-
-    def keys(self) -> list[str]:
-        return list(self._preferences)
-
-    def preferences(self, section: str | None = None) -> list[Any]:
-        """Return the registered preferences in declaration order, optionally of one section."""
-        if section is None:
-            return list(self._preferences.values())
-        return [p for p in self._preferences.values() if p.section_name == section]
-
-    def sections(self) -> list[Section]:
-        """Return the sections in the order their first preference was declared."""
-        return list(self._sections.values())
-
-    def json_schema(self) -> dict[str, Any]:
-        """Return a JSON Schema (draft 2020-12) of the values this registry accepts, for API clients."""
-        return {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": self.verbose_name,
-            "type": "object",
-            "properties": {key: p.json_schema() for key, p in self._preferences.items()},
-            "additionalProperties": False,
-        }
-
-    def manager(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError
+__all__ = [
+    "GlobalPreferenceRegistry",
+    "InstancePreferenceRegistry",
+    "PreferenceRegistry",
+    "PreferencesDescriptor",
+    "SitePreferenceRegistry",
+    "UserPreferenceRegistry",
+    "global_preferences_registry",
+    "instance_preferences_registry",
+    "instance_registries",
+    "site_preferences_registry",
+    "user_preferences_registry",
+]
 
 
 class SitePreferenceRegistry(PreferenceRegistry):
     scope = "site"
 
-    def manager(self, **kwargs: Any) -> Any:
-        """Return the manager of the site's values (public schema)."""
-        from apps.preferences.managers import SitePreferencesManager
+    def store(self) -> SiteStore:
+        """Return where the site's values live (public schema)."""
+        return SiteStore(self)
 
-        return SitePreferencesManager(self, **kwargs)
+    def manager(self) -> SitePreferencesManager:
+        """Return the manager of the site's values (public schema)."""
+        return SitePreferencesManager(self, self.store())
 
 
 class GlobalPreferenceRegistry(PreferenceRegistry):
     scope = "global"
 
-    def manager(self, **kwargs: Any) -> Any:
-        """Return the manager of the current tenant's values."""
-        from apps.preferences.managers import GlobalPreferencesManager
+    def store(self, schema_name: str | None = None) -> GlobalStore:
+        """Return where a tenant's values live (the current tenant's when `schema_name` is None)."""
+        return GlobalStore(self, schema_name)
 
-        return GlobalPreferencesManager(self, **kwargs)
+    def manager(self) -> GlobalPreferencesManager:
+        """Return the manager of the current tenant's values."""
+        return GlobalPreferencesManager(self, self.store())
 
 
 class UserPreferenceRegistry(PreferenceRegistry):
     scope = "user"
 
-    def manager(self, user: Any, **kwargs: Any) -> Any:
-        """Return the manager of one user's values (usually reached as `user.preferences`)."""
-        from apps.preferences.managers import InstancePreferencesManager
+    def store(self, user: Any) -> UserStore:
+        """Return where one user's values live."""
+        return UserStore(self, user)
 
-        return InstancePreferencesManager(self, user, **kwargs)
+    def manager(self, user: Any) -> InstancePreferencesManager:
+        """Return the manager of one user's values (usually reached as `user.preferences`)."""
+        return InstancePreferencesManager(self, self.store(user))
 
 
 class InstancePreferenceRegistry(PreferenceRegistry):
@@ -174,10 +83,13 @@ class InstancePreferenceRegistry(PreferenceRegistry):
         super().__init__(verbose_name=verbose_name)
         self.model = model
 
-    def manager(self, instance: models.Model, **kwargs: Any) -> Any:
-        from apps.preferences.managers import InstancePreferencesManager
+    def store(self, instance: models.Model) -> InstanceStore:
+        """Return where one row's values live."""
+        return InstanceStore(self, instance)
 
-        return InstancePreferencesManager(self, instance, **kwargs)
+    def manager(self, instance: models.Model) -> InstancePreferencesManager:
+        """Return the manager of one row's values (usually reached as `instance.preferences`)."""
+        return InstancePreferencesManager(self, self.store(instance))
 
 
 class PreferencesDescriptor:
@@ -215,3 +127,17 @@ def instance_preferences_registry(model: type[models.Model]) -> InstancePreferen
 def instance_registries() -> dict[type[models.Model], InstancePreferenceRegistry]:
     """Return every per-instance registry made so far, by model."""
     return dict(_instance_registries)
+
+
+def _load_site(_: str) -> dict[str, tuple[str, Any]]:
+    return site_preferences_registry.store().load()
+
+
+def _load_global(schema_name: str) -> dict[str, tuple[str, Any]]:
+    with schema_context(schema_name):  # a snapshot may be loaded while another schema is active
+        return global_preferences_registry.store(schema_name).load()
+
+
+# The snapshot cache is told how to load each cached scope here, where the registries are known.
+cache.register_loader("site", _load_site)
+cache.register_loader("global", _load_global)

@@ -1,45 +1,93 @@
 """The one way to change a preference value: validate, save, record history, then on commit signal it.
 
-Every write path (managers, forms, admin, API, commands, revert) calls these functions.
+Every write path calls these functions with the store of the values (`registry.store(…)` or
+`manager.store()`), the actor (a user, a name, or None for "system") and the source of the change
+("form", "api", "admin", "command", "console"…; see `AbstractPreferenceChange.Source`):
+
+- `preferences_set(*, store, values, actor=None, source="manager", expected_raw=None)
+  -> list[PreferenceChangeResult]`: all or nothing; no-ops are left out of the result.
+- `preference_reset(*, store, key, actor=None, source="manager", expected_raw=ANY)
+  -> PreferenceChangeResult | None`: back to the default (None: it already applied).
+- `preference_revert(*, store, change, actor=None, force=False) -> PreferenceChangeResult | None`: put back
+  what a recorded change replaced, refused with StaleValueError when the key changed again since, unless
+  `force=True` (None: the old value is already in effect).
+- `preference_check_fresh(*, store, key, expected_raw)`: raise StaleValueError now, e.g. in a form's
+  clean(), when a write would be refused (the write still checks again under the key's lock).
+
+Optimistic concurrency, the same for every editor: pass `expected_raw`, the stored JSON text the editor
+showed (`manager.raw(key)`; None when the default applied). If the stored text differs when the write
+takes the key's lock, nothing is written and `StaleValueError` is raised with what the editor needs to
+say "changed by olivia at 14:02 — now 42; your value was not saved" (`error.describe()`):
+`key`, `current_raw` (stored text now, None: the default), `current_value` (decoded, or the default),
+`current_display` (as people read it), `changed_by` and `changed_at` (the latest change; "" and None when
+there is no record). Its message stays "Changed by someone else since you opened this page.".
 """
 
+import datetime
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from apps.core.tenancy import current_schema_name
 from apps.preferences import cache
+from apps.preferences.display import value_display
 from apps.preferences.signals import preference_updated
 from apps.preferences.stores import ScopeStore
 from apps.preferences.types import BasePreferenceType
 
 SYSTEM = "system"
 ANY: Any = object()  # expected_raw=ANY: no optimistic concurrency check
+STALE_MESSAGE = "Changed by someone else since you opened this page."
 
 
 class StaleValueError(ValidationError):
-    """The value changed since the caller read it; `current_raw` is what is stored now (None: the default)."""
+    """The value changed since the caller read it: what is stored now, and who changed it when."""
 
-    message: str  # always the plain text below
+    message: str  # always STALE_MESSAGE
 
-    def __init__(self, key: str, current_raw: str | None) -> None:
-        super().__init__("Changed by someone else since you opened this page.", code="stale")
+    def __init__(
+        self,
+        key: str,
+        current_raw: str | None,
+        *,
+        current_value: Any = None,
+        current_display: str = "",
+        changed_by: str = "",
+        changed_at: datetime.datetime | None = None,
+    ) -> None:
+        super().__init__(STALE_MESSAGE, code="stale")
         self.key = key
-        self.current_raw = current_raw
+        self.current_raw = current_raw  # None: nothing stored, the default applies
+        self.current_value = current_value
+        self.current_display = current_display
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+    def describe(self, tz: datetime.tzinfo | None = None) -> str:
+        """Return "changed by olivia at 14:02 — now 42; your value was not saved" (time in `tz` or the current zone)."""
+        who = f" by {self.changed_by}" if self.changed_by else ""
+        when = f" at {timezone.localtime(self.changed_at, tz):%H:%M}" if self.changed_at is not None else ""
+        return f"changed{who}{when} — now {self.current_display}; your value was not saved"
 
 
 @dataclass(frozen=True)
 class PreferenceChangeResult:
+    """One change that was written: the key, its values before and after, and their stored text."""
+
     key: str
     old_value: Any
     new_value: Any
-    created: bool
+    created: bool  # no value was stored before
+    old_raw: str | None = None  # None: the default applied
+    new_raw: str | None = None  # None: back to the default
 
 
-def _actor_name(actor: Any) -> str:
+def actor_name(actor: Any) -> str:
+    """Return the name history records for `actor` (a user, a name, or None for "system")."""
     if actor is None:
         return SYSTEM
     if isinstance(actor, str):
@@ -68,13 +116,37 @@ def _current(store: ScopeStore, preference: BasePreferenceType) -> Any:
     return store.queryset().filter(section=section, name=name).first()
 
 
-def _decode_or_default(preference: BasePreferenceType, raw: str | None) -> Any:
-    if raw is None:
-        return preference.get_default()
-    try:
-        return preference.get_serializer().deserialize(raw)
-    except ValueError:
-        return preference.get_default()
+def _stale(store: ScopeStore, preference: BasePreferenceType, existing: Any) -> StaleValueError:
+    """Describe what is stored now: who changed it when comes from the row, or the latest history record."""
+    raw = existing.raw_value if existing is not None else None
+    changed_by, changed_at = (existing.updated_by, existing.updated_at) if existing is not None else ("", None)
+    if existing is None:
+        section, name = _split(preference)
+        latest = store.changes().filter(section=section, name=name).order_by("-changed_at", "-id").first()
+        if latest is not None:
+            changed_by, changed_at = latest.changed_by, latest.changed_at
+    value = preference.stored_value(raw).value
+    return StaleValueError(
+        preference.identifier,
+        raw,
+        current_value=value,
+        current_display=value_display(preference, value),
+        changed_by=changed_by,
+        changed_at=changed_at,
+    )
+
+
+def preference_check_fresh(*, store: ScopeStore, key: str, expected_raw: Any) -> None:
+    """Raise StaleValueError if `key` no longer stores `expected_raw` (a read: the write checks again under lock).
+
+    `expected_raw` is the stored text the caller saw (None: the default); ANY checks nothing.
+    """
+    if expected_raw is ANY:
+        return
+    preference = store.registry.get(key)
+    existing = _current(store, preference)
+    if (existing.raw_value if existing is not None else None) != expected_raw:
+        raise _stale(store, preference, existing)
 
 
 def _after_commit(store: ScopeStore, preference: BasePreferenceType, result: PreferenceChangeResult, row: Any) -> None:
@@ -101,9 +173,13 @@ def _write(
     *,
     actor: str,
     source: str,
-    expected_raw: Any,
+    accepted: tuple[str | None, ...] | None,
 ) -> PreferenceChangeResult | None:
-    """Store `new_raw` (None: back to the default) for one key; return what changed, or None for a no-op."""
+    """Store `new_raw` (None: back to the default) for one key; return what changed, or None for a no-op.
+
+    `accepted` lists the stored texts the caller's change was based on (None: no check); any other raises
+    StaleValueError.
+    """
     section, name = _split(preference)
     # Serialise writers of this key, even while it has no row yet (SELECT … FOR UPDATE locks nothing then):
     # otherwise two first writers both pass the stale check and both record "old: default".
@@ -111,10 +187,10 @@ def _write(
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [_lock_key(store, preference)])
     existing = _current(store, preference)
     old_raw = existing.raw_value if existing is not None else None
-    if expected_raw is not ANY and expected_raw != old_raw:
-        raise StaleValueError(preference.identifier, old_raw)
-    old_value = _decode_or_default(preference, old_raw)
-    new_value = _decode_or_default(preference, new_raw)
+    if accepted is not None and old_raw not in accepted:
+        raise _stale(store, preference, existing)
+    old_value = preference.stored_value(old_raw).value
+    new_value = preference.stored_value(new_raw).value
     if new_raw == old_raw or (
         new_raw is not None and old_raw is None and new_raw == preference.get_serializer().serialize(old_value)
     ):
@@ -141,11 +217,18 @@ def _write(
         source=source,
         **store.change_fields(),
     )
-    result = PreferenceChangeResult(preference.identifier, old_value, new_value, created=existing is None)
+    result = PreferenceChangeResult(
+        preference.identifier, old_value, new_value, created=existing is None, old_raw=old_raw, new_raw=new_raw
+    )
+    store.forget()
     if store.cache_key:
         cache.mark_dirty(store.cache_key)
     transaction.on_commit(partial(_after_commit, store, preference, result, row))
     return result
+
+
+def _accepted(expected_raw: Any) -> tuple[str | None, ...] | None:
+    return None if expected_raw is ANY else (expected_raw,)
 
 
 def preferences_set(
@@ -173,40 +256,40 @@ def preferences_set(
     if errors:
         raise ValidationError(errors)
     expected = expected_raw or {}
-    actor_name = _actor_name(actor)
+    actor_text = actor_name(actor)
     with transaction.atomic():
         results = [
-            _write(store, preference, raw, actor=actor_name, source=source, expected_raw=expected.get(key, ANY))
+            _write(store, preference, raw, actor=actor_text, source=source, accepted=_accepted(expected.get(key, ANY)))
             for key, (preference, raw) in cleaned.items()
         ]
     return [result for result in results if result is not None]
 
 
-def preference_set(*, store: ScopeStore, key: str, value: Any, actor: Any = None, source: str = "manager") -> Any:
-    """Validate and store one value; return the change, or None if it was already in effect."""
-    changes = preferences_set(store=store, values={key: value}, actor=actor, source=source)
-    return changes[0] if changes else None
-
-
 def preference_reset(
     *, store: ScopeStore, key: str, actor: Any = None, source: str = "manager", expected_raw: Any = ANY
-) -> Any:
+) -> PreferenceChangeResult | None:
     """Delete the stored value so the default from code applies again; return the change or None."""
     preference = store.registry.get(key)
     with transaction.atomic():
-        return _write(store, preference, None, actor=_actor_name(actor), source=source, expected_raw=expected_raw)
+        return _write(store, preference, None, actor=actor_name(actor), source=source, accepted=_accepted(expected_raw))
 
 
-def preference_revert(*, store: ScopeStore, change: Any, actor: Any = None) -> Any:
-    """Put back the value a recorded change replaced (itself a recorded change); return it or None."""
+def preference_revert(
+    *, store: ScopeStore, change: Any, actor: Any = None, force: bool = False
+) -> PreferenceChangeResult | None:
+    """Put back the value a recorded change replaced (itself a recorded change); return it or None.
+
+    Refuse with StaleValueError when the key was changed again since `change` (its stored value is no
+    longer the change's new value), unless `force`; a key already back at the old value is a no-op.
+    """
     key = change.key
     preference = store.registry.get(key)
     old_raw = change.old_raw_value
     if old_raw is not None:
-        try:
-            value = preference.get_serializer().deserialize(old_raw)
-        except ValueError as exc:
-            raise ValidationError(f"The old value of {key} no longer fits its type: {exc}") from exc
-        preference.clean(value)  # The rules may have tightened since.
+        stored = preference.stored_value(old_raw)
+        if not stored.decodes:
+            raise ValidationError(f"The old value of {key} no longer fits its type: {stored.error}")
+        preference.clean(stored.value)  # The rules may have tightened since.
+    accepted = None if force else (change.new_raw_value, old_raw)
     with transaction.atomic():
-        return _write(store, preference, old_raw, actor=_actor_name(actor), source="revert", expected_raw=ANY)
+        return _write(store, preference, old_raw, actor=actor_name(actor), source="revert", accepted=accepted)

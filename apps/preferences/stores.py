@@ -1,4 +1,8 @@
-"""Where each scope's values live: one store per scope owner (the site, a tenant, a user, a model row)."""
+"""Where each scope's values live: one store per scope owner (the site, a tenant, a user, a model row).
+
+A store is given the registry that declares its preferences (stores never import the registries), knows
+its rows, how to record their history and, for the cached scopes, the key of its process snapshot.
+"""
 
 import logging
 from typing import Any
@@ -6,35 +10,32 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django_tenants.utils import schema_context
 
 from apps.core.tenancy import current_schema_name
 from apps.preferences import cache
+from apps.preferences.declarations import PreferenceRegistry
 from apps.preferences.models import GlobalPreference, InstancePreference, PreferenceChange, UserPreference
-from apps.preferences.registries import (
-    PreferenceRegistry,
-    global_preferences_registry,
-    site_preferences_registry,
-    user_preferences_registry,
-)
-from apps.preferences.serializers import SerializationError
 from apps.preferences.site.models import SitePreference, SitePreferenceChange
 
 logger = logging.getLogger(__name__)
 
+StoredValues = dict[str, tuple[str, Any]]  # {key: (raw JSON text, decoded value)}
 
-def decode_rows(registry: PreferenceRegistry, rows: Any) -> dict[str, tuple[str, Any]]:
+
+def decode_rows(registry: PreferenceRegistry, rows: Any) -> StoredValues:
     """Return {key: (raw, value)} for stored rows; unknown keys and undecodable values are left out (default)."""
     values = {}
     for section, name, raw in rows:
         key = f"{section}__{name}" if section else name
         if key not in registry:
             continue  # No longer declared: `manage.py checkpreferences` reports and deletes these.
-        preference = registry.get(key)
-        try:
-            values[key] = (raw, preference.get_serializer().deserialize(raw))
-        except SerializationError as exc:
-            logger.warning("Preference %s (%s): stored value ignored, using the default: %s", key, registry.scope, exc)
+        stored = registry.get(key).stored_value(raw)
+        if stored.decodes:
+            values[key] = (raw, stored.value)
+        else:
+            logger.warning(
+                "Preference %s (%s): stored value ignored, using the default: %s", key, registry.scope, stored.error
+            )
     return values
 
 
@@ -42,12 +43,15 @@ class ScopeStore:
     """The rows of one scope owner, and how to record their history."""
 
     scope: str
-    registry: PreferenceRegistry
     model: type[models.Model]
     change_model: type[models.Model] = PreferenceChange
     unique_fields: list[str] = ["section", "name"]
     # Key of the process snapshot for cached scopes; None for per-request scopes (users, instances).
     cache_key: str | None = None
+
+    def __init__(self, registry: PreferenceRegistry) -> None:
+        self.registry = registry
+        self._loaded: StoredValues | None = None
 
     def queryset(self) -> models.QuerySet[Any]:
         return self.model._default_manager.all()
@@ -62,45 +66,53 @@ class ScopeStore:
         """Return this owner's history, newest first."""
         return self.change_model._default_manager.filter(**self.change_fields())
 
-    def load(self) -> dict[str, tuple[str, Any]]:
+    def load(self) -> StoredValues:
         """Return the decoded stored values of this owner, in one query."""
         return decode_rows(self.registry, self.queryset().values_list("section", "name", "raw_value"))
 
+    def loaded(self) -> StoredValues:
+        """Return the values loaded once by this store object (a per-request scope's reads)."""
+        if self._loaded is None:
+            self._loaded = self.load()
+        return self._loaded
+
+    def forget(self) -> None:
+        """Drop what `loaded()` kept: the service calls this after every write through this store."""
+        self._loaded = None
+
 
 class SiteStore(ScopeStore):
+    # The site tables exist only in the public schema, which is on every tenant's search path.
     scope = "site"
-    registry = site_preferences_registry
     model = SitePreference
     change_model = SitePreferenceChange
-    cache_key = "site"
+    cache_key = cache.SITE_KEY
 
     def change_fields(self) -> dict[str, Any]:
         return {}
 
-    def load(self) -> dict[str, tuple[str, Any]]:
-        # The site tables exist only in the public schema, which is on every tenant's search path.
-        return super().load()
-
 
 class GlobalStore(ScopeStore):
+    """One tenant's values: the tenant whose schema is active when the store is made, unless named."""
+
     scope = "global"
-    registry = global_preferences_registry
     model = GlobalPreference
 
-    def __init__(self, schema_name: str | None = None) -> None:
+    def __init__(self, registry: PreferenceRegistry, schema_name: str | None = None) -> None:
+        super().__init__(registry)
         self.schema_name = schema_name or current_schema_name()
         if self.schema_name == settings.PUBLIC_SCHEMA_NAME:
             raise RuntimeError("Global preferences belong to a tenant; the public schema has none.")
-        self.cache_key = f"global:{self.schema_name}"
+        self.cache_key = cache.global_key(self.schema_name)
 
 
 class UserStore(ScopeStore):
     scope = "user"
-    registry = user_preferences_registry
     model = UserPreference
     unique_fields = ["user", "section", "name"]
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, registry: PreferenceRegistry, user: Any) -> None:
+        super().__init__(registry)
         self.user = user
 
     def queryset(self) -> models.QuerySet[Any]:
@@ -119,7 +131,7 @@ class InstanceStore(ScopeStore):
     unique_fields = ["content_type", "object_id", "section", "name"]
 
     def __init__(self, registry: PreferenceRegistry, instance: models.Model) -> None:
-        self.registry = registry
+        super().__init__(registry)
         self.instance = instance
         self.content_type = ContentType.objects.get_for_model(instance)
 
@@ -131,27 +143,3 @@ class InstanceStore(ScopeStore):
 
     def change_fields(self) -> dict[str, Any]:
         return {"scope": self.scope, "owner": f"{self.content_type.pk}:{self.instance.pk}"}
-
-
-def store_for(registry: PreferenceRegistry, owner: Any = None) -> ScopeStore:
-    """Return the store of `registry` for `owner` (None for the site and the current tenant)."""
-    if registry.scope == "site":
-        return SiteStore()
-    if registry.scope == "global":
-        return GlobalStore()
-    if registry.scope == "user":
-        return UserStore(owner)
-    return InstanceStore(registry, owner)
-
-
-def _load_site(_: str) -> dict[str, tuple[str, Any]]:
-    return SiteStore().load()
-
-
-def _load_global(schema_name: str) -> dict[str, tuple[str, Any]]:
-    with schema_context(schema_name):
-        return GlobalStore(schema_name).load()
-
-
-cache.register_loader("site", _load_site)
-cache.register_loader("global", _load_global)

@@ -7,6 +7,7 @@ getter. `validate(value)` raises ValidationError for values the type accepts but
 
 import copy
 import json
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar
 
@@ -17,6 +18,16 @@ from django.db import models
 from apps.preferences import serializers
 
 _UNSET: Any = object()
+
+
+@dataclass(frozen=True)
+class StoredValue:
+    """What a stored JSON text means for one preference: the value in effect, and whether the text decoded."""
+
+    value: Any  # the decoded value, or the default when nothing is stored or the text no longer decodes
+    is_stored: bool  # some text is stored (False: the default applies)
+    decodes: bool  # the stored text decodes (also True when nothing is stored)
+    error: str = ""  # why the stored text does not decode
 
 
 class Section:
@@ -119,6 +130,15 @@ class BasePreferenceType:
         if cleaned is None and not self.nullable:
             raise ValidationError("Enter a value.", code="required")
         return cleaned
+
+    def stored_value(self, raw: str | None) -> StoredValue:
+        """Decode stored text (None: nothing stored), else fall back to the default: the one place that decodes."""
+        if raw is None:
+            return StoredValue(self.get_default(), is_stored=False, decodes=True)
+        try:
+            return StoredValue(self.get_serializer().deserialize(raw), is_stored=True, decodes=True)
+        except ValueError as exc:  # SerializationError, or a custom serializer's own ValueError
+            return StoredValue(self.get_default(), is_stored=True, decodes=False, error=str(exc))
 
     def copy_value(self, value: Any) -> Any:
         return copy.deepcopy(value) if self.mutable else value

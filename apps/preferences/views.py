@@ -20,8 +20,8 @@ from apps.core.roles import owner_required
 from apps.preferences.editing import EditScope, global_edit_scope, stale_edit, user_edit_scope
 from apps.preferences.history import change_get, change_list, change_preference, change_revertible, change_rows
 from apps.preferences.models import PreferenceChange
+from apps.preferences.registries import global_preferences_registry
 from apps.preferences.services import StaleValueError, preference_revert
-from apps.preferences.stores import GlobalStore
 
 PAGE = "preferences/preferences.html"
 HISTORY = "preferences/history.html"
@@ -119,11 +119,11 @@ def history_revert(request: HttpRequest, pk: int) -> HttpResponse:
     (row,) = change_rows([change], viewer=request.user)
     if request.method == "GET":
         return render(request, REVERT, {"row": row})
-    store = GlobalStore()
+    store = global_preferences_registry.store()
     # "Revert anyway" after a stale refusal: the person saw the value now and still wants the old one back.
-    force = {"force": True} if request.POST.get("force") else {}
+    force = bool(request.POST.get("force"))
     try:
-        result = preference_revert(store=store, change=change, actor=request.user, **force)
+        result = preference_revert(store=store, change=change, actor=request.user, force=force)
     except StaleValueError as exc:
         # Changed again since this change: refused like every inline editor, with a way to revert anyway.
         return render(request, REVERT, {"row": row, "stale": stale_edit(exc, store)})

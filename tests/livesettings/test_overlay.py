@@ -1,7 +1,10 @@
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.test import override_settings
 from django_tenants.utils import schema_context
 
+from apps.livesettings import overlay
 from apps.livesettings.overlay import LiveSettingsOverlay, settings_py_value
 from apps.livesettings.services import live_setting_set, tenant_override_set
 
@@ -83,3 +86,13 @@ def test_a_later_lower_site_value_caps_an_existing_override(acme, django_capture
 
     with schema_context("acme"):
         assert settings.SESSION_EXPIRE_SECONDS == 300
+
+
+def test_the_overlay_asks_only_what_install_gave_it_which_names_are_live_and_their_values(monkeypatch):
+    asked = []
+    monkeypatch.setattr(overlay, "_is_live", lambda name: name == "LIVE_NAME")
+    monkeypatch.setattr(overlay, "_resolve", lambda name: asked.append(name) or "live value")
+    wrapped = LiveSettingsOverlay(SimpleNamespace(LIVE_NAME="settings.py value", OTHER="other"))
+
+    assert (wrapped.LIVE_NAME, wrapped.OTHER) == ("live value", "other")
+    assert asked == ["LIVE_NAME"]

@@ -11,6 +11,7 @@ from apps.livesettings.services import (
     tenant_override_set,
 )
 from apps.preferences.models import GlobalPreference
+from apps.preferences.services import StaleValueError
 from apps.preferences.site.models import SitePreference, SitePreferenceChange
 
 
@@ -117,3 +118,30 @@ def test_an_override_can_be_removed_so_the_site_value_applies(acme, committed):
 def test_unknown_settings_raise_key_error(db):
     with pytest.raises(KeyError, match="is not a live setting"):
         live_setting_set(setting="SECRET_KEY", value="x")
+
+
+def test_reverting_a_change_made_stale_by_a_later_one_is_refused(db, committed):
+    committed(live_setting_set, setting="SESSION_EXPIRE_SECONDS", value=900, actor="root")
+    committed(live_setting_set, setting="SESSION_EXPIRE_SECONDS", value=120, actor="root")
+    change = SitePreferenceChange.objects.order_by("-id").first()
+    committed(live_setting_set, setting="SESSION_EXPIRE_SECONDS", value=600, actor="other-admin")
+    history = SitePreferenceChange.objects.count()
+
+    with pytest.raises(StaleValueError) as error:
+        committed(live_setting_revert, change=change, actor="root")
+
+    assert settings.SESSION_EXPIRE_SECONDS == 600
+    assert SitePreferenceChange.objects.count() == history
+    assert (error.value.current_value, error.value.changed_by) == (600, "other-admin")
+
+
+def test_a_forced_revert_puts_the_old_value_back_over_a_later_change(db, committed):
+    committed(live_setting_set, setting="SESSION_EXPIRE_SECONDS", value=900)
+    committed(live_setting_set, setting="SESSION_EXPIRE_SECONDS", value=120)
+    change = SitePreferenceChange.objects.order_by("-id").first()
+    committed(live_setting_set, setting="SESSION_EXPIRE_SECONDS", value=600)
+
+    result = committed(live_setting_revert, change=change, actor="root", force=True)
+
+    assert settings.SESSION_EXPIRE_SECONDS == 900
+    assert (result.old_value, result.new_value) == (600, 900)

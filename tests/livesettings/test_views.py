@@ -127,6 +127,24 @@ def test_history_lists_changes_and_revert_puts_back_the_old_value(console, on_co
     assert settings.SESSION_EXPIRE_SECONDS == 900
 
 
+def test_reverting_a_change_that_was_changed_again_is_refused(console, on_commit):
+    with on_commit():
+        live_setting_set(setting="SESSION_EXPIRE_SECONDS", value=900, actor="root-admin")
+        live_setting_set(setting="SESSION_EXPIRE_SECONDS", value=300, actor="root-admin")
+    change = SitePreferenceChange.objects.order_by("-id").first()
+    with on_commit():
+        live_setting_set(setting="SESSION_EXPIRE_SECONDS", value=600, actor="other-admin")
+
+    with on_commit():
+        response = console.post(f"/console/settings/history/{change.pk}/revert/", follow=True)
+
+    # Refused with the inline-edit kit's words: who changed it since, when, and the value now.
+    assert re.search(
+        r"was not reverted: Changed by other-admin at \d\d:\d\d — now 10 minutes", response.content.decode()
+    )
+    assert settings.SESSION_EXPIRE_SECONDS == 600
+
+
 def test_reverting_into_maintenance_mode_asks_first(console, on_commit):
     with on_commit():
         live_setting_set(setting="MAINTENANCE_MODE", value=True)

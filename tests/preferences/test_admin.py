@@ -1,13 +1,18 @@
 """The Django admin of stored preferences: typed fields, the engine's validation, writes through the service."""
 
+import zoneinfo
 from collections.abc import Iterator
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.preferences.models import GlobalPreference, PreferenceChange, UserPreference
 from apps.preferences.registries import global_preferences_registry, site_preferences_registry
+from apps.preferences.services import preferences_set
 from apps.preferences.signals import preference_updated
 from apps.preferences.site.models import SitePreference, SitePreferenceChange
 from apps.preferences.types import BooleanPreference
@@ -221,3 +226,77 @@ def test_tenant_scopes_are_not_shown_in_the_public_admin(tenants, superadmin):
     assert index.status_code == 200
     assert "Site preferences" in index.content.decode() and "Global preferences" not in index.content.decode()
     assert client.get("/admin/preferences/globalpreference/").status_code in (403, 404)
+
+
+def test_change_form_carries_the_stored_text_it_was_opened_with(acme_admin):
+    row = _stored_global("general__max_upload_mb", 20)
+
+    page = acme_admin.get(f"{ADMIN}globalpreference/{row.pk}/change/").content.decode()
+
+    assert '<input type="hidden" name="seen_raw" value="20"' in page
+
+
+def test_a_stale_admin_save_is_refused_in_place_and_writes_nothing(acme_admin, acme_staff, acme_owner):
+    with schema_context("acme"):
+        preferences_set(
+            store=acme_staff.preferences.store(), values={"locale__time_zone": "Asia/Tokyo"}, actor=acme_staff
+        )
+    row = _stored_global("general__max_upload_mb", 20)
+    opened = acme_admin.get(f"{ADMIN}globalpreference/{row.pk}/change/")
+    seen = opened.context["adminform"].form["seen_raw"].value()
+    with schema_context("acme"):  # someone else, while the form is open
+        preferences_set(
+            store=global_preferences_registry.store(),
+            values={"general__max_upload_mb": 42},
+            actor=acme_owner,
+            source="form",
+        )
+        changed = GlobalPreference.objects.get(pk=row.pk)
+    history = _history_count()
+
+    response = acme_admin.post(f"{ADMIN}globalpreference/{row.pk}/change/", {"value": "99", "seen_raw": seen})
+
+    at = timezone.localtime(changed.updated_at, zoneinfo.ZoneInfo("Asia/Tokyo"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["value"] == [
+        f"changed by olivia at {at:%H:%M} — now 42; your value was not saved"
+    ]
+    assert f"changed by olivia at {at:%H:%M} — now 42; your value was not saved" in response.content.decode()
+    with schema_context("acme"):
+        assert GlobalPreference.objects.get(pk=row.pk).raw_value == "42"
+    assert _history_count() == history
+
+
+def test_an_admin_save_based_on_the_current_value_is_written(acme_admin):
+    row = _stored_global("general__max_upload_mb", 20)
+
+    response = acme_admin.post(f"{ADMIN}globalpreference/{row.pk}/change/", {"value": "30", "seen_raw": "20"})
+
+    assert response.status_code == 302
+    with schema_context("acme"):
+        assert GlobalPreference.objects.get(pk=row.pk).raw_value == "30"
+
+
+def test_a_value_changed_between_the_forms_check_and_the_write_is_not_saved(acme_staff, acme_owner, rf):
+    row = _stored_global("general__max_upload_mb", 20)
+    model_admin = admin.site._registry[GlobalPreference]
+    request = rf.post(f"{ADMIN}globalpreference/{row.pk}/change/")
+    request.user, request.session = acme_staff, {}
+    request._messages = FallbackStorage(request)
+    with schema_context("acme"):
+        form = model_admin.get_form(request, row, change=True)({"value": "99", "seen_raw": "20"}, instance=row)
+        assert form.is_valid()  # checked while the value was still 20
+        preferences_set(
+            store=global_preferences_registry.store(), values={"general__max_upload_mb": 42}, actor="olivia"
+        )
+        history = PreferenceChange.objects.count()
+
+        model_admin.save_model(request, row, form, change=True)
+        response = model_admin.response_change(request, row)
+
+        assert GlobalPreference.objects.get(pk=row.pk).raw_value == "42"
+        assert PreferenceChange.objects.count() == history
+    assert (response.status_code, response["Location"]) == (302, request.path)
+    (message,) = [str(m) for m in request._messages]
+    assert message.startswith("general__max_upload_mb: changed by olivia at ")
+    assert message.endswith(" — now 42; your value was not saved")

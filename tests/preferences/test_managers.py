@@ -5,6 +5,7 @@ from django_tenants.utils import schema_context
 
 from apps.preferences.models import GlobalPreference, PreferenceChange, UserPreference
 from apps.preferences.registries import global_preferences_registry, instance_preferences_registry
+from apps.preferences.services import preferences_set
 from tests.conftest import make_user
 from tests.preferences.conftest import Retries
 
@@ -214,3 +215,31 @@ def test_templates_read_user_and_global_preferences(acme, rf):
         )
 
     assert rendered == "dark/howdy"
+
+
+def test_manager_writes_are_recorded_as_code_changes_by_the_system(acme):
+    with schema_context("acme"):
+        manager = global_preferences_registry.manager()
+
+        manager["testing__retries"] = 5
+        manager.update({"testing__retries": 6})
+        result = manager.reset("testing__retries")
+
+        history = list(PreferenceChange.objects.order_by("id").values_list("changed_by", "source"))
+    assert history == [("system", "manager")] * 3
+    assert (result.key, result.old_value, result.new_value) == ("testing__retries", 6, 3)
+    # The actor and the source are arguments of the service, never state of a manager.
+    assert not hasattr(manager, "actor") and not hasattr(manager, "source")
+
+
+def test_a_users_manager_reads_what_the_service_wrote_through_its_store(acme):
+    alice = make_user(acme, "alice")
+    with schema_context("acme"):
+        assert alice.preferences["appearance__theme"] == "auto"  # loaded once, and kept
+
+        preferences_set(
+            store=alice.preferences.store(), values={"appearance__theme": "dark"}, actor=alice, source="form"
+        )
+
+        assert alice.preferences["appearance__theme"] == "dark"
+        assert PreferenceChange.objects.get().changed_by == "alice"

@@ -1,11 +1,21 @@
+import zoneinfo
+
 import pytest
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.preferences.models import GlobalPreference, PreferenceChange
 from apps.preferences.registries import global_preferences_registry
-from apps.preferences.services import StaleValueError, preference_revert
+from apps.preferences.services import (
+    ANY,
+    PreferenceChangeResult,
+    StaleValueError,
+    preference_check_fresh,
+    preference_reset,
+    preference_revert,
+    preferences_set,
+)
 from apps.preferences.signals import preference_updated
-from apps.preferences.stores import GlobalStore
 from tests.conftest import make_user
 from tests.preferences.conftest import Retries
 from tests.support.concurrency import run_at_once
@@ -58,10 +68,10 @@ def test_signal_is_not_sent_before_commit_nor_for_a_no_op_write(acme, received, 
 def test_every_change_is_recorded_with_who_when_and_old_and_new(acme, django_capture_on_commit_callbacks):
     owner = make_user(acme, "olivia", owner=True)
     with schema_context("acme"):
-        manager = global_preferences_registry.manager(actor=owner, source="form")
-        manager["testing__retries"] = 5
-        manager["testing__retries"] = 6
-        manager.reset("testing__retries")
+        store = global_preferences_registry.store()
+        preferences_set(store=store, values={"testing__retries": 5}, actor=owner, source="form")
+        preferences_set(store=store, values={"testing__retries": 6}, actor=owner, source="form")
+        preference_reset(store=store, key="testing__retries", actor=owner, source="form")
 
         history = list(
             PreferenceChange.objects.order_by("id").values_list(
@@ -79,7 +89,7 @@ def test_revert_puts_the_old_value_back_and_is_itself_a_change(acme):
         manager["testing__retries"] = 9
         change = PreferenceChange.objects.get(new_raw_value="9")
 
-        preference_revert(store=GlobalStore(), change=change, actor="olivia")
+        preference_revert(store=global_preferences_registry.store(), change=change, actor="olivia")
 
         assert manager["testing__retries"] == 5
         latest = PreferenceChange.objects.order_by("-id").first()
@@ -137,3 +147,124 @@ def test_two_first_writers_of_a_key_cannot_both_pass_the_stale_check(committed_t
     with schema_context("acme"):
         history = list(PreferenceChange.objects.filter(name="retries").values_list("old_raw_value", flat=True))
     assert history == [None]  # one change, from the default
+
+
+# --- typed results ---------------------------------------------------------------------------------
+def test_every_write_returns_a_typed_change_with_values_and_stored_text(acme):
+    with schema_context("acme"):
+        store = global_preferences_registry.store()
+
+        (first,) = preferences_set(store=store, values={"testing__retries": 5}, actor="olivia", source="form")
+        (second,) = preferences_set(store=store, values={"testing__retries": 6}, actor="olivia", source="form")
+        reset = preference_reset(store=store, key="testing__retries", actor="olivia", source="form")
+
+    assert first == PreferenceChangeResult("testing__retries", 3, 5, created=True, old_raw=None, new_raw="5")
+    assert second == PreferenceChangeResult("testing__retries", 5, 6, created=False, old_raw="5", new_raw="6")
+    assert reset == PreferenceChangeResult("testing__retries", 6, 3, created=False, old_raw="6", new_raw=None)
+
+
+def test_a_write_of_what_is_already_in_effect_returns_no_change(acme):
+    with schema_context("acme"):
+        store = global_preferences_registry.store()
+
+        assert preferences_set(store=store, values={"testing__retries": 3}) == []
+        assert preference_reset(store=store, key="testing__retries") is None
+
+
+# --- what a stale write says -----------------------------------------------------------------------
+def test_a_stale_write_says_who_changed_the_value_when_and_what_it_is_now(acme):
+    with schema_context("acme"):
+        store = global_preferences_registry.store()
+        preferences_set(store=store, values={"testing__channels": ["mail"]}, actor="alice", source="form")
+        seen = global_preferences_registry.manager().raw("testing__channels")
+        preferences_set(store=store, values={"testing__channels": ["chat", "mail"]}, actor="olivia", source="api")
+        row = GlobalPreference.objects.get(name="channels")
+
+        with pytest.raises(StaleValueError) as error:
+            preferences_set(
+                store=store, values={"testing__channels": []}, actor="alice", expected_raw={"testing__channels": seen}
+            )
+
+        assert GlobalPreference.objects.get(name="channels").raw_value == row.raw_value
+    stale = error.value
+    assert stale.messages == ["Changed by someone else since you opened this page."]
+    assert (stale.key, stale.current_raw, stale.current_value) == ("testing__channels", row.raw_value, ["chat", "mail"])
+    assert (stale.current_display, stale.changed_by, stale.changed_at) == ("Chat, Mail", "olivia", row.updated_at)
+    at = timezone.localtime(row.updated_at, zoneinfo.ZoneInfo("Asia/Tokyo"))
+    assert stale.describe(zoneinfo.ZoneInfo("Asia/Tokyo")) == (
+        f"changed by olivia at {at:%H:%M} — now Chat, Mail; your value was not saved"
+    )
+
+
+def test_a_stale_write_after_a_reset_names_who_reset_it_from_history(acme):
+    with schema_context("acme"):
+        store = global_preferences_registry.store()
+        preferences_set(store=store, values={"testing__retries": 5}, actor="alice")
+        preference_reset(store=store, key="testing__retries", actor="olivia", source="admin")
+        reset = PreferenceChange.objects.order_by("-id").first()
+
+        with pytest.raises(StaleValueError) as error:
+            preference_reset(store=store, key="testing__retries", expected_raw="5")
+
+    stale = error.value
+    assert (stale.current_raw, stale.current_value, stale.current_display) == (None, 3, "3")
+    assert (stale.changed_by, stale.changed_at) == ("olivia", reset.changed_at)
+
+
+def test_checking_freshness_reads_without_writing(acme):
+    with schema_context("acme"):
+        store = global_preferences_registry.store()
+        preferences_set(store=store, values={"testing__retries": 5}, actor="alice")
+
+        preference_check_fresh(store=store, key="testing__retries", expected_raw="5")
+        preference_check_fresh(store=store, key="testing__retries", expected_raw=ANY)
+        with pytest.raises(StaleValueError) as error:
+            preference_check_fresh(store=store, key="testing__retries", expected_raw=None)
+
+        assert PreferenceChange.objects.count() == 1
+    assert (error.value.current_raw, error.value.changed_by) == ("5", "alice")
+
+
+# --- revert refuses what was changed again ---------------------------------------------------------
+def _change_then_change_again(store):
+    """Set 5, then 7 (the change returned), then 9 as someone else: the change of 7 is stale."""
+    preferences_set(store=store, values={"testing__retries": 5}, actor="alice")
+    preferences_set(store=store, values={"testing__retries": 7}, actor="alice")
+    change = PreferenceChange.objects.get(new_raw_value="7")
+    preferences_set(store=store, values={"testing__retries": 9}, actor="olivia")
+    return change
+
+
+def test_reverting_a_change_whose_key_changed_again_is_refused(acme):
+    with schema_context("acme"):
+        store = global_preferences_registry.store()
+        change = _change_then_change_again(store)
+        history = PreferenceChange.objects.count()
+
+        with pytest.raises(StaleValueError) as error:
+            preference_revert(store=store, change=change, actor="alice")
+
+        assert global_preferences_registry.manager()["testing__retries"] == 9
+        assert PreferenceChange.objects.count() == history
+    assert (error.value.current_raw, error.value.changed_by) == ("9", "olivia")
+
+
+def test_a_forced_revert_puts_the_old_value_back_even_after_later_changes(acme):
+    with schema_context("acme"):
+        store = global_preferences_registry.store()
+        change = _change_then_change_again(store)
+
+        result = preference_revert(store=store, change=change, actor="alice", force=True)
+
+        assert global_preferences_registry.manager()["testing__retries"] == 5
+    assert result == PreferenceChangeResult("testing__retries", 9, 5, created=False, old_raw="9", new_raw="5")
+
+
+def test_reverting_a_change_already_undone_is_a_no_op(acme):
+    with schema_context("acme"):
+        store = global_preferences_registry.store()
+        preferences_set(store=store, values={"testing__retries": 5}, actor="alice")
+        change = PreferenceChange.objects.get(new_raw_value="5")
+        preference_reset(store=store, key="testing__retries", actor="olivia")  # back to the old value already
+
+        assert preference_revert(store=store, change=change, actor="alice") is None

@@ -1,6 +1,5 @@
 """The portal's preferences pages: my preferences, the organisation's preferences, history and revert."""
 
-import inspect
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -13,7 +12,7 @@ from django_tenants.utils import schema_context
 from apps.preferences import types
 from apps.preferences.models import GlobalPreference, PreferenceChange, UserPreference
 from apps.preferences.registries import global_preferences_registry, user_preferences_registry
-from apps.preferences.services import preference_revert
+from apps.preferences.services import preferences_set
 from apps.preferences.signals import preference_updated
 from apps.tenants.models import Tenant
 from tests.conftest import client_for, make_user
@@ -452,7 +451,7 @@ def test_owner_stale_save_names_who_changed_it_and_keeps_her_value(
     olivia: Any, as_olivia: Any, in_acme: Tenant
 ) -> None:
     bob = make_user(in_acme, "bob", owner=True)
-    _global_manager(bob)["general__title"] = "Bob's portal"
+    _set_global(bob, "general__title", "Bob's portal")
 
     response = _field_post(as_olivia, "global", "general__title", "Olivia's portal", seen="")
 
@@ -474,16 +473,15 @@ def test_unknown_key_is_not_found(as_olivia: Any) -> None:
 
 
 # --- history and revert ----------------------------------------------------------------------------
-def _global_manager(actor: Any) -> Any:
-    manager = global_preferences_registry.manager()
-    manager.actor = actor
-    return manager
+def _set_global(actor: Any, key: str, value: Any) -> None:
+    preferences_set(store=global_preferences_registry.store(), values={key: value}, actor=actor, source="manager")
 
 
 def test_history_lists_every_scope_newest_first_with_readable_values(alice: Any, olivia: Any, as_olivia: Any) -> None:
-    _global_manager(olivia)["locale__week_start"] = "sunday"
-    alice.preferences.actor = alice
-    alice.preferences["appearance__compact_tables"] = True
+    _set_global(olivia, "locale__week_start", "sunday")
+    preferences_set(
+        store=alice.preferences.store(), values={"appearance__compact_tables": True}, actor=alice, source="manager"
+    )
 
     response = as_olivia.get(reverse("preferences:history"))
 
@@ -510,8 +508,8 @@ def test_history_shows_undecodable_values_as_stored(olivia: Any, as_olivia: Any)
 
 
 def test_history_filters_by_scope_and_key(alice: Any, olivia: Any, as_olivia: Any) -> None:
-    _global_manager(olivia)["locale__week_start"] = "sunday"
-    _global_manager(olivia)["general__title"] = "Acme"
+    _set_global(olivia, "locale__week_start", "sunday")
+    _set_global(olivia, "general__title", "Acme")
     alice.preferences["locale__time_zone"] = "Asia/Tokyo"
 
     by_scope = as_olivia.get(reverse("preferences:history"), {"scope": "user"}).context["rows"]
@@ -523,9 +521,8 @@ def test_history_filters_by_scope_and_key(alice: Any, olivia: Any, as_olivia: An
 
 
 def test_history_paginates(olivia: Any, as_olivia: Any) -> None:
-    manager = _global_manager(olivia)
     for size in range(1, 28):
-        manager["general__max_upload_mb"] = size
+        _set_global(olivia, "general__max_upload_mb", size)
 
     first = as_olivia.get(reverse("preferences:history"))
     second = as_olivia.get(reverse("preferences:history"), {"page": 2})
@@ -542,9 +539,8 @@ def test_history_is_empty_with_a_hint(as_olivia: Any) -> None:
 
 
 def test_revert_confirmation_names_what_will_be_set_back(olivia: Any, as_olivia: Any) -> None:
-    manager = _global_manager(olivia)
-    manager["general__title"] = "Acme"
-    manager["general__title"] = "Acme Intranet"
+    _set_global(olivia, "general__title", "Acme")
+    _set_global(olivia, "general__title", "Acme Intranet")
     change = PreferenceChange.objects.first()
 
     html = as_olivia.get(reverse("preferences:history-revert", args=[change.pk])).content.decode()
@@ -557,9 +553,8 @@ def test_revert_confirmation_names_what_will_be_set_back(olivia: Any, as_olivia:
 def test_owner_reverts_a_change_from_history(
     olivia: Any, as_olivia: Any, updates: list[dict[str, Any]], django_capture_on_commit_callbacks: Any
 ) -> None:
-    manager = _global_manager(olivia)
-    manager["general__max_upload_mb"] = 20
-    manager["general__max_upload_mb"] = 99
+    _set_global(olivia, "general__max_upload_mb", 20)
+    _set_global(olivia, "general__max_upload_mb", 99)
     change = PreferenceChange.objects.first()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -578,19 +573,15 @@ def test_owner_reverts_a_change_from_history(
     assert [(u["old_value"], u["new_value"]) for u in updates] == [(99, 20)]
 
 
-# The service refuses a stale revert (and takes force=) once the preferences service gains it.
-REVERT_REFUSES_STALE = "force" in inspect.signature(preference_revert).parameters
-
-
-@pytest.mark.skipif(not REVERT_REFUSES_STALE, reason="preference_revert does not check for a stale revert yet")
 def test_stale_revert_is_refused_like_the_kit_and_can_be_forced(olivia: Any, as_olivia: Any, in_acme: Tenant) -> None:
-    manager = _global_manager(olivia)
-    manager["general__max_upload_mb"] = 20
-    manager["general__max_upload_mb"] = 99
+    _set_global(olivia, "general__max_upload_mb", 20)
+    _set_global(olivia, "general__max_upload_mb", 99)
     change = PreferenceChange.objects.first()
-    _global_manager(make_user(in_acme, "bob", owner=True))["general__max_upload_mb"] = 50  # changed again since
+    _set_global(make_user(in_acme, "bob", owner=True), "general__max_upload_mb", 50)  # changed again since
 
     refused = as_olivia.post(reverse("preferences:history-revert", args=[change.pk]))
+    assert global_preferences_registry.manager()["general__max_upload_mb"] == 50
+    assert PreferenceChange.objects.count() == 3
     forced = as_olivia.post(reverse("preferences:history-revert", args=[change.pk]), {"force": "1"})
 
     html = refused.content.decode()
@@ -612,7 +603,7 @@ def test_a_users_change_cannot_be_reverted_from_history(alice: Any, as_olivia: A
 
 
 def test_members_may_not_revert(olivia: Any, as_alice: Any) -> None:
-    _global_manager(olivia)["general__title"] = "Acme"
+    _set_global(olivia, "general__title", "Acme")
     change = PreferenceChange.objects.get()
 
     response = as_alice.post(reverse("preferences:history-revert", args=[change.pk]))
@@ -660,7 +651,7 @@ def test_organisation_page_makes_a_constant_number_of_queries(
 ) -> None:
     _register_extra(global_preferences_registry, "general", extra, request)
     with django_capture_on_commit_callbacks(execute=True):  # as if committed: the snapshot is trusted again
-        _global_manager(olivia)["general__title"] = "Acme"
+        _set_global(olivia, "general__title", "Acme")
 
     with django_assert_max_num_queries(ORGANISATION_PAGE_QUERIES):
         response = as_olivia.get(reverse("preferences:global") + "?section=general")

@@ -24,6 +24,7 @@ from apps.preferences.registries import (
     site_preferences_registry,
     user_preferences_registry,
 )
+from apps.preferences.services import preferences_set
 from apps.tenants.models import Tenant
 
 COMMAND_SOURCE = "command"
@@ -101,18 +102,18 @@ class Command(BaseCommand):
     def _manager(self, scope: str, tenant: str | None, username: str | None) -> Iterator[Any]:
         if scope == "site":
             with schema_context(settings.PUBLIC_SCHEMA_NAME):
-                yield site_preferences_registry.manager(source=COMMAND_SOURCE)
+                yield site_preferences_registry.manager()
             return
         if not Tenant.objects.filter(schema_name=tenant, state=Tenant.State.READY).exists():
             raise CommandError(f"No ready tenant {tenant!r}.")
         with schema_context(tenant):
             if scope == "global":
-                yield global_preferences_registry.manager(source=COMMAND_SOURCE)
+                yield global_preferences_registry.manager()
                 return
             user = get_user_model().objects.filter(username=username).first()
             if user is None:
                 raise CommandError(f"No user {username!r} in tenant {tenant!r}.")
-            yield user_preferences_registry.manager(user, source=COMMAND_SOURCE)
+            yield user_preferences_registry.manager(user)
 
     def _preference(self, manager: Any, key: str) -> Any:
         try:
@@ -163,7 +164,7 @@ class Command(BaseCommand):
     def _write(self, manager: Any, values: dict[str, Any]) -> None:
         """Validate everything, then write it in one transaction; report each change."""
         try:
-            changes = manager.update(values, source=COMMAND_SOURCE)
+            changes = preferences_set(store=manager.store(), values=values, source=COMMAND_SOURCE)
         except ValidationError as exc:
             raise CommandError(f"Invalid value(s): {_errors_text(exc)}. Nothing was written.") from exc
         changed = {change.key for change in changes}

@@ -10,6 +10,7 @@ from django_tenants.utils import schema_context
 from apps.accounts.services import group_ensure, member_create
 from apps.notifications.shortcuts import update_preferences
 from apps.preferences.registries import global_preferences_registry
+from apps.preferences.services import preferences_set
 from apps.projects.demo import projects_demo_load
 from apps.tenants.models import Tenant
 from apps.tenants.services import public_tenant_ensure, tenant_create, tenant_provision
@@ -80,5 +81,10 @@ class Command(BaseCommand):
         for group_name, notification, prefs in DEMO_NOTIFICATION_DEFAULTS:
             if group_name in spec["groups"]:
                 update_preferences(notification, group_ensure(group_name), prefs)
-        # Through the manager, like any other write: validated, recorded in the history, no-op if already set.
-        global_preferences_registry.manager(actor="load_demo_data", source="command").update(spec["preferences"])
+        # Through the service, like any other write: validated, recorded in the history, no-op if already set.
+        preferences_set(
+            store=global_preferences_registry.store(),
+            values=spec["preferences"],
+            actor="load_demo_data",
+            source="command",
+        )
