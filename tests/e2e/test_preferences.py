@@ -3,8 +3,8 @@ import re
 from django_tenants.utils import schema_context
 from playwright.sync_api import Page, expect
 
+from apps.preferences.registries import global_preferences_registry
 from apps.preferences.services import preferences_set
-from apps.preferences.stores import GlobalStore, UserStore
 from tests.conftest import PASSWORD, make_user
 
 STALE = re.compile(r"Changed by (\w+) at \d\d:\d\d — now (.+); your value was not saved\.")
@@ -106,7 +106,9 @@ def test_a_stale_save_of_my_preference_is_refused_and_can_be_applied_again(page:
 
     # Another tab of hers saves a value after this page was shown.
     with schema_context(acme.schema_name):
-        preferences_set(store=UserStore(alice), values={"appearance__items_per_page": 40}, actor=alice, source="form")
+        preferences_set(
+            store=alice.preferences.store(), values={"appearance__items_per_page": 40}, actor=alice, source="form"
+        )
 
     field = page.get_by_test_id("pref-appearance__items_per_page")
     field.get_by_label("Items per page").fill("60")
@@ -138,7 +140,12 @@ def test_organisation_preference_error_in_place_and_a_stale_save_refused(page: P
     expect(field.get_by_label("Support email")).to_be_focused()
 
     with schema_context(acme.schema_name):
-        preferences_set(store=GlobalStore(), values={"general__title": "Bob's portal"}, actor="bob", source="form")
+        preferences_set(
+            store=global_preferences_registry.store(),
+            values={"general__title": "Bob's portal"},
+            actor="bob",
+            source="form",
+        )
     title = page.get_by_test_id("pref-general__title")
     title.get_by_label("Portal title").fill("Olivia's portal")
     title.get_by_label("Portal title").blur()
