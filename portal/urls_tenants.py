@@ -19,6 +19,8 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("apps.projects.api_urls")),
     # livesettings: /api/livesettings/overrides/[<name>/] (the tenant's own values, owners)
     path("", include("apps.livesettings.api_urls_tenant")),
+    # bundles: /api/bundle/ (export, dry run, import), /api/bundle/schema/ (owners)
+    path("", include("apps.bundles.api_urls")),
     # drf-spectacular: /api/schema/, /api/docs/
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -38,6 +40,8 @@ urlpatterns = [
     path("", include("apps.projects.urls")),
     # livesettings: /owner/settings/… (the tenant's overrides), /session/… (the expiry widget)
     path("", include("apps.livesettings.urls")),
+    # bundles: /owner/bundle/… (download, upload, diff, apply)
+    path("", include("apps.bundles.urls")),
     path("api/", include(api_patterns)),
     # Django's auth views: /accounts/login/, logout/, password/
     path("accounts/", include("apps.accounts.auth_urls")),

@@ -40,6 +40,7 @@ class AbstractPreferenceChange(models.Model):
         COMMAND = "command", "Command"
         REVERT = "revert", "Revert"
         CONSOLE = "console", "Console"
+        BUNDLE = "bundle", "Bundle"
 
     section = models.CharField(max_length=150, blank=True)
     name = models.CharField(max_length=150)

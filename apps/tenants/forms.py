@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 
+from apps.tenants.models import Tenant
 from apps.tenants.services import OwnerAccount, tenant_create_errors
 from apps.tenants.validation import validate_subdomain, validate_tenant_name
 
@@ -23,11 +24,21 @@ class TenantCreateForm(forms.Form):
     owner_password = forms.CharField(
         required=False, label="Owner's password", widget=forms.PasswordInput(render_value=False)
     )
+    copy_from = forms.ModelChoiceField(
+        queryset=Tenant.objects.none(),
+        required=False,
+        to_field_name="schema_name",
+        label="Copy configuration from",
+        empty_label="— start from the defaults —",
+        help_text="Start from another organisation's preferences, notification defaults and lists.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         example = f"acme.{settings.PORTAL_BASE_DOMAIN}"
         self.fields["subdomain"].help_text = f"Lowercase letters, digits and hyphens: acme is served at {example}."
+        copyable = Tenant.objects.filter(state=Tenant.State.READY).exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
+        self.fields["copy_from"].queryset = copyable  # type: ignore[attr-defined]
 
     def clean_subdomain(self) -> str:
         return self.cleaned_data["subdomain"].strip().lower()
@@ -49,12 +60,18 @@ class TenantCreateForm(forms.Form):
             subdomain=cleaned.get("subdomain", ""),
             owner_username=username or None,
             owner_email=cleaned.get("owner_email", ""),
+            copy_from=self.copy_from_schema(),
         )
         for field, errors in service_errors.items():
             if field not in self.errors:  # the field's own validators already said what is wrong with it
                 for error in errors:
                     self.add_error(field, error)
         return cleaned
+
+    def copy_from_schema(self) -> str | None:
+        """Return the schema name of the tenant whose configuration to copy, or None."""
+        tenant = self.cleaned_data.get("copy_from")
+        return tenant.schema_name if tenant is not None else None
 
     def owner_account(self) -> OwnerAccount | None:
         """Return the owner to create with the tenant, with the password already hashed."""

@@ -78,12 +78,17 @@ def _taken(subdomain: str) -> ValidationError:
 
 
 def tenant_create_errors(
-    *, name: str, subdomain: str, owner_username: str | None = None, owner_email: str = ""
+    *,
+    name: str,
+    subdomain: str,
+    owner_username: str | None = None,
+    owner_email: str = "",
+    copy_from: str | None = None,
 ) -> dict[str, list[ValidationError]]:
     """Return every reason a tenant with these values cannot be created, keyed by field; empty when it can.
 
     Every field is checked, so a form can report all its errors in one round. Pass `owner_username` only when
-    the tenant gets a first owner.
+    the tenant gets a first owner, `copy_from` (a schema name) only when it starts from another's configuration.
     """
     name, subdomain = name.strip(), subdomain.strip().lower()
     errors: dict[str, list[ValidationError]] = {}
@@ -96,6 +101,13 @@ def tenant_create_errors(
         errors["subdomain"] = [_taken(subdomain)]
     if owner_username is not None:
         errors.update(_owner_errors(owner_username, owner_email))
+    if (
+        copy_from
+        and not Tenant.objects.filter(schema_name=copy_from, state=Tenant.State.READY)
+        .exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
+        .exists()
+    ):
+        errors["copy_from"] = [ValidationError(f"No ready tenant {copy_from!r} to copy.", code="invalid")]
     return errors
 
 
@@ -107,8 +119,12 @@ def tenant_create(
     actor: str = SYSTEM_ACTOR,
     owner: OwnerAccount | None = None,
     queue_provisioning: bool = False,
+    copy_from: str | None = None,
 ) -> Tenant:
     """Record a new tenant and its domain; with `queue_provisioning`, provision it in a worker on commit.
+
+    `copy_from` (a ready tenant's schema name) is passed on to `tenant_ready`, whose receivers copy that
+    tenant's configuration once the schema is ready.
 
     Raise ValidationError (keyed by field) for an invalid or taken name or subdomain; nothing is written then.
     """
@@ -119,6 +135,7 @@ def tenant_create(
         subdomain=subdomain,
         owner_username=owner.username if owner else None,
         owner_email=owner.email if owner else "",
+        copy_from=copy_from,
     )
     if errors:
         raise ValidationError(errors)
@@ -136,7 +153,7 @@ def tenant_create(
         from apps.tenants.tasks import provision_tenant
 
         owner_args = (owner.username, owner.email, owner.password_hash) if owner else None
-        transaction.on_commit(partial(provision_tenant.delay, tenant.pk, owner_args))
+        transaction.on_commit(partial(provision_tenant.delay, tenant.pk, owner_args, copy_from))
     return tenant
 
 
@@ -161,9 +178,13 @@ def _drop_schema(schema_name: str) -> None:
 
 
 def tenant_provision(
-    tenant: Tenant, *, owner: OwnerAccount | None = None, on_progress: ProgressCallback | None = None
+    tenant: Tenant,
+    *,
+    owner: OwnerAccount | None = None,
+    on_progress: ProgressCallback | None = None,
+    copy_from: str | None = None,
 ) -> Tenant:
-    """Create the tenant's schema, apply its migrations, send `tenant_ready` (with `owner`), and mark it ready.
+    """Create the tenant's schema, apply its migrations, send `tenant_ready` (with `owner`, `copy_from`), mark it ready.
 
     Progress (0 to 100, with a message) is written to the tenant row after each migration, so a page can
     poll it. On failure the half-made schema is dropped and the tenant marked failed with the error.
@@ -197,7 +218,7 @@ def tenant_provision(
         report(92, "Seeding the tenant's data")
         with schema_context(tenant.schema_name):
             # Receivers seed the schema; accounts creates the owner. Any receiver's error fails the whole run.
-            tenant_ready.send(sender=Tenant, tenant=tenant, owner=owner)
+            tenant_ready.send(sender=Tenant, tenant=tenant, owner=owner, copy_from=copy_from)
     except Exception as exc:
         logger.exception("Provisioning tenant %s failed", tenant.schema_name)
         connection.set_schema_to_public()  # type: ignore[attr-defined]  # django-tenants' backend has it

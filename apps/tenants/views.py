@@ -71,6 +71,7 @@ def tenant_create_view(request: HttpRequest) -> HttpResponse:
                 actor=request.user.get_username(),
                 owner=form.owner_account(),
                 queue_provisioning=True,
+                copy_from=form.copy_from_schema(),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

@@ -61,6 +61,8 @@ TENANT_APPS = [
     "apps.notifications",
     "apps.lov",
     "apps.projects",
+    # No tables; last, so its tenant_ready receiver runs after the others have seeded the new schema.
+    "apps.bundles",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

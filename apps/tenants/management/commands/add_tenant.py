@@ -16,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--owner-username", default="")
         parser.add_argument("--owner-email", default="")
         parser.add_argument("--owner-password", default="", help="Required with --owner-username.")
+        parser.add_argument("--copy-from", default=None, help="Start from this tenant's configuration (its schema).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         owner = None
@@ -28,7 +29,12 @@ class Command(BaseCommand):
                 password_hash=make_password(options["owner_password"]),
             )
         try:
-            tenant = tenant_create(name=options["name"], subdomain=options["subdomain"], actor="manage.py")
+            tenant = tenant_create(
+                name=options["name"],
+                subdomain=options["subdomain"],
+                actor="manage.py",
+                copy_from=options["copy_from"],
+            )
         except ValidationError as exc:
             problems = "; ".join(f"{field}: {' '.join(msgs)}" for field, msgs in exc.message_dict.items())
             raise CommandError(f"Nothing was created. {problems}") from exc
@@ -37,7 +43,7 @@ class Command(BaseCommand):
             self.stdout.write(f"[{percent:3d}%] {message}")
 
         try:
-            tenant_provision(tenant, owner=owner, on_progress=show)
+            tenant_provision(tenant, owner=owner, on_progress=show, copy_from=options["copy_from"])
         except Exception as exc:
             raise CommandError(f"Provisioning {tenant.schema_name} failed and was rolled back: {exc}") from exc
         domain = tenant.domains.get(is_primary=True).domain

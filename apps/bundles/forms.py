@@ -1,0 +1,30 @@
+"""The owner console's form: a bundle uploaded as a file or pasted as text."""
+
+import json
+from typing import Any
+
+from django import forms
+
+MAX_BYTES = 2 * 1024 * 1024  # a bundle is configuration, not data: far below this
+
+
+class BundleUploadForm(forms.Form):
+    file = forms.FileField(required=False, label="Bundle file (.json)")
+    document = forms.CharField(
+        required=False, label="…or paste the bundle", widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("file")
+        if upload is not None and upload.size > MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 2 MB: it is not a bundle.", code="too_large")
+        text = upload.read().decode("utf-8", errors="replace") if upload is not None else cleaned.get("document", "")
+        if not text.strip():
+            raise forms.ValidationError("Choose a bundle file or paste one.", code="required")
+        try:
+            cleaned["bundle"] = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(f"This is not JSON: {exc}.", code="invalid") from exc
+        cleaned["text"] = text
+        return cleaned

@@ -1,0 +1,150 @@
+"""The lists of values: per list, the tenant's custom values and the optional and custom values it offers."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from apps.bundles.plan import CHANGED, NEW, REMOVED, BundlePlan, pointer
+from apps.lov import LOVValueType
+from apps.lov.models import AbstractLOVValue, lov_name_normalise
+from apps.lov.registry import LOVList, lov_list_get, lov_lists
+from apps.lov.services import (
+    lov_custom_value_create,
+    lov_custom_value_delete,
+    lov_custom_value_rename,
+    lov_selections_sync,
+)
+from apps.tenants.models import Tenant
+
+CUSTOM, SELECTED = "custom", "selected"
+_NAMES = {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": True}
+
+
+def _customs(lov_list: LOVList, tenant: Tenant) -> dict[str, AbstractLOVValue]:
+    """Return the tenant's live custom values by lower-case name (names are unique regardless of case)."""
+    values = lov_list.value_model.objects.for_tenant(tenant).filter(value_type=LOVValueType.CUSTOM)
+    return {value.name.lower(): value for value in values}
+
+
+def _selected(lov_list: LOVList, tenant: Tenant) -> list[str]:
+    offered = lov_list.selection_model.objects.selected_values_for_tenant(tenant)
+    return sorted(offered.exclude(value_type=LOVValueType.MANDATORY).values_list("name", flat=True))
+
+
+class ListsSection:
+    """`"lists": {list key: {"custom": [names], "selected": [names]}}`; `selected` names optional or custom values."""
+
+    key = "lists"
+
+    def schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "description": "Per list of values (by its key, e.g. job-titles): the tenant's custom values, and the "
+            "optional and custom values it offers (mandatory values are always offered).",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {CUSTOM: _NAMES, SELECTED: _NAMES},
+            },
+        }
+
+    def export(self, tenant: Tenant) -> dict[str, Any]:
+        return {
+            lov_list.key: {
+                CUSTOM: sorted(v.name for v in _customs(lov_list, tenant).values()),
+                SELECTED: _selected(lov_list, tenant),
+            }
+            for lov_list in lov_lists()
+        }
+
+    def plan(self, tenant: Tenant, data: dict[str, Any], plan: BundlePlan) -> None:
+        for key, wanted in data.items():
+            lov_list = lov_list_get(key)
+            if lov_list is None:
+                plan.refuse(pointer(self.key, key), f"{key} is not a list of values.")
+                continue
+            self._list_plan(plan, tenant, lov_list, wanted)
+
+    def _list_plan(self, plan: BundlePlan, tenant: Tenant, lov_list: LOVList, wanted: dict[str, Any]) -> None:
+        model, path = lov_list.value_model, (self.key, lov_list.key)
+        defaults = {value.name.lower(): value for value in model.objects.live().defaults()}
+        customs = _customs(lov_list, tenant)
+        custom_names = [
+            lov_name_normalise(name) for name in wanted.get(CUSTOM, [name.name for name in customs.values()])
+        ]
+        for index, name in enumerate(custom_names):
+            if not name:
+                plan.refuse(pointer(*path, CUSTOM, index), "Enter a name.")
+            elif name.lower() in defaults:
+                plan.refuse(pointer(*path, CUSTOM, index), f"“{name}” is already a value every tenant may use.")
+            elif name.lower() in [earlier.lower() for earlier in custom_names[:index]]:
+                plan.refuse(pointer(*path, CUSTOM, index), f"“{name}” is named twice.")
+        if CUSTOM in wanted:
+            self._customs_plan(plan, tenant, lov_list, custom_names, customs)
+        if SELECTED not in wanted:
+            return
+        available = {name.lower(): value for name, value in defaults.items()}
+        available.update({name.lower(): None for name in custom_names})
+        names: dict[str, str] = {}  # lower-case name → the bundle's spelling
+        for index, name in enumerate(wanted[SELECTED]):
+            found = available.get(lov_name_normalise(name).lower(), False)
+            if found is False:
+                plan.refuse(pointer(*path, SELECTED, index), f"“{name}” is not a value of {lov_list.label}.")
+            elif found is not None and found.is_mandatory:
+                plan.refuse(pointer(*path, SELECTED, index), f"“{name}” is mandatory and always offered.")
+            else:
+                names[lov_name_normalise(name).lower()] = lov_name_normalise(name)
+        current = {name.lower(): name for name in _selected(lov_list, tenant)}
+        for name in sorted(set(names) - set(current)):
+            plan.change(pointer(*path, SELECTED, names[name]), NEW, None, True)
+        for name in sorted(set(current) - set(names)):
+            plan.change(pointer(*path, SELECTED, current[name]), REMOVED, True, None)
+        if set(names) != set(current):
+            plan.step(pointer(*path, SELECTED), _sync(lov_list, tenant, set(names)))
+
+    def _customs_plan(
+        self,
+        plan: BundlePlan,
+        tenant: Tenant,
+        lov_list: LOVList,
+        names: list[str],
+        customs: dict[str, AbstractLOVValue],
+    ) -> None:
+        path = (self.key, lov_list.key, CUSTOM)
+        for name in names:
+            value = customs.get(name.lower())
+            if value is None:
+                plan.change(pointer(*path, name), NEW, None, name)
+                plan.step(
+                    pointer(*path, name),
+                    lambda actor, name=name: lov_custom_value_create(
+                        model=lov_list.value_model, tenant=tenant, name=name, select=False
+                    ),
+                )
+            elif value.name != name:
+                plan.change(pointer(*path, name), CHANGED, value.name, name)
+                plan.step(
+                    pointer(*path, name),
+                    lambda actor, value=value, name=name: lov_custom_value_rename(
+                        value=value, tenant=tenant, name=name
+                    ),
+                )
+        wanted = {name.lower() for name in names}
+        for lower, value in customs.items():
+            if lower not in wanted:
+                plan.change(pointer(*path, value.name), REMOVED, value.name, None)
+                plan.step(
+                    pointer(*path, value.name),
+                    lambda actor, value=value: lov_custom_value_delete(value=value, tenant=tenant),
+                )
+
+
+def _sync(lov_list: LOVList, tenant: Tenant, names: set[str]) -> Any:
+    def run(actor: Any) -> None:
+        # Read after the custom values were created: the lower-case names resolve to this tenant's live values.
+        values = [v for v in lov_list.value_model.objects.for_tenant(tenant) if v.name.lower() in names]
+        if len(values) != len(names):
+            raise ValidationError("Some selected values are not available to this tenant.")
+        lov_selections_sync(model=lov_list.value_model, tenant=tenant, values=values)
+
+    return run
