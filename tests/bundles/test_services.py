@@ -130,7 +130,10 @@ def test_a_bundle_replaces_the_parts_it_holds_and_the_diff_says_old_and_new(conf
         (lambda d: d["lists"]["job-titles"]["selected"].append("Astronaut"), "/lists/job-titles/selected/2"),
         (lambda d: d["lists"]["job-titles"]["custom"].append("Engineer"), "/lists/job-titles/custom/1"),
         (lambda d: d.update(version=99), "/version"),
-        (lambda d: d["notifications"]["tenant"]["weekly_digest"].update(email="no"), "/notifications/tenant/weekly_digest/email"),
+        (
+            lambda d: d["notifications"]["tenant"]["weekly_digest"].update(email="no"),
+            "/notifications/tenant/weekly_digest/email",
+        ),
     ],
 )
 def test_a_bundle_with_one_invalid_entry_changes_nothing_and_names_the_entry(configured_acme, globex, edit, path):
