@@ -14,6 +14,16 @@ def pointer(*parts: Any) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
 
 
+def call(function: Callable[..., Any], /, **kwargs: Any) -> Callable[[Any], Any]:
+    """Return a step's write: `function(**kwargs)`, for services that record no actor."""
+    return lambda actor: function(**kwargs)
+
+
+def call_as(function: Callable[..., Any], /, **kwargs: Any) -> Callable[[Any], Any]:
+    """Return a step's write: `function(actor=<the importer>, **kwargs)`."""
+    return lambda actor: function(actor=actor, **kwargs)
+
+
 @dataclass(frozen=True)
 class Change:
     """One entry the import changes: `old` is what applies now (None: nothing stored), `new` what it would be."""

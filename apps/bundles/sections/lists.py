@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from apps.bundles.plan import CHANGED, NEW, REMOVED, BundlePlan, pointer
+from apps.bundles.plan import CHANGED, NEW, REMOVED, BundlePlan, call, pointer
 from apps.lov import LOVValueType
 from apps.lov.models import AbstractLOVValue, lov_name_normalise
 from apps.lov.registry import LOVList, lov_list_get, lov_lists
@@ -117,17 +117,13 @@ class ListsSection:
                 plan.change(pointer(*path, name), NEW, None, name)
                 plan.step(
                     pointer(*path, name),
-                    lambda actor, name=name: lov_custom_value_create(
-                        model=lov_list.value_model, tenant=tenant, name=name, select=False
-                    ),
+                    call(lov_custom_value_create, model=lov_list.value_model, tenant=tenant, name=name, select=False),
                 )
             elif value.name != name:
                 plan.change(pointer(*path, name), CHANGED, value.name, name)
                 plan.step(
                     pointer(*path, name),
-                    lambda actor, value=value, name=name: lov_custom_value_rename(
-                        value=value, tenant=tenant, name=name
-                    ),
+                    call(lov_custom_value_rename, value=value, tenant=tenant, name=name),
                 )
         wanted = {name.lower() for name in names}
         for lower, value in customs.items():
@@ -135,7 +131,7 @@ class ListsSection:
                 plan.change(pointer(*path, value.name), REMOVED, value.name, None)
                 plan.step(
                     pointer(*path, value.name),
-                    lambda actor, value=value: lov_custom_value_delete(value=value, tenant=tenant),
+                    call(lov_custom_value_delete, value=value, tenant=tenant),
                 )
 
 

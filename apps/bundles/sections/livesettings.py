@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from apps.bundles.plan import BundlePlan, pointer
+from apps.bundles.plan import BundlePlan, call_as, pointer
 from apps.bundles.sections.preferences import SOURCE, store_diff, stored_json, value_clean
 from apps.livesettings.registry import live_settings_registry
 from apps.livesettings.services import tenant_override_reset, tenant_override_set
@@ -68,14 +68,12 @@ class LiveSettingsSection:
         for key, value in values.items():
             plan.step(
                 pointer(self.key, keys[key]),
-                lambda actor, setting=keys[key], value=value: tenant_override_set(
-                    setting=setting, value=value, actor=actor, source=SOURCE
-                ),
+                call_as(tenant_override_set, setting=keys[key], value=value, source=SOURCE),
             )
         for key in resets:
             plan.step(
                 pointer(self.key, keys[key]),
-                lambda actor, setting=keys[key]: tenant_override_reset(setting=setting, actor=actor, source=SOURCE),
+                call_as(tenant_override_reset, setting=keys[key], source=SOURCE),
             )
 
 

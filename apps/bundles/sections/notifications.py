@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth.models import Group
 
 from apps.accounts.services import group_ensure
-from apps.bundles.plan import CHANGED, NEW, REMOVED, BundlePlan, pointer
+from apps.bundles.plan import CHANGED, NEW, REMOVED, BundlePlan, call, pointer
 from apps.notifications import services
 from apps.notifications.backends import backend_get
 from apps.notifications.models import NotificationSetting
@@ -75,7 +75,7 @@ class NotificationsSection:
                 continue
             if name not in existing:
                 plan.change(pointer(*path), NEW, None, "a new group")
-                plan.step(pointer(*path), lambda actor, name=name: group_ensure(name))
+                plan.step(pointer(*path), call(group_ensure, name=name))
             self._owner_plan(plan, path, name, cells, stored_groups.get(name, {}))
         for name, cells in stored_groups.items():
             if name not in data[GROUPS]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from apps.bundles.plan import CHANGED, NEW, REMOVED, BundlePlan, pointer
+from apps.bundles.plan import CHANGED, NEW, REMOVED, BundlePlan, call_as, pointer
 from apps.preferences.registries import global_preferences_registry
 from apps.preferences.services import preference_clean, preference_reset, preferences_set
 from apps.tenants.models import Tenant
@@ -113,10 +113,10 @@ class PreferencesSection:
         if values:
             plan.step(
                 pointer(self.key),
-                lambda actor: preferences_set(store=self._store(), values=values, actor=actor, source=SOURCE),
+                call_as(preferences_set, store=self._store(), values=values, source=SOURCE),
             )
         for key in resets:
             plan.step(
                 pointer(self.key, key),
-                lambda actor, key=key: preference_reset(store=self._store(), key=key, actor=actor, source=SOURCE),
+                call_as(preference_reset, store=self._store(), key=key, source=SOURCE),
             )
