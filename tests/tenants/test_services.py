@@ -149,3 +149,31 @@ def test_provisioning_rebuilds_a_schema_left_by_an_interrupted_run(tenants):
         tables = {name for (name,) in cursor.fetchall()}
     assert tables == {"auth_user"}
     assert Tenant.objects.get(pk=tenant.pk).state == Tenant.State.READY
+
+
+def test_a_tenant_to_copy_must_be_ready_and_is_reported_with_the_other_errors(tenants):
+    count = Tenant.objects.count()
+
+    with pytest.raises(ValidationError) as refused:
+        tenant_create(name="", subdomain="acme", copy_from="nope")
+
+    assert {"name", "subdomain", "copy_from"} <= set(refused.value.message_dict)
+    with pytest.raises(ValidationError) as public:
+        tenant_create(name="Initech", subdomain="initech", copy_from="public")
+    assert "copy_from" in public.value.message_dict
+    assert Tenant.objects.count() == count
+
+
+def test_provisioning_passes_the_tenant_to_copy_to_tenant_ready(tenants):
+    seen = []
+
+    def receiver(sender, tenant, copy_from=None, **kwargs):
+        seen.append((tenant.schema_name, copy_from))
+
+    tenant_ready.connect(receiver, dispatch_uid="test-copy-from")
+    try:
+        tenant_provision(tenant_create(name="Initech", subdomain="initech", copy_from="globex"), copy_from="globex")
+    finally:
+        tenant_ready.disconnect(dispatch_uid="test-copy-from")
+
+    assert seen == [("initech", "globex")]
