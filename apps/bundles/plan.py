@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,8 +34,21 @@ class Change:
     old: Any = None
     new: Any = None
 
+    @property
+    def old_display(self) -> str:
+        return _display(self.old)
+
+    @property
+    def new_display(self) -> str:
+        return _display(self.new)
+
     def as_dict(self) -> dict[str, Any]:
         return {"path": self.path, "kind": self.kind, "old": self.old, "new": self.new}
+
+
+def _display(value: Any) -> str:
+    """Return a value as the bundle spells it (JSON), or a dash for "nothing stored"."""
+    return "—" if value is None else json.dumps(value, ensure_ascii=False)
 
 
 @dataclass(frozen=True)

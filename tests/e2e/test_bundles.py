@@ -31,3 +31,30 @@ def test_owner_previews_and_applies_another_tenants_bundle(page: Page, committed
 
     expect(page.get_by_text("Bundle applied")).to_be_visible()
     assert bundle_export(tenant=globex)["preferences"] == {"general__title": "Acme portal"}
+
+
+def test_superadmin_starts_a_tenant_from_acmes_configuration(
+    page: Page, committed_tenants, celery_worker, site_url, snap
+):
+    acme = committed_tenants["acme"]
+    with schema_context("acme"):
+        preferences_set(store=global_preferences_registry.store(), values={"general__title": "Acme portal"})
+    make_user(None, "root-admin", superuser=True)
+
+    page.goto(site_url(None, "/console/tenants/new/"))
+    page.get_by_label("Username").fill("root-admin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("textbox", name="Name*").fill("Wayne Enterprises")
+    page.get_by_role("textbox", name="Subdomain*").fill("wayne")
+    page.get_by_label("Copy configuration from").select_option(label="Acme Corporation")
+    snap("create-form-copy")
+    page.get_by_role("button", name="Create tenant").click()
+
+    expect(page.get_by_test_id("tenant-state")).to_have_attribute("data-state", "ready", timeout=90_000)
+    wayne = type(acme).objects.get(schema_name="wayne")
+    exported = bundle_export(tenant=wayne)
+    assert exported["preferences"] == {"general__title": "Acme portal"}
+    assert {key: exported[key] for key in ("notifications", "lists", "live_settings")} == {
+        key: bundle_export(tenant=acme)[key] for key in ("notifications", "lists", "live_settings")
+    }
