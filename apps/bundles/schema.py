@@ -42,4 +42,11 @@ def schema_check(document: Any, plan: BundlePlan) -> None:
     """Refuse, in `plan`, every place where `document` does not follow the schema, by the entry's JSON Pointer."""
     validator = Draft202012Validator(bundle_schema())
     for error in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path))):
-        plan.refuse(pointer(*error.absolute_path) or "/", error.message)
+        path = list(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            # Name each unexpected key itself, not the object that holds it.
+            known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+            for extra in sorted(set(error.instance) - set(known)):
+                plan.refuse(pointer(*path, extra), f"{extra!r} is not part of a bundle here.")
+            continue
+        plan.refuse(pointer(*path) or "/", error.message)

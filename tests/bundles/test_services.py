@@ -129,6 +129,12 @@ def test_a_bundle_replaces_the_parts_it_holds_and_the_diff_says_old_and_new(conf
         (lambda d: d["lists"].update(planets={"custom": []}), "/lists/planets"),
         (lambda d: d["lists"]["job-titles"]["selected"].append("Astronaut"), "/lists/job-titles/selected/2"),
         (lambda d: d["lists"]["job-titles"]["custom"].append("Engineer"), "/lists/job-titles/custom/1"),
+        (lambda d: d["lists"]["job-titles"]["custom"].append("chief WIDGET officer"), "/lists/job-titles/custom/1"),
+        (lambda d: d["lists"]["task-statuses"]["custom"].append("x" * 101), "/lists/task-statuses/custom/1"),
+        (lambda d: d["lists"]["job-titles"]["selected"].append("Manager"), "/lists/job-titles/selected/2"),
+        (lambda d: d["notifications"]["groups"].update({"x" * 151: {}}), "/notifications/groups/" + "x" * 151),
+        (lambda d: d.update(colour="blue"), "/colour"),
+        (lambda d: d["lists"]["job-titles"].update(order=[]), "/lists/job-titles/order"),
         (lambda d: d.update(version=99), "/version"),
         (
             lambda d: d["notifications"]["tenant"]["weekly_digest"].update(email="no"),

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 
 from apps.bundles.plan import CHANGED, NEW, REMOVED, BundlePlan, call, pointer
 from apps.lov import LOVValueType
-from apps.lov.models import AbstractLOVValue, lov_name_normalise
+from apps.lov.models import NAME_MAX_LENGTH, AbstractLOVValue, lov_name_normalise
 from apps.lov.registry import LOVList, lov_list_get, lov_lists
 from apps.lov.services import (
     lov_custom_value_create,
@@ -75,6 +75,8 @@ class ListsSection:
         for index, name in enumerate(custom_names):
             if not name:
                 plan.refuse(pointer(*path, CUSTOM, index), "Enter a name.")
+            elif len(name) > NAME_MAX_LENGTH:
+                plan.refuse(pointer(*path, CUSTOM, index), f"A name has at most {NAME_MAX_LENGTH} characters.")
             elif name.lower() in defaults:
                 plan.refuse(pointer(*path, CUSTOM, index), f"“{name}” is already a value every tenant may use.")
             elif name.lower() in [earlier.lower() for earlier in custom_names[:index]]:
