@@ -66,43 +66,57 @@ class ListsSection:
             self._list_plan(plan, tenant, lov_list, wanted)
 
     def _list_plan(self, plan: BundlePlan, tenant: Tenant, lov_list: LOVList, wanted: dict[str, Any]) -> None:
-        model, path = lov_list.value_model, (self.key, lov_list.key)
-        defaults = {value.name.lower(): value for value in model.objects.live().defaults()}
+        path = (self.key, lov_list.key)
+        defaults = {value.name.lower(): value for value in lov_list.value_model.objects.live().defaults()}
         customs = _customs(lov_list, tenant)
-        custom_names = [
-            lov_name_normalise(name) for name in wanted.get(CUSTOM, [name.name for name in customs.values()])
-        ]
-        for index, name in enumerate(custom_names):
+        names = [lov_name_normalise(name) for name in wanted.get(CUSTOM, [value.name for value in customs.values()])]
+        self._custom_names_check(plan, path, names, defaults)
+        if CUSTOM in wanted:
+            self._customs_plan(plan, tenant, lov_list, names, customs)
+        if SELECTED in wanted:
+            self._selected_plan(plan, tenant, lov_list, wanted[SELECTED], defaults, names)
+
+    def _custom_names_check(
+        self, plan: BundlePlan, path: tuple[str, ...], names: list[str], defaults: dict[str, AbstractLOVValue]
+    ) -> None:
+        for index, name in enumerate(names):
             if not name:
                 plan.refuse(pointer(*path, CUSTOM, index), "Enter a name.")
             elif len(name) > NAME_MAX_LENGTH:
                 plan.refuse(pointer(*path, CUSTOM, index), f"A name has at most {NAME_MAX_LENGTH} characters.")
             elif name.lower() in defaults:
                 plan.refuse(pointer(*path, CUSTOM, index), f"“{name}” is already a value every tenant may use.")
-            elif name.lower() in [earlier.lower() for earlier in custom_names[:index]]:
+            elif name.lower() in [earlier.lower() for earlier in names[:index]]:
                 plan.refuse(pointer(*path, CUSTOM, index), f"“{name}” is named twice.")
-        if CUSTOM in wanted:
-            self._customs_plan(plan, tenant, lov_list, custom_names, customs)
-        if SELECTED not in wanted:
-            return
-        available = {name.lower(): value for name, value in defaults.items()}
-        available.update({name.lower(): None for name in custom_names})
-        names: dict[str, str] = {}  # lower-case name → the bundle's spelling
-        for index, name in enumerate(wanted[SELECTED]):
-            found = available.get(lov_name_normalise(name).lower(), False)
-            if found is False:
-                plan.refuse(pointer(*path, SELECTED, index), f"“{name}” is not a value of {lov_list.label}.")
-            elif found is not None and found.is_mandatory:
-                plan.refuse(pointer(*path, SELECTED, index), f"“{name}” is mandatory and always offered.")
+
+    def _selected_plan(
+        self,
+        plan: BundlePlan,
+        tenant: Tenant,
+        lov_list: LOVList,
+        selected: list[str],
+        defaults: dict[str, AbstractLOVValue],
+        custom_names: list[str],
+    ) -> None:
+        path = (self.key, lov_list.key, SELECTED)
+        customs = {name.lower() for name in custom_names}
+        wanted: dict[str, str] = {}  # lower-case name → the bundle's spelling
+        for index, given in enumerate(selected):
+            name = lov_name_normalise(given)
+            default = defaults.get(name.lower())
+            if default is None and name.lower() not in customs:
+                plan.refuse(pointer(*path, index), f"“{given}” is not a value of {lov_list.label}.")
+            elif default is not None and default.is_mandatory:
+                plan.refuse(pointer(*path, index), f"“{given}” is mandatory and always offered.")
             else:
-                names[lov_name_normalise(name).lower()] = lov_name_normalise(name)
+                wanted[name.lower()] = name
         current = {name.lower(): name for name in _selected(lov_list, tenant)}
-        for name in sorted(set(names) - set(current)):
-            plan.change(pointer(*path, SELECTED, names[name]), NEW, None, True)
-        for name in sorted(set(current) - set(names)):
-            plan.change(pointer(*path, SELECTED, current[name]), REMOVED, True, None)
-        if set(names) != set(current):
-            plan.step(pointer(*path, SELECTED), _sync(lov_list, tenant, set(names)))
+        for name in sorted(set(wanted) - set(current)):
+            plan.change(pointer(*path, wanted[name]), NEW, None, True)
+        for name in sorted(set(current) - set(wanted)):
+            plan.change(pointer(*path, current[name]), REMOVED, True, None)
+        if set(wanted) != set(current):
+            plan.step(pointer(*path), _sync(lov_list, tenant, set(wanted)))
 
     def _customs_plan(
         self,
