@@ -194,3 +194,17 @@ def test_a_refusal_at_write_time_undoes_the_writes_before_it(configured_acme, gl
     assert "/lists/job-titles/custom/Chief widget officer" in refused.value.plan.refused
     assert _state(globex) == before
     assert not TaskStatus.objects.filter(lov_tenant=globex).exists()
+
+
+def test_defaults_of_a_notification_removed_from_the_code_are_neither_exported_nor_cleared(configured_acme):
+    from apps.notifications.models import NotificationType
+
+    with schema_context("acme"):
+        NotificationType.objects.filter(name="weekly_digest").update(is_active=False)
+
+    document = bundle_export(tenant=configured_acme)
+    bundle_import(tenant=configured_acme, document=document)
+
+    assert document["notifications"] == {"tenant": {}, "groups": {"Sales": {"task_assigned": {"sms": True}}}}
+    with schema_context("acme"):
+        assert NotificationSetting.objects.filter(notification_type__name="weekly_digest").count() == 2

@@ -1,6 +1,7 @@
 """The owners' bundle page: download, upload, the dry-run diff, confirm and apply."""
 
 import json
+from http.cookies import SimpleCookie
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
@@ -68,3 +69,13 @@ def test_members_get_403(acme, acme_member):
 
     assert client.get("/owner/bundle/").status_code == 403
     assert client.get("/owner/bundle/export/").status_code == 403
+
+
+def test_an_owner_of_globex_is_not_let_into_acmes_bundle_page(acme, globex, globex_owner):
+    globex_session = client_for("globex.localhost", globex_owner, globex)
+    on_acme = client_for("acme.localhost")
+    on_acme.cookies = SimpleCookie(globex_session.cookies.output(header="", sep=";"))
+
+    response = on_acme.get("/owner/bundle/export/")
+
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -24,10 +24,15 @@ _CELLS_SCHEMA = {
 
 
 def _stored() -> tuple[Cells, dict[str, Cells]]:
-    """Return (tenant defaults, {group name: defaults}) as stored, in one query."""
+    """Return (tenant defaults, {group name: defaults}) as stored, in one query.
+
+    Rows of notifications or backends no longer in the code are left out: they do nothing, and no other tenant
+    could take them.
+    """
     tenant: Cells = {}
     groups: dict[str, Cells] = {}
-    rows = NotificationSetting.objects.filter(scope__in=[Scope.TENANT, Scope.GROUP]).values_list(
+    live = NotificationSetting.objects.filter(notification_type__is_active=True, backend__is_active=True)
+    rows = live.filter(scope__in=[Scope.TENANT, Scope.GROUP]).values_list(
         "scope", "group__name", "notification_type__name", "backend__name", "value"
     )
     for scope, group, notification, backend, value in rows:
