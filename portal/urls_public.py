@@ -6,6 +6,9 @@ from django.views.generic import RedirectView
 
 from apps.core.views import healthz
 
+# Malformed input (a NUL byte, an impossible id) answers the styled 400 page.
+handler400 = "apps.core.views.bad_request"
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="tenants:overview"), name="home"),
     # tenants: /console/ (overview), /console/health/, /console/tenants/… (list, create, detail, lifecycle)

@@ -7,6 +7,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from apps.accounts import views as account_views
 from apps.core.views import healthz
 
+# Malformed input (a NUL byte, an impossible id) answers the styled 400 page.
+handler400 = "apps.core.views.bad_request"
+
 # Everything under /api/.
 api_patterns: list[URLPattern | URLResolver] = [
     # preferences: /api/preferences/global/…, /api/preferences/user/…

@@ -1,6 +1,7 @@
-"""Views with no domain: the health endpoint."""
+"""Views with no domain: the health endpoint and the styled 400 page."""
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from apps.core.health import health_report
@@ -18,3 +19,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     services = {c.name: {"ok": c.ok, "detail": c.detail} if detailed else {"ok": c.ok} for c in report}
     body = {"ok": essential_ok, "services": services}
     return JsonResponse(body, status=200 if essential_ok else 503)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Render the 400 page with the request, so it keeps the layout and navigation (Django's does not)."""
+    return render(request, "400.html", status=400)

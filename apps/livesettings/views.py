@@ -23,6 +23,7 @@ from apps.livesettings.selectors import (
 )
 from apps.livesettings.services import live_setting_reset, live_setting_revert, live_setting_set
 from apps.tenants.roles import superadmin_required
+from apps.core.inputs import id_param
 
 TEMPLATE = "livesettings/settings.html"
 
@@ -139,8 +140,8 @@ def history(request: HttpRequest) -> HttpResponse:
             }
         )
     # `?revert=<id>` asks to confirm a dangerous revert (the modal, without JavaScript).
-    revert = request.GET.get("revert", "")
-    pending = site_changes().filter(pk=int(revert)).first() if revert.isdigit() else None
+    revert = id_param(request.GET.get("revert"))
+    pending = site_changes().filter(pk=revert).first() if revert is not None else None
     pending_preference = by_key.get(pending.key) if pending else None
     confirm_revert = None
     if pending is not None and pending_preference is not None:

@@ -17,6 +17,7 @@ from apps.notifications.forms import DeliveryFilterForm, ScopeMatrixForm, TestNo
 from apps.notifications.models import Delivery, NotificationSetting
 from apps.notifications.registry import registry
 from apps.notifications.selectors import backends_by_name, deliveries_filter, matrix_cell, scope_matrix
+from apps.core.inputs import id_param
 
 DEFAULTS = "notifications/owner_defaults.html"
 DELIVERIES = "notifications/owner_deliveries.html"
@@ -24,10 +25,8 @@ Scope = NotificationSetting.Scope
 
 
 def _scope(request: HttpRequest) -> Group | None:
-    group_id = request.GET.get("group") or request.POST.get("group")
-    if group_id and not group_id.isdigit():
-        raise Http404("No such group.")
-    return get_object_or_404(Group, pk=group_id) if group_id else None
+    group_id = id_param(request.GET.get("group") or request.POST.get("group"))
+    return get_object_or_404(Group, pk=group_id) if group_id is not None else None
 
 
 def _store(group: Group | None, notification: str, prefs: dict[str, bool | None]) -> None:

@@ -20,6 +20,7 @@ from apps.notifications.links import unsubscribe_token_read
 from apps.notifications.models import NotificationSetting
 from apps.notifications.registry import registry
 from apps.notifications.selectors import inbox_list, inbox_unread_count, matrix_cell, user_matrix
+from apps.core.inputs import id_param
 
 PREFERENCES = "notifications/preferences.html"
 INBOX = "notifications/inbox.html"
@@ -91,8 +92,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def inbox_read(request: HttpRequest) -> HttpResponse:
     """Mark one message (`message`) or all messages read."""
-    message_id = request.POST.get("message")
-    ids = [int(message_id)] if message_id and message_id.isdigit() else None
+    message_id = id_param(request.POST.get("message"))
+    ids = [message_id] if message_id is not None else None
     services.inbox_mark_read(user=request.user, message_ids=ids)
     if not getattr(request, "htmx", False):
         return redirect("notifications:inbox")
