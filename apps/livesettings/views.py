@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.htmx import HtmxHttpRequest, render_page
+from apps.core.inputs import id_param
 from apps.livesettings.forms import LiveSettingForm
 from apps.livesettings.registry import live_settings_registry
 from apps.livesettings.selectors import (
@@ -23,7 +24,6 @@ from apps.livesettings.selectors import (
 )
 from apps.livesettings.services import live_setting_reset, live_setting_revert, live_setting_set
 from apps.tenants.roles import superadmin_required
-from apps.core.inputs import id_param
 
 TEMPLATE = "livesettings/settings.html"
 

@@ -12,12 +12,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.roles import owner_required
 from apps.core.htmx import render_page
+from apps.core.inputs import id_param
 from apps.notifications import services
 from apps.notifications.forms import DeliveryFilterForm, ScopeMatrixForm, TestNotificationForm, cell_field_name
 from apps.notifications.models import Delivery, NotificationSetting
 from apps.notifications.registry import registry
 from apps.notifications.selectors import backends_by_name, deliveries_filter, matrix_cell, scope_matrix
-from apps.core.inputs import id_param
 
 DEFAULTS = "notifications/owner_defaults.html"
 DELIVERIES = "notifications/owner_deliveries.html"

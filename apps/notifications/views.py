@@ -14,13 +14,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from apps.core.htmx import render_page
+from apps.core.inputs import id_param
 from apps.notifications import services
 from apps.notifications.forms import UserMatrixForm, cell_field_name
 from apps.notifications.links import unsubscribe_token_read
 from apps.notifications.models import NotificationSetting
 from apps.notifications.registry import registry
 from apps.notifications.selectors import inbox_list, inbox_unread_count, matrix_cell, user_matrix
-from apps.core.inputs import id_param
 
 PREFERENCES = "notifications/preferences.html"
 INBOX = "notifications/inbox.html"
