@@ -1,10 +1,10 @@
 """URLs of the public domain (localhost): the superadmins' console. Each include says which app serves what."""
 
-from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from apps.core.views import healthz
+from apps.tenants.admin import public_admin_site
 
 # Malformed input (a NUL byte, an impossible id) answers the styled 400 page.
 handler400 = "apps.core.views.bad_request"
@@ -19,8 +19,8 @@ urlpatterns = [
     path("api/", include("apps.livesettings.api_urls")),
     # Django's auth views: /accounts/login/, logout/, password/
     path("accounts/", include("apps.accounts.auth_urls")),
-    # Django admin: /admin/ (tenants, superadmins, site preferences)
-    path("admin/", admin.site.urls),
+    # tenants: the Django admin /admin/ of the public schema's models (superadmins, site preferences, shared lists)
+    path("admin/", public_admin_site().urls),
     # core: /healthz
     path("healthz", healthz, name="healthz"),
 ]
