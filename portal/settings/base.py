@@ -153,7 +153,21 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "portal")
+# A worker waits for the broker at start-up; a web request never does (the bounds below).
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A stalled broker (port open, never answering) must not hold a request: every socket operation gives up after
+# CELERY_BROKER_SOCKET_TIMEOUT, a connection attempt after CELERY_BROKER_CONNECTION_TIMEOUT, and a publish is
+# tried twice. A request that queues work therefore waits at most about 2 x 0.5 s + 0.2 s on a stalled broker,
+# then goes on (deliveries stay pending for the re-queue). The README's "Security and reliability" has the bound.
+CELERY_BROKER_SOCKET_TIMEOUT = float(env_str("CELERY_BROKER_SOCKET_TIMEOUT", "0.5"))
+CELERY_BROKER_CONNECTION_TIMEOUT = float(env_str("CELERY_BROKER_CONNECTION_TIMEOUT", "1"))
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# The result store is a Redis too: the same bounds, so a task queued with a result never waits on it longer.
+CELERY_REDIS_SOCKET_TIMEOUT = CELERY_BROKER_SOCKET_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_SOCKET_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- REST API ------------------------------------------------------------------------------------
@@ -261,6 +275,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+    # The stall bounds (see CELERY_BROKER_SOCKET_TIMEOUT above): redis-py's socket timeouts, and one retry when a
+    # connection is (re)established outside a publish (control commands such as /healthz's ping).
+    "socket_timeout": CELERY_BROKER_SOCKET_TIMEOUT,
+    "socket_connect_timeout": CELERY_BROKER_SOCKET_TIMEOUT,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
 }
 
 # --- livesettings ---
