@@ -48,6 +48,8 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     # Lists of values shared by every tenant (defaults once, custom values tagged with their tenant).
     "apps.projects.lists",
+    # Login throttling; its failed attempts live beside the users they name, so in both kinds of schema.
+    "axes",
 ]
 # Each tenant's schema: its own users, groups, permissions, sessions and data.
 TENANT_APPS = [
@@ -61,6 +63,7 @@ TENANT_APPS = [
     "apps.notifications",
     "apps.lov",
     "apps.projects",
+    "axes",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -92,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "apps.core.middleware.HtmxMessagesMiddleware",
+    # Last, as django-axes asks: answers the lockout page for a sign-in its backend refused.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls_tenants"
@@ -193,6 +198,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Authentication and sessions -----------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in of a locked-out username or address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -206,6 +216,17 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
+
+# Login throttling (django-axes), in each schema for its own users: the tenant logins, the console's and the admin.
+# After AXES_FAILURE_LIMIT wrong passwords for one username, or from one address, that username or address is
+# refused for LOGIN_LOCKOUT_SECONDS (a live setting) with the page apps.accounts.throttling renders.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = "apps.accounts.throttling.lockout_window"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Failures are kept (AccessAttempt); a row per successful login is not.
+AXES_DISABLE_ACCESS_LOG = True
 
 # --- Email ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -292,6 +313,7 @@ SESSION_EXPIRE_SECONDS = env_int("SESSION_EXPIRE_SECONDS", 8 * 60 * 60)
 SESSION_EXPIRE_AFTER_LAST_ACTIVITY = env_bool("SESSION_EXPIRE_AFTER_LAST_ACTIVITY", False)
 SESSION_EXPIRE_GRACE_SECONDS = env_int("SESSION_EXPIRE_GRACE_SECONDS", 60)
 SESSION_EXPIRE_WARNING_SECONDS = env_int("SESSION_EXPIRE_WARNING_SECONDS", 120)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 MAINTENANCE_MODE = env_bool("MAINTENANCE_MODE", False)
 MAINTENANCE_MESSAGE = env_str(
     "MAINTENANCE_MESSAGE", "The portal is down for maintenance. Please try again in a few minutes."
