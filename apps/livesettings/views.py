@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.htmx import HtmxHttpRequest, render_page
-from apps.core.inputs import id_param
+from apps.core.inputs import parse_id
 from apps.livesettings.forms import LiveSettingForm
 from apps.livesettings.registry import live_settings_registry
 from apps.livesettings.selectors import (
@@ -140,7 +140,8 @@ def history(request: HttpRequest) -> HttpResponse:
             }
         )
     # `?revert=<id>` asks to confirm a dangerous revert (the modal, without JavaScript).
-    revert = id_param(request.GET.get("revert"))
+    # A malformed id only means there is nothing to confirm: the list still shows.
+    revert = parse_id(request.GET.get("revert"))
     pending = site_changes().filter(pk=revert).first() if revert is not None else None
     pending_preference = by_key.get(pending.key) if pending else None
     confirm_revert = None

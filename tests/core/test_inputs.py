@@ -46,7 +46,7 @@ OWNER_GETS = [
     f"/owner/notifications/?group={HUGE_ID}",
     "/owner/notifications/?group=%C2%B2",
 ]
-CONSOLE_GETS = ["/console/tenants/?q=%00", f"/console/settings/history/?revert={HUGE_ID}"]
+CONSOLE_GETS = ["/console/tenants/?q=%00"]
 
 
 @pytest.mark.parametrize("url", MEMBER_GETS)
@@ -70,6 +70,13 @@ def test_a_superadmin_gets_400_for_a_nul_byte_or_an_impossible_id(url, superadmi
     response = client_for("localhost", superadmin).get(url)
 
     assert response.status_code == 400
+
+
+def test_an_impossible_revert_id_is_ignored_like_any_malformed_one(superadmin):
+    response = client_for("localhost", superadmin).get("/console/settings/history/", {"revert": HUGE_ID})
+
+    assert response.status_code == 200
+    assert 'id="confirm-revert-title"' not in response.content.decode()
 
 
 def test_a_nul_byte_in_a_form_value_answers_400_and_clears_nothing(acme, acme_member, client_of):
