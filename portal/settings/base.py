@@ -123,11 +123,15 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Data stores ---------------------------------------------------------------------------------
+# Persistent connections suit production's gunicorn workers, a fixed few processes reusing one each (checked
+# before reuse). The development server starts a thread per request, and each thread's persistent connection
+# would stay open, idle, until PostgreSQL's limit: there a connection closes with its request.
 DATABASES = {
     "default": {
         **dj_database_url.parse(
             env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal", required_in_production=True),
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if IS_PRODUCTION else 0),
+            conn_health_checks=True,
         ),
         "ENGINE": "django_tenants.postgresql_backend",
     }
