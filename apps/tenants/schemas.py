@@ -30,9 +30,9 @@ def _related_objects_in_schema(
 ) -> QuerySet[Any]:
     if on_public_schema() and not model_in_public_schema(related_model):
         return related_model._base_manager.none()
-    return _collect_related_objects(self, related_model, related_fields, objs)  # type: ignore[no-any-return]
+    return _collect_related_objects(self, related_model, related_fields, objs)
 
 
 def deletion_collector_install() -> None:
     """Make Django's deletion collector (and the admin's, a subclass) skip tables the active schema lacks."""
-    Collector.related_objects = _related_objects_in_schema  # type: ignore[method-assign]
+    Collector.related_objects = _related_objects_in_schema  # type: ignore[method-assign,assignment]

@@ -166,7 +166,7 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "portal")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A stalled broker (port open, never answering) must not hold a request: every socket operation gives up after
 # CELERY_BROKER_SOCKET_TIMEOUT, a connection attempt after CELERY_BROKER_CONNECTION_TIMEOUT, and a publish is
-# tried twice. A request that queues work therefore waits at most about 2 x 0.5 s + 0.2 s on a stalled broker,
+# tried twice. A request that queues work therefore waits about 2 x 0.5 s (at most 2 s) on a stalled broker,
 # then goes on (deliveries stay pending for the re-queue). The README's "Security and reliability" has the bound.
 CELERY_BROKER_SOCKET_TIMEOUT = float(env_str("CELERY_BROKER_SOCKET_TIMEOUT", "0.5"))
 CELERY_BROKER_CONNECTION_TIMEOUT = float(env_str("CELERY_BROKER_CONNECTION_TIMEOUT", "1"))
