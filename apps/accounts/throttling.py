@@ -1,11 +1,16 @@
-"""Login throttling (django-axes): the lockout window from the live settings, and the page a locked-out sign-in gets."""
+"""Login throttling (django-axes): the lockout window (a live setting), the lockout page, who is locked, unlock."""
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -29,3 +34,19 @@ def lockout_response(request: HttpRequest, original_response: Any = None, creden
     response = render(request, LOCKOUT_TEMPLATE, context, status=429)
     response["Retry-After"] = str(int(lockout_window(request).total_seconds()))
     return response
+
+
+def locked_usernames(usernames: Iterable[str]) -> set[str]:
+    """Return which of `usernames` are locked out in the current schema (too many failures within the window)."""
+    since = timezone.now() - lockout_window()
+    failures = (
+        AccessAttempt.objects.filter(username__in=list(usernames), attempt_time__gte=since)
+        .values("username")
+        .annotate(total=Sum("failures_since_start"))
+    )
+    return {row["username"] for row in failures if row["total"] >= settings.AXES_FAILURE_LIMIT}
+
+
+def login_unlock(*, username: str) -> int:
+    """Forget the failed sign-ins of `username` in the current schema, so they may sign in again; return how many."""
+    return int(axes_reset(username=username))

@@ -128,3 +128,31 @@ def test_a_superadmin_unlocks_from_the_public_admin(tenants, superadmin):
 
     assert response.status_code == 302
     assert sign_in("console", "victim", PASSWORD)[:2] == (302, True)
+
+
+def test_an_owner_sees_who_is_locked_and_unlocks_them(tenants, client_of):
+    acme = tenants["acme"]
+    owner = make_user(acme, "olivia", owner=True)
+    victim = person("tenant", tenants, "victim")
+    guess("tenant", "victim")
+    client = client_of(owner, acme)
+
+    page = client.get("/owner/").content.decode()
+    response = client.post(f"/owner/people/{victim.pk}/unlock/")
+
+    assert page.count("Locked after failed sign-ins") == 1
+    assert response.status_code == 302
+    assert "Locked after failed sign-ins" not in client.get("/owner/").content.decode()
+    assert sign_in("tenant", "victim", PASSWORD)[:2] == (302, True)
+
+
+def test_a_member_cannot_unlock(tenants, client_of):
+    acme = tenants["acme"]
+    member = make_user(acme, "mallory")
+    victim = person("tenant", tenants, "victim")
+    guess("tenant", "victim")
+
+    response = client_of(member, acme).post(f"/owner/people/{victim.pk}/unlock/")
+
+    assert response.status_code == 403
+    assert sign_in("tenant", "victim", PASSWORD)[:2] == (429, False)
