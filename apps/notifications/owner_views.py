@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.roles import owner_required
 from apps.core.htmx import render_page
-from apps.core.inputs import id_param
+from apps.core.inputs import parse_id
 from apps.notifications import services
 from apps.notifications.forms import DeliveryFilterForm, ScopeMatrixForm, TestNotificationForm, cell_field_name
 from apps.notifications.models import Delivery, NotificationSetting
@@ -25,8 +25,13 @@ Scope = NotificationSetting.Scope
 
 
 def _scope(request: HttpRequest) -> Group | None:
-    group_id = id_param(request.GET.get("group") or request.POST.get("group"))
-    return get_object_or_404(Group, pk=group_id) if group_id is not None else None
+    raw = request.GET.get("group") or request.POST.get("group")
+    if not raw:
+        return None
+    group_id = parse_id(raw)
+    if group_id is None:
+        raise Http404("No such group.")  # a malformed id names no group, like an unknown one
+    return get_object_or_404(Group, pk=group_id)
 
 
 def _store(group: Group | None, notification: str, prefs: dict[str, bool | None]) -> None:
