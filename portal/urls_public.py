@@ -1,6 +1,5 @@
 """URLs of the public domain (localhost): the superadmins' console and the site's API; each include names its app."""
 
-from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -8,6 +7,10 @@ from rest_framework.permissions import IsAuthenticated
 
 from apps.core.roles import IsSuperadmin, superadmin_required
 from apps.core.views import favicon, healthz
+from apps.tenants.admin import public_admin_site
+
+# Malformed input (a NUL byte, an impossible id) answers the styled 400 page.
+handler400 = "apps.core.views.bad_request"
 
 # The public domain's API is its own: described from this urlconf, not the tenants' (settings.ROOT_URLCONF).
 API_TITLE = "Portal site API"
@@ -44,8 +47,8 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     # Django's auth views: /accounts/login/, logout/, password/
     path("accounts/", include("apps.accounts.auth_urls")),
-    # Django admin: /admin/ (tenants, superadmins, site preferences)
-    path("admin/", admin.site.urls),
+    # tenants: the Django admin /admin/ of the public schema's models (superadmins, site preferences, shared lists)
+    path("admin/", public_admin_site().urls),
     # core: /healthz
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),

@@ -7,6 +7,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from apps.accounts import views as account_views
 from apps.core.views import favicon, healthz
 
+# Malformed input (a NUL byte, an impossible id) answers the styled 400 page.
+handler400 = "apps.core.views.bad_request"
+
 # Everything under /api/.
 api_patterns: list[URLPattern | URLResolver] = [
     # preferences: /api/preferences/global/…, /api/preferences/user/…
@@ -27,9 +30,10 @@ api_patterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
-    # accounts: / (the dashboard), /owner/ (the tenant's people)
+    # accounts: / (the dashboard), /owner/ (the tenant's people), /owner/people/<id>/unlock/ (after a lockout)
     path("", account_views.home, name="home"),
     path("owner/", account_views.owner_overview, name="owner-overview"),
+    path("owner/people/<int:pk>/unlock/", account_views.owner_login_unlock, name="owner-login-unlock"),
     # preferences: /preferences/… (my preferences), /owner/preferences/…, /owner/history/…
     path("", include("apps.preferences.urls")),
     # notifications: /preferences/notifications/…, /inbox/…, /notifications/unsubscribe/…, /owner/notifications/…

@@ -1,13 +1,16 @@
 """Tenant pages for every signed-in user (dashboard) and for owners (their tenant's people)."""
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from apps.accounts.throttling import locked_usernames, login_unlock
 from apps.core.roles import owner_required
 
 
@@ -31,4 +34,16 @@ def owner_overview(request: HttpRequest) -> HttpResponse:
         users = users.filter(username__icontains=query)
     page = Paginator(users, 25).get_page(request.GET.get("page"))
     groups = Group.objects.order_by("name")
-    return render(request, "accounts/owner_overview.html", {"page": page, "query": query, "groups": groups})
+    locked = locked_usernames(person.get_username() for person in page)
+    context = {"page": page, "query": query, "groups": groups, "locked": locked}
+    return render(request, "accounts/owner_overview.html", context)
+
+
+@owner_required
+@require_POST
+def owner_login_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Let a person of this tenant sign in again after too many wrong passwords (owners only)."""
+    person = get_object_or_404(get_user_model(), pk=pk)
+    login_unlock(username=person.get_username())
+    messages.success(request, f"{person.get_username()} may sign in again.")
+    return redirect("owner-overview")

@@ -18,6 +18,7 @@ DAY = 24 * HOUR
 sessions = Section("sessions", "Sessions", "How long people stay signed in.")
 maintenance = Section("maintenance", "Maintenance", "Take every tenant's pages offline while you work on the site.")
 email = Section("email", "Email", "How mail from the portal is addressed.")
+signin = Section("signin", "Sign-in", "How the portal slows down password guessing.")
 
 
 @live_setting
@@ -62,6 +63,19 @@ class SessionExpireWarningSeconds(LiveSettingMixin, IntegerPreference):
     verbose_name = "Expiry warning"
     help_text = "How long before a session ends its pages offer to stay signed in; 0 for no warning."
     field_kwargs = {"min_value": 0, "max_value": HOUR}
+    unit = "seconds"
+
+
+@live_setting
+class LoginLockoutSeconds(LiveSettingMixin, IntegerPreference):
+    setting = "LOGIN_LOCKOUT_SECONDS"
+    section = signin
+    verbose_name = "Lockout after failed sign-ins"
+    help_text = (
+        "After too many wrong passwords for one username, or from one address, signing in with that username or "
+        "from that address is refused for this long. Applies to every tenant, the console and the admin."
+    )
+    field_kwargs = {"min_value": MINUTE, "max_value": DAY}
     unit = "seconds"
 
 

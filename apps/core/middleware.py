@@ -1,10 +1,13 @@
-"""Show Django messages after htmx swaps, which never reload the base template's toast area."""
+"""Request and response plumbing: refuse NUL bytes in parameters, show messages after htmx swaps."""
 
 from collections.abc import Callable
 
 from django.contrib.messages import get_messages
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+from apps.core.inputs import shorten
 
 
 class HtmxMessagesMiddleware:
@@ -31,3 +34,22 @@ class HtmxMessagesMiddleware:
                 # CommonMiddleware, inside this one, has already counted the body without the toasts.
                 response["Content-Length"] = str(len(response.content))
         return response
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 for a request whose query or form parameters contain a NUL byte.
+
+    PostgreSQL cannot store or even compare text holding NUL, so such a value would fail deep in whichever view
+    uses it. One check here covers every page and API instead of one in each view. JSON bodies are not form
+    parameters and are left to their parsers.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for params in (request.GET, request.POST):
+            for key, values in params.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    raise BadRequest(f"NUL byte in the parameter {shorten(key, limit=40)!r}")
+        return self.get_response(request)

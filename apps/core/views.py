@@ -1,6 +1,7 @@
-"""Views with no domain: the health endpoint and the favicon that browsers ask for at the root."""
+"""Views with no domain: the health endpoint, the favicon browsers ask for at the root, the styled 400 page."""
 
-from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
@@ -23,3 +24,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
     """Send /favicon.ico, which browsers fetch whatever the page links, to the site's SVG icon."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Render the 400 page with the request, so it keeps the layout and navigation (Django's does not)."""
+    return render(request, "400.html", status=400)

@@ -21,6 +21,7 @@ from apps.core.inline import (
     inline_response,
     posted_version,
 )
+from apps.core.inputs import parse_id
 from apps.core.roles import superadmin_required
 from apps.livesettings.forms import LiveSettingForm
 from apps.livesettings.registry import live_settings_registry
@@ -204,8 +205,9 @@ def history(request: HttpRequest) -> HttpResponse:
             }
         )
     # `?revert=<id>` asks to confirm a dangerous revert (the modal, without JavaScript).
-    revert = request.GET.get("revert", "")
-    pending = site_changes().filter(pk=int(revert)).first() if revert.isdigit() else None
+    # A malformed id only means there is nothing to confirm: the list still shows.
+    revert = parse_id(request.GET.get("revert"))
+    pending = site_changes().filter(pk=revert).first() if revert is not None else None
     pending_preference = by_key.get(pending.key) if pending else None
     confirm_revert = None
     if pending is not None and pending_preference is not None:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.core.htmx import render_page
 from apps.core.inline import ERROR, IDLE, SAVED, STALE, InlineField, StaleEdit, inline_response, posted_version
+from apps.core.inputs import parse_id
 from apps.core.roles import owner_required
 from apps.notifications import services
 from apps.notifications.forms import (
@@ -35,14 +36,13 @@ Scope = NotificationSetting.Scope
 
 
 def _scope(request: HttpRequest) -> Group | None:
-    """Return the group whose defaults the request is about (`?group=`), None for the tenant's; 404 if unknown."""
-    group_id = request.GET.get("group") or request.POST.get("group")
-    if not group_id:
+    raw = request.GET.get("group") or request.POST.get("group")
+    if not raw:
         return None
-    # isdigit() alone accepts "²", which int() refuses.
-    if not (group_id.isascii() and group_id.isdigit()):
-        raise Http404("No such group.")
-    return get_object_or_404(Group, pk=int(group_id))
+    group_id = parse_id(raw)
+    if group_id is None:
+        raise Http404("No such group.")  # a malformed id names no group, like an unknown one
+    return get_object_or_404(Group, pk=group_id)
 
 
 def _page_url(group: Group | None) -> str:

@@ -27,6 +27,7 @@ from apps.core.inline import (
     inline_response,
     posted_version,
 )
+from apps.core.inputs import id_param
 from apps.notifications import services
 from apps.notifications.forms import (
     Refusal,
@@ -246,8 +247,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def inbox_read(request: HttpRequest) -> HttpResponse:
     """Mark one message (`message`) or all messages read."""
-    message_id = request.POST.get("message")
-    ids = [int(message_id)] if message_id and message_id.isdigit() else None
+    message_id = id_param(request.POST.get("message"))
+    ids = [message_id] if message_id is not None else None
     services.inbox_mark_read(user=request.user, message_ids=ids)
     if not getattr(request, "htmx", False):
         return redirect("notifications:inbox")

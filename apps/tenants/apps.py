@@ -8,6 +8,9 @@ class TenantsConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.core.navigation import Audience, NavItem, PageItem, nav_register, page_register
+        from apps.tenants.schemas import deletion_collector_install
+
+        deletion_collector_install()
 
         nav_register(NavItem("Console", "tenants:overview", Audience.SUPERADMIN, order=10))
         nav_register(NavItem("Tenants", "tenants:tenant-list", Audience.SUPERADMIN, order=20))

@@ -4,6 +4,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.apps import apps as django_apps
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 from django_tenants.signals import schema_migrate_message
 from django_tenants.utils import schema_context
+from kombu.exceptions import OperationalError
 
 from apps.tenants.models import Domain, Tenant, TenantEvent
 from apps.tenants.selectors import tenant_subdomain_taken
@@ -153,8 +155,24 @@ def tenant_create(
         from apps.tenants.tasks import provision_tenant
 
         owner_args = (owner.username, owner.email, owner.password_hash) if owner else None
-        transaction.on_commit(partial(provision_tenant.delay, tenant.pk, owner_args, copy_from))
+        transaction.on_commit(partial(_provisioning_enqueue, provision_tenant, tenant.pk, owner_args, copy_from))
     return tenant
+
+
+def _provisioning_enqueue(
+    task: Any, tenant_id: int, owner_args: tuple[str, str, str] | None, copy_from: str | None = None
+) -> None:
+    """Queue the provisioning task; if the broker does not answer, mark the tenant failed instead of the request."""
+    try:
+        # The tenant row holds the outcome: storing a result too would wait on the result store as well.
+        task.apply_async((tenant_id, owner_args, copy_from), ignore_result=True)
+    except OperationalError:
+        logger.warning("Broker unreachable; tenant %s was not provisioned.", tenant_id)
+        Tenant.objects.filter(pk=tenant_id).update(
+            state=Tenant.State.FAILED,
+            status_message="The provisioning could not be queued (the task queue did not answer). "
+            "Delete this tenant and create it again.",
+        )
 
 
 def _tenant_migration_count() -> int:

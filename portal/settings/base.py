@@ -48,6 +48,8 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     # Lists of values shared by every tenant (defaults once, custom values tagged with their tenant).
     "apps.projects.lists",
+    # Login throttling; its failed attempts live beside the users they name, so in both kinds of schema.
+    "axes",
 ]
 # Each tenant's schema: its own users, groups, permissions, sessions and data.
 TENANT_APPS = [
@@ -61,6 +63,7 @@ TENANT_APPS = [
     "apps.notifications",
     "apps.lov",
     "apps.projects",
+    "axes",
     # No tables; last, so its tenant_ready receiver runs after the others have seeded the new schema.
     "apps.bundles",
 ]
@@ -91,10 +94,14 @@ MIDDLEWARE = [
     # One Redis round trip per request: pins the site's and the tenant's preference snapshots.
     "apps.preferences.middleware.PreferencesMiddleware",
     "apps.preferences.middleware.UserTimezoneMiddleware",
+    # A NUL byte in a query or form parameter answers 400 (the styled page) before any view reads it.
+    "apps.core.middleware.RejectNulBytesMiddleware",
     # Live settings Django does not re-read itself: maintenance mode, then session expiry.
     "apps.livesettings.middleware.MaintenanceModeMiddleware",
     "apps.livesettings.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: answers the lockout page for a sign-in its backend refused.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls_tenants"
@@ -121,11 +128,15 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Data stores ---------------------------------------------------------------------------------
+# Persistent connections suit production's gunicorn workers, a fixed few processes reusing one each (checked
+# before reuse). The development server starts a thread per request, and each thread's persistent connection
+# would stay open, idle, until PostgreSQL's limit: there a connection closes with its request.
 DATABASES = {
     "default": {
         **dj_database_url.parse(
             env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal", required_in_production=True),
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if IS_PRODUCTION else 0),
+            conn_health_checks=True,
         ),
         "ENGINE": "django_tenants.postgresql_backend",
     }
@@ -156,7 +167,21 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "portal")
+# A worker waits for the broker at start-up; a web request never does (the bounds below).
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A stalled broker (port open, never answering) must not hold a request: every socket operation gives up after
+# CELERY_BROKER_SOCKET_TIMEOUT, a connection attempt after CELERY_BROKER_CONNECTION_TIMEOUT, and a publish is
+# tried twice. A request that queues work therefore waits about 2 x 0.5 s (at most 2 s) on a stalled broker,
+# then goes on (deliveries stay pending for the re-queue). The README's "Security and reliability" has the bound.
+CELERY_BROKER_SOCKET_TIMEOUT = float(env_str("CELERY_BROKER_SOCKET_TIMEOUT", "0.5"))
+CELERY_BROKER_CONNECTION_TIMEOUT = float(env_str("CELERY_BROKER_CONNECTION_TIMEOUT", "1"))
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# The result store is a Redis too: the same bounds, so a task queued with a result never waits on it longer.
+CELERY_REDIS_SOCKET_TIMEOUT = CELERY_BROKER_SOCKET_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_SOCKET_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- REST API ------------------------------------------------------------------------------------
@@ -184,6 +209,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Authentication and sessions -----------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in of a locked-out username or address before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -197,6 +227,17 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
+
+# Login throttling (django-axes), in each schema for its own users: the tenant logins, the console's and the admin.
+# After AXES_FAILURE_LIMIT wrong passwords for one username, or from one address, that username or address is
+# refused for LOGIN_LOCKOUT_SECONDS (a live setting) with the page apps.accounts.throttling renders.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = "apps.accounts.throttling.lockout_window"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.throttling.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Failures are kept (AccessAttempt); a row per successful login is not.
+AXES_DISABLE_ACCESS_LOG = True
 
 # --- Email ---------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -266,6 +307,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+    # The stall bounds (see CELERY_BROKER_SOCKET_TIMEOUT above): redis-py's socket timeouts, and one retry when a
+    # connection is (re)established outside a publish (control commands such as /healthz's ping).
+    "socket_timeout": CELERY_BROKER_SOCKET_TIMEOUT,
+    "socket_connect_timeout": CELERY_BROKER_SOCKET_TIMEOUT,
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
 }
 
 # --- livesettings ---
@@ -275,6 +324,7 @@ SESSION_EXPIRE_SECONDS = env_int("SESSION_EXPIRE_SECONDS", 8 * 60 * 60)
 SESSION_EXPIRE_AFTER_LAST_ACTIVITY = env_bool("SESSION_EXPIRE_AFTER_LAST_ACTIVITY", False)
 SESSION_EXPIRE_GRACE_SECONDS = env_int("SESSION_EXPIRE_GRACE_SECONDS", 60)
 SESSION_EXPIRE_WARNING_SECONDS = env_int("SESSION_EXPIRE_WARNING_SECONDS", 120)
+LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
 MAINTENANCE_MODE = env_bool("MAINTENANCE_MODE", False)
 MAINTENANCE_MESSAGE = env_str(
     "MAINTENANCE_MESSAGE", "The portal is down for maintenance. Please try again in a few minutes."

@@ -1,9 +1,7 @@
 """Delivery on a real Celery worker process, on the test Redis broker and the test database."""
 
 import signal
-import socket
 import subprocess
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -13,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
@@ -29,6 +26,7 @@ from apps.tenants.models import Tenant
 from portal.celery import app as celery_app
 from tests.conftest import client_for, make_user
 from tests.notifications.conftest import FLAKY_BACKENDS
+from tests.support.redis import PrivateRedis, celery_broker
 
 pytestmark = pytest.mark.worker
 
@@ -153,72 +151,13 @@ IN_APP = "tests.notifications.conftest.PausingInAppBackend"
 EMAIL_SEPARATOR = "-" * 79  # the filebased mail backend ends each message with this line
 
 
-class PrivateRedis:
-    """A redis-server for one test, on a free port, that can be stopped and started again on the same data."""
-
-    def __init__(self, directory: Path) -> None:
-        directory.mkdir()
-        self.directory = directory
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def url(self, db: int = 0) -> str:
-        return f"redis://127.0.0.1:{self.port}/{db}"
-
-    def client(self) -> redis.Redis:
-        return redis.Redis(port=self.port, socket_timeout=2)
-
-    def start(self) -> None:
-        """Start the server (again) and wait until it answers."""
-        command = [
-            "/usr/bin/redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-            "--appendonly", "yes", "--appendfsync", "always", "--dir", str(self.directory),
-            "--logfile", str(self.directory / "redis.log"),
-        ]  # fmt: skip
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                if self.client().ping():
-                    return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError(f"The private redis-server did not start; see {self.directory / 'redis.log'}")
-
-    def stop(self, sig: signal.Signals = signal.SIGTERM) -> None:
-        """Stop the server with `sig` (SIGKILL for a crash) and wait until it is gone."""
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.send_signal(sig)
-        self.process.wait(timeout=10)
-
-
 @pytest.fixture
 def broker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PrivateRedis]:
     """Start a private Redis and make this process send its tasks there, not to the shared one, for this test."""
     server = PrivateRedis(tmp_path / "redis")
-    try:
+    with celery_broker(server, monkeypatch):
         server.start()
-        # Celery reads these variables before its configuration, so setting conf.broker_url would be ignored.
-        monkeypatch.setenv("CELERY_BROKER_URL", server.url(0))
-        monkeypatch.setenv("CELERY_RESULT_BACKEND", server.url(1))
-        monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-        # The app caches its connection pools and result backend on first use: start without them for this test;
-        # monkeypatch puts the shared ones back afterwards.
-        monkeypatch.setattr(celery_app, "_pool", None)
-        monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
-        monkeypatch.setattr(celery_app, "_backend_cache", None)
-        monkeypatch.setattr(celery_app, "_local", threading.local())
-        assert celery_app.connection_for_write().port == server.port
-        assert celery_app.amqp.producer_pool.connections.connection.port == server.port
-        assert celery_app.backend.client.connection_pool.connection_kwargs["port"] == server.port
         yield server
-    finally:
-        celery_app.pool.force_close_all()
-        celery_app.amqp.producer_pool.force_close_all()
-        server.stop(signal.SIGKILL)
 
 
 @pytest.fixture
