@@ -138,19 +138,20 @@ def _display(value: Any) -> str:
     return str(getattr(value, "lov_display", value))
 
 
-class _FirstChoiceSelect(forms.Select):
-    """A select whose first option is selected when the field has no value (a new record's initial value)."""
+class _CachedChoices(forms.models.ModelChoiceIterator):
+    """Choices read from the field's own query set, so its rows are fetched once per form (choices, initial)."""
 
-    def optgroups(self, name: str, value: Any, attrs: Any = None) -> Any:
-        groups = super().optgroups(name, value, attrs)
-        if not any(str(v) for v in value or []) and groups:
-            groups[0][1][0]["selected"] = True
-            groups[0][1][0]["attrs"]["selected"] = True
-        return groups
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
 
 
 class LOVChoiceField(forms.ModelChoiceField):
     """A choice of one value for a record, with the tenant's labels; labels a value no longer offered as archived."""
+
+    iterator = _CachedChoices
 
     def __init__(self, *args: Any, archived: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -173,15 +174,17 @@ def lov_choice_field_for(
     """
     selections = model.lov_selection_model()._default_manager
     queryset = selections.selections_for_tenant(tenant, keep=current)
-    if current is None and kwargs.get("empty_label", "") is None and "initial" not in kwargs:
-        # Marked while the options render, so it costs no query of its own.
-        kwargs.setdefault("widget", _FirstChoiceSelect)
+    first_as_initial = current is None and kwargs.get("empty_label", "") is None and "initial" not in kwargs
     archived = None
     if current is not None and (
         current.is_deleted or not selections.selected_values_for_tenant(tenant).filter(pk=current.pk).exists()
     ):
         archived = current
-    return LOVChoiceField(queryset=queryset, archived=archived, **kwargs)
+    field = LOVChoiceField(queryset=queryset, archived=archived, **kwargs)
+    if first_as_initial:
+        # Read when the form renders, from the rows the choices use: no query of its own.
+        field.initial = lambda: next((value.pk for value in field.queryset), None)  # type: ignore[union-attr]
+    return field
 
 
 class _CustomValueForm(LOVValueCreateFormMixin, forms.ModelForm):
