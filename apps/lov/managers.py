@@ -46,7 +46,8 @@ class LOVValueQuerySet(models.QuerySet):
         The order is the tenant's own positions first, then the list's declared order (`lov_defaults_ordered`),
         then by name. `value.lov_display` is the label when the tenant gave one, else the name.
         """
-        selections = self.model.lov_selection_model()._default_manager.filter(
+        # The model is a concrete AbstractLOVValue (this query set's manager is only on those).
+        selections = self.model.lov_selection_model()._default_manager.filter(  # type: ignore[attr-defined]
             lov_tenant=tenant_pk(tenant), lov_value=OuterRef("pk")
         )
         return self.annotate(

@@ -21,7 +21,7 @@ from apps.core.inline import SAVED, STALE, InlineField, StaleEdit, inline_respon
 from apps.core.roles import owner_required
 from apps.lov.models import AbstractLOVValue
 from apps.lov.registry import LOVList
-from apps.lov.services import StaleValueError, lov_value_label_set, lov_value_move
+from apps.lov.services import StaleValueError, lov_order_set, lov_value_label_set, lov_value_move
 from apps.lov.views import _list_or_404, _TenantRequest, _value_or_404
 
 TEMPLATE = "lov/list_order.html"
@@ -75,8 +75,19 @@ def _context(request: _TenantRequest, lov_list: LOVList, changed: InlineField | 
 
 @owner_required
 def list_order(request: _TenantRequest, key: str) -> HttpResponse:
-    """Show the values the tenant offers in its order, with up/down buttons and the default values' labels."""
+    """Show the values the tenant offers in its order (GET), or save a whole new order (POST `order`: value ids,
+    as a drag and drop sends it)."""
     lov_list = _list_or_404(key)
+    if request.method == "POST":
+        ids = [int(pk) for pk in request.POST.getlist("order") if pk.isdigit()]
+        try:
+            lov_order_set(model=lov_list.value_model, tenant=request.tenant, value_ids=ids)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, "The new order is saved.")
+        if not request.htmx:
+            return redirect("lov:list-order", key=lov_list.key)
     return render_page(request, TEMPLATE, _context(request, lov_list), partial="order")
 
 

@@ -48,7 +48,7 @@ def _usages(model: type[AbstractLOVValue]) -> tuple[tuple[type[models.Model], st
             continue
         if rel.one_to_many:
             found.append((rel.related_model, rel.field.name))
-        elif rel.many_to_many and rel.through is not None:
+        elif isinstance(rel, models.ManyToManyRel) and rel.through is not None:
             found.append((rel.through, rel.field.m2m_reverse_field_name()))
     return tuple(found)
 

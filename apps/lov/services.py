@@ -314,6 +314,25 @@ def lov_value_move(*, value: AbstractLOVValue, tenant: Any, offset: int) -> list
     return values
 
 
+@transaction.atomic
+def lov_order_set(*, model: type[AbstractLOVValue], tenant: Any, value_ids: Iterable[int]) -> list[AbstractLOVValue]:
+    """Put `tenant`'s offered values of `model` in the order of `value_ids`; return them in the new order.
+
+    Offered values missing from `value_ids` keep their relative order after the listed ones (so a value
+    offered meanwhile is not lost); an id that is not offered is refused and nothing is written.
+    """
+    selection_model = model.lov_selection_model()
+    list(selection_model._default_manager.filter(lov_tenant_id=tenant_pk(tenant)).select_for_update())
+    values = _offered_in_order(model, tenant)
+    by_pk = {value.pk: value for value in values}
+    wanted = list(dict.fromkeys(value_ids))
+    if any(pk not in by_pk for pk in wanted):
+        raise ValidationError("Some of these values are not offered here.", code="not_offered")
+    ordered = [by_pk[pk] for pk in wanted] + [value for value in values if value.pk not in set(wanted)]
+    _positions_write(selection_model, tenant, ordered)
+    return ordered
+
+
 def _positions_write(selection_model: Any, tenant: Any, values: list[AbstractLOVValue]) -> None:
     rows = [
         selection_model(lov_tenant_id=tenant_pk(tenant), lov_value_id=value.pk, lov_position=position)

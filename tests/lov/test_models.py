@@ -135,3 +135,12 @@ def test_lov_model_base_setting_is_the_base_of_every_list_model():
     out = subprocess.run([sys.executable, "-c", script], env=env, cwd=REPO_ROOT, capture_output=True, text=True)
 
     assert out.stdout.split() == ["True", "True", "True"], out.stderr
+
+
+def test_system_check_reports_a_renamed_from_that_is_not_a_name(monkeypatch):
+    monkeypatch.setattr(TaskStatus, "lov_defaults", {"Finished": {"value_type": "mandatory", "renamed_from": 3}})
+
+    errors = lov_models_check()
+
+    assert [error.id for error in errors] == ["lov.E004"]
+    assert "projects_lists.TaskStatus.lov_defaults['Finished']['renamed_from']" in errors[0].msg

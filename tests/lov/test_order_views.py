@@ -103,3 +103,21 @@ def test_the_list_page_says_how_a_labelled_value_is_shown(acme, acme_owner, clie
     html = client_of(acme_owner, acme).get("/owner/lists/task-statuses/").content.decode()
 
     assert 'data-testid="tenant-label">shown as “Finished”' in html and 'data-testid="order-link"' in html
+
+
+def test_a_whole_new_order_is_saved_as_a_drag_and_drop_posts_it(acme, acme_owner, client_of):
+    done, todo = TaskStatus.objects.get(name="Done"), TaskStatus.objects.get(name="To do")
+
+    response = client_of(acme_owner, acme).post(ORDER, {"order": [done.pk, todo.pk]}, HTTP_HX_REQUEST="true")
+
+    assert rows(response.content.decode()) == ["Done", "To do", "In progress"]  # the unlisted one keeps its place after
+    assert shown(acme) == ["Done", "To do", "In progress"]
+
+
+def test_an_order_with_a_value_not_offered_changes_nothing(acme, acme_owner, client_of):
+    blocked = TaskStatus.objects.get(name="Blocked")
+
+    response = client_of(acme_owner, acme).post(ORDER, {"order": [blocked.pk]}, follow=True)
+
+    assert "not offered here" in response.content.decode()
+    assert shown(acme) == ["To do", "In progress", "Done"]
