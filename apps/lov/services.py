@@ -389,7 +389,8 @@ def lov_value_label_set(
 def lov_value_select(*, value: AbstractLOVValue, tenant: Any, selected: bool, expected: bool | None = None) -> bool:
     """Offer (or stop offering) an optional or custom value in `tenant`'s forms; return the new state.
 
-    Mandatory values are always offered. A value that `tenant` may not use is refused. `expected` is whether
+    Mandatory values are always offered. A value that `tenant` may not use is refused. Stopping to offer a
+    value drops its selection row, and with it the tenant's place and label for it. `expected` is whether
     the caller saw the value offered; if that moved since, StaleValueError is raised and nothing is written.
     Without it nothing is checked.
     """
