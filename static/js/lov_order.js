@@ -5,6 +5,29 @@
   "use strict";
 
   var dragged = null;
+  var moving = null; // {pk, direction}: the Up/Down button pressed, to focus it again in the swapped list
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var active = document.activeElement;
+    var row = event.target.closest && event.target.closest("#lov-order [data-pk]");
+    if (row && active && active.name === "direction") {
+      moving = { pk: row.dataset.pk, direction: active.value };
+    }
+  });
+
+  function refocus(list) {
+    if (!moving) {
+      return;
+    }
+    var row = list.querySelector('[data-pk="' + moving.pk + '"]');
+    var buttons = row ? row.querySelectorAll("button[name=direction]") : [];
+    var again = Array.prototype.find.call(buttons, function (b) { return b.value === moving.direction && !b.disabled; });
+    var other = Array.prototype.find.call(buttons, function (b) { return !b.disabled; });
+    moving = null;
+    if (again || other) {
+      (again || other).focus();
+    }
+  }
 
   function save(list) {
     var order = Array.prototype.map.call(list.querySelectorAll("[data-pk]"), function (row) {
@@ -59,6 +82,9 @@
     }
     if (root.querySelectorAll) {
       root.querySelectorAll("#lov-order [data-pk], [data-pk][data-testid=order-row]").forEach(setUpRow);
+    }
+    if (root.id === "lov-order") {
+      refocus(root);
     }
   });
 })();

@@ -119,9 +119,11 @@ def test_owner_orders_and_labels_task_statuses_and_members_see_it(page: Page, co
     shown = page.locator('[data-testid="order-row"] [data-testid="shown"]')
     expect(shown).to_have_text(["To do", "In progress", "Done"])
 
-    # Up and Down (the keyboard way): htmx swaps the list in its new order, the focus stays in the list.
-    page.get_by_role("button", name="Up “Done”").click()
+    # Up and Down (the keyboard way): htmx swaps the list in its new order, the focus stays on the button.
+    page.get_by_role("button", name="Up “Done”").focus()
+    page.keyboard.press("Enter")
     expect(shown).to_have_text(["To do", "Done", "In progress"])
+    expect(page.get_by_role("button", name="Up “Done”")).to_be_focused()
 
     # Drag and drop: "In progress" dropped on top.
     rows = page.locator('[data-testid="order-row"]')
