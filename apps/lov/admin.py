@@ -73,7 +73,7 @@ class LOVValueAdmin(admin.ModelAdmin):
 
 
 class LOVSelectionAdmin(admin.ModelAdmin):
-    list_display = ["lov_value", "lov_tenant", "created"]
+    list_display = ["lov_value", "lov_tenant", "lov_position", "lov_label", "created"]
     list_filter = ["lov_value__value_type", "lov_tenant"]
     search_fields = ["lov_value__name"]
 

@@ -1,5 +1,6 @@
 """Read-only API of the active tenant's lists: what members may pick, and (for owners) what is available.
 
+Values come in the tenant's order (its own, else the list's declared order, else by name) with its labels.
 Every answer has an ETag of the values it lists, which changes when one is added, renamed, selected or removed.
 """
 
@@ -28,7 +29,9 @@ class _TenantRequest(Request):
 
 class LOVValueSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
-    name = serializers.CharField()
+    name = serializers.CharField(help_text="The shared value.")
+    # What the tenant's people see: the tenant's label for a default value, else the name.
+    label = serializers.CharField(source="lov_display")  # type: ignore[assignment]
     value_type = serializers.CharField()
 
 
@@ -72,7 +75,7 @@ class LOVListsView(APIView):
                 {
                     "key": lov_list.key,
                     "label": lov_list.label,
-                    "values": LOVValueSerializer(values.order_by("name", "pk"), many=True).data,
+                    "values": LOVValueSerializer(values, many=True).data,
                 }
             )
         return _with_etag(body)
@@ -87,7 +90,7 @@ class LOVSelectedValuesView(APIView):
     def get(self, request: _TenantRequest, key: str) -> Response:
         lov_list = _list_or_404(key)
         values = lov_list.selection_model._default_manager.selected_values_for_tenant(request.tenant)
-        return _with_etag(LOVValueSerializer(values.order_by("name", "pk"), many=True).data)
+        return _with_etag(LOVValueSerializer(values, many=True).data)
 
 
 class LOVAvailableValuesView(APIView):

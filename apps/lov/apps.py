@@ -12,4 +12,5 @@ class LovConfig(AppConfig):
 
         nav_register(NavItem("Lists of values", "lov:list-index", Audience.OWNER, order=55))
         page_register(PageItem("List", "lov:list-detail", parent="lov:list-index"))
+        page_register(PageItem("Order and labels", "lov:list-order", parent="lov:list-detail"))
         page_register(PageItem("Delete a value", "lov:value-delete", parent="lov:list-detail"))

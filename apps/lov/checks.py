@@ -42,4 +42,19 @@ def lov_models_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
                         id="lov.E003",
                     )
                 )
+            elif not _valid_renamed_from(spec.get("renamed_from")):
+                errors.append(
+                    Error(
+                        f"{model._meta.label}.lov_defaults[{name!r}]['renamed_from'] must be a name or a list of "
+                        "names.",
+                        obj=model,
+                        id="lov.E004",
+                    )
+                )
     return errors
+
+
+def _valid_renamed_from(value: Any) -> bool:
+    if value is None or isinstance(value, str):
+        return True
+    return isinstance(value, list | tuple) and all(isinstance(item, str) for item in value)

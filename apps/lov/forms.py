@@ -6,28 +6,40 @@ from typing import Any, cast
 
 from django import forms
 
-from apps.lov.models import AbstractLOVValue, lov_name_normalise
+from apps.lov.models import AbstractLOVSelection, AbstractLOVValue, lov_name_normalise
 from apps.lov.services import lov_selections_sync
 from apps.lov.types import LOVValueType
 
 
 class LOVValueCreateFormMixin:
-    """Mix into a ModelForm of a concrete value model (fields = ["name"]) to create a custom value.
+    """Mix into a ModelForm of a concrete value model to create a custom value of one tenant.
 
-    Pass the owning tenant as `lov_tenant=`; the value is created through the manager's
-    `create_for_tenant`, so its hooks run and the name rules apply (errors land on the name field).
+    `Meta.fields` is `["name"]`, or `["name", "lov_tenant", "value_type"]` as in the documented example: the
+    tenant and type fields are then shown fixed (disabled) to the given tenant and "custom", whatever is
+    posted. Build it as `Form(request.POST or None, lov_tenant=tenant)`; the value is created through the
+    manager's `create_for_tenant`, so its hooks run and the name rules apply (errors land on the name field).
     """
 
     # Provided by the ModelForm this is mixed into.
     instance: AbstractLOVValue
     cleaned_data: dict[str, Any]
+    fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, lov_tenant: Any, **kwargs: Any) -> None:
         self.lov_tenant = lov_tenant
+        fixed = {"lov_tenant": getattr(lov_tenant, "pk", lov_tenant), "value_type": LOVValueType.CUSTOM}
+        kwargs["initial"] = {**(kwargs.get("initial") or {}), **fixed}
         super().__init__(*args, **kwargs)
         instance = self.instance
         instance.lov_tenant = lov_tenant
         instance.value_type = LOVValueType.CUSTOM
+        for name in fixed:
+            if name in self.fields:
+                # A disabled field ignores the POST, so nobody creates a value for another tenant or type.
+                self.fields[name].disabled = True
+        tenant_field = self.fields.get("lov_tenant")
+        if isinstance(tenant_field, forms.ModelChoiceField):
+            tenant_field.queryset = tenant_field.queryset.filter(pk=fixed["lov_tenant"])  # type: ignore[union-attr]
 
     def clean_name(self) -> str:
         return lov_name_normalise(self.cleaned_data.get("name"))
@@ -58,18 +70,30 @@ class _MandatoryLockedCheckboxes(forms.CheckboxSelectMultiple):
         return option
 
 
+def _meta_value_model(form: Any) -> type[AbstractLOVValue] | None:
+    """Return the value model named by a form's `Meta.model` (the selection model, or the value model)."""
+    model = getattr(getattr(form, "Meta", None), "model", None)
+    if isinstance(model, type) and issubclass(model, AbstractLOVSelection):
+        return cast(type[AbstractLOVValue], model.lov_value_field().related_model)
+    if isinstance(model, type) and issubclass(model, AbstractLOVValue):
+        return model
+    return None
+
+
 class LOVSelectionsModelForm(forms.Form):
     """Choose which optional and custom values of one list a tenant offers.
 
-    Give the list as the class attribute `lov_value_model` (or `lov_value_model=`) and the tenant as
-    `lov_tenant=`. Choices are the values available to that tenant only, so another tenant's value id is
-    a form error. Mandatory values are always part of the result, whatever the POST says. save() rewrites
-    this tenant's selection rows only.
+    Name the list in `class Meta: model = <the selection model>` (as documented; the value model, the
+    class attribute `lov_value_model` or the argument `lov_value_model=` work too) and give the tenant as
+    `lov_tenant=`. The field is `lov_selections`. Choices are the values available to that tenant only, in
+    its order and with its labels, so another tenant's value id is a form error. Mandatory values are always
+    part of the result, whatever the POST says. save() rewrites this tenant's selection rows only; build
+    the form again after saving to show the mandatory values selected.
     """
 
     lov_value_model: type[AbstractLOVValue] | None = None
 
-    values: forms.ModelMultipleChoiceField[AbstractLOVValue] = forms.ModelMultipleChoiceField(
+    lov_selections: forms.ModelMultipleChoiceField[AbstractLOVValue] = forms.ModelMultipleChoiceField(
         queryset=None, required=False, widget=_MandatoryLockedCheckboxes, label="Values offered"
     )
 
@@ -77,13 +101,16 @@ class LOVSelectionsModelForm(forms.Form):
         self, *args: Any, lov_tenant: Any, lov_value_model: type[AbstractLOVValue] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        model = lov_value_model or self.lov_value_model
+        model = lov_value_model or self.lov_value_model or _meta_value_model(self)
         if model is None:
-            raise TypeError("LOVSelectionsModelForm needs lov_value_model (class attribute or argument).")
+            raise TypeError(
+                f"{type(self).__name__} needs its list: `class Meta: model = <selection model>` (or lov_value_model)."
+            )
         self.lov_value_model = model
         self.lov_tenant = lov_tenant
         selections = model.lov_selection_model()._default_manager
-        field = self.fields["values"]
+        field = self.fields["lov_selections"]
+        field.label_from_instance = _display  # type: ignore[attr-defined]
         field.queryset = selections.values_for_tenant(lov_tenant)  # type: ignore[attr-defined]
         self.mandatory_ids = frozenset(
             field.queryset.filter(value_type=LOVValueType.MANDATORY).values_list("pk", flat=True)  # type: ignore[attr-defined]
@@ -92,8 +119,8 @@ class LOVSelectionsModelForm(forms.Form):
         if not self.is_bound:
             field.initial = list(selections.selected_values_for_tenant(lov_tenant).values_list("pk", flat=True))
 
-    def clean_values(self) -> list[AbstractLOVValue]:
-        chosen = {value.pk: value for value in self.cleaned_data["values"]}
+    def clean_lov_selections(self) -> list[AbstractLOVValue]:
+        chosen = {value.pk: value for value in self.cleaned_data["lov_selections"]}
         missing = self.mandatory_ids - chosen.keys()
         if missing:
             # A disabled checkbox is never posted; a forged POST may leave them out too.
@@ -102,13 +129,29 @@ class LOVSelectionsModelForm(forms.Form):
 
     def save(self) -> list[AbstractLOVValue]:
         """Write the tenant's selection and return the values it now offers."""
-        values = self.cleaned_data["values"]
+        values = self.cleaned_data["lov_selections"]
         lov_selections_sync(model=self.lov_value_model, tenant=self.lov_tenant, values=values)  # type: ignore[arg-type]
         return values
 
 
+def _display(value: Any) -> str:
+    return str(getattr(value, "lov_display", value))
+
+
+class _CachedChoices(forms.models.ModelChoiceIterator):
+    """Choices read from the field's own query set, so its rows are fetched once per form (choices, initial)."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
 class LOVChoiceField(forms.ModelChoiceField):
-    """A choice of one value for a record; labels a value no longer offered as archived."""
+    """A choice of one value for a record, with the tenant's labels; labels a value no longer offered as archived."""
+
+    iterator = _CachedChoices
 
     def __init__(self, *args: Any, archived: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -116,22 +159,32 @@ class LOVChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: Any) -> str:
         if obj.pk == self.archived_pk:
-            return f"{obj.name} (archived)"
-        return str(obj.name)
+            return f"{_display(obj)} (archived)"
+        return _display(obj)
 
 
 def lov_choice_field_for(
     *, model: type[AbstractLOVValue], tenant: Any, current: AbstractLOVValue | None, **kwargs: Any
 ) -> LOVChoiceField:
-    """Return a field offering `tenant`'s selected values, plus `current` (labelled archived) if no longer offered."""
+    """Return a field offering `tenant`'s selected values in its order, plus `current` (labelled archived) if no
+    longer offered.
+
+    Without a current value and with no empty choice (`empty_label=None`), the initial value is the first one
+    offered: the list's declared first value (a workflow's start), or the tenant's own first.
+    """
     selections = model.lov_selection_model()._default_manager
     queryset = selections.selections_for_tenant(tenant, keep=current)
+    first_as_initial = current is None and kwargs.get("empty_label", "") is None and "initial" not in kwargs
     archived = None
     if current is not None and (
         current.is_deleted or not selections.selected_values_for_tenant(tenant).filter(pk=current.pk).exists()
     ):
         archived = current
-    return LOVChoiceField(queryset=queryset, archived=archived, **kwargs)
+    field = LOVChoiceField(queryset=queryset, archived=archived, **kwargs)
+    if first_as_initial:
+        # Read when the form renders, from the rows the choices use: no query of its own.
+        field.initial = lambda: next((value.pk for value in field.queryset), None)  # type: ignore[union-attr]
+    return field
 
 
 class _CustomValueForm(LOVValueCreateFormMixin, forms.ModelForm):

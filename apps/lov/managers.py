@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from apps.lov.types import DEFAULT_VALUE_TYPES, LOVValueType
@@ -40,6 +40,26 @@ class LOVValueQuerySet(models.QuerySet):
             Q(value_type__in=DEFAULT_VALUE_TYPES) | Q(value_type=LOVValueType.CUSTOM, lov_tenant=tenant_pk(tenant))
         )
 
+    def in_tenant_order(self, tenant: Any) -> LOVValueQuerySet:
+        """Return these values in `tenant`'s order, each annotated with the tenant's label (`lov_tenant_label`).
+
+        The order is the tenant's own positions first, then the list's declared order (`lov_defaults_ordered`),
+        then by name. `value.lov_display` is the label when the tenant gave one, else the name.
+        """
+        # The model is a concrete AbstractLOVValue (this query set's manager is only on those).
+        selections = self.model.lov_selection_model()._default_manager.filter(  # type: ignore[attr-defined]
+            lov_tenant=tenant_pk(tenant), lov_value=OuterRef("pk")
+        )
+        return self.annotate(
+            lov_tenant_position=Subquery(selections.values("lov_position")[:1]),
+            lov_tenant_label=Subquery(selections.values("lov_label")[:1]),
+        ).order_by(
+            F("lov_tenant_position").asc(nulls_last=True),
+            F("lov_default_position").asc(nulls_last=True),
+            "name",
+            "pk",
+        )
+
     def delete(self) -> tuple[int, dict[str, int]]:
         """Soft-delete the custom values in this query set; refuse if it holds a mandatory or optional value.
 
@@ -56,13 +76,18 @@ class LOVValueQuerySet(models.QuerySet):
 
 
 class LOVValueManager(models.Manager.from_queryset(LOVValueQuerySet)):  # type: ignore[misc]
-    """Create values with their invariants checked; `before_create`/`after_create` are hooks for subclasses."""
+    """Create values with their invariants checked; `before_create`/`after_create` are hooks for subclasses.
 
-    def before_create(self, value: AbstractLOVValue) -> None:
-        """Run before a value is validated and saved (override to fill in extra fields)."""
+    Both hooks get the new value's fields as keyword arguments (`name=`, `value_type=`, `lov_tenant=`):
+    `before_create(*args, **kwargs)` before the value is built and validated, `after_create(obj, *args,
+    **kwargs)` after it is saved, in the same transaction.
+    """
 
-    def after_create(self, value: AbstractLOVValue) -> None:
-        """Run after a value is saved, in the same transaction."""
+    def before_create(self, *args: Any, **kwargs: Any) -> None:
+        """Run before a value is built, validated and saved (override, e.g. to refuse or log)."""
+
+    def after_create(self, obj: AbstractLOVValue, *args: Any, **kwargs: Any) -> None:
+        """Run after `obj` is saved, in the same transaction (an exception rolls the creation back)."""
 
     def create_for_tenant(self, tenant: Any, name: str) -> AbstractLOVValue:
         """Create a custom value of `tenant`. Raise ValidationError for an invalid or taken name."""
@@ -79,14 +104,15 @@ class LOVValueManager(models.Manager.from_queryset(LOVValueQuerySet)):  # type: 
         return self._create_value(name=name, value_type=LOVValueType.OPTIONAL, lov_tenant=None)
 
     def _create_value(self, *, name: str, value_type: str, lov_tenant: Any) -> AbstractLOVValue:
-        value = self.model(name=name, value_type=value_type, lov_tenant=lov_tenant)
-        self.before_create(value)
+        fields = {"name": name, "value_type": value_type, "lov_tenant": lov_tenant}
+        self.before_create(**fields)
+        value = self.model(**fields)
         # The model's clean() checks the name; the database constraints catch a concurrent duplicate.
         value.full_clean(validate_constraints=False)
         try:
             with transaction.atomic():
                 value.save(force_insert=True)
-                self.after_create(value)
+                self.after_create(value, **fields)
         except IntegrityError as exc:
             raise ValidationError(
                 {"name": ValidationError(f"“{value.name}” is already in this list.", code="duplicate")}
@@ -107,10 +133,11 @@ class LOVSelectionQuerySet(models.QuerySet["AbstractLOVSelection"]):
 
     def values_for_tenant(self, tenant: Any) -> LOVValueQuerySet:
         """Return every live value available to `tenant`: the choices of its owner's selection form."""
-        return self._value_queryset().for_tenant(tenant)
+        return self._value_queryset().for_tenant(tenant).in_tenant_order(tenant)
 
     def selected_values_for_tenant(self, tenant: Any) -> LOVValueQuerySet:
-        """Return the live values `tenant` offers: mandatory ones, and the optional and custom ones it selected."""
+        """Return the live values `tenant` offers, in its order and with its labels: mandatory ones, and the
+        optional and custom ones it selected."""
         selected = self.model._default_manager.filter(lov_tenant=tenant_pk(tenant), lov_value=OuterRef("pk"))
         return self.values_for_tenant(tenant).filter(Q(value_type=LOVValueType.MANDATORY) | Q(Exists(selected)))
 
@@ -123,7 +150,8 @@ class LOVSelectionQuerySet(models.QuerySet["AbstractLOVSelection"]):
         queryset = self.selected_values_for_tenant(tenant)
         keep_pk = getattr(keep, "pk", keep)
         if keep_pk is not None:
-            queryset = self._value_queryset().filter(Q(pk__in=queryset.values("pk")) | Q(pk=keep_pk))
+            offered = queryset.order_by().values("pk")
+            queryset = self._value_queryset().filter(Q(pk__in=offered) | Q(pk=keep_pk)).in_tenant_order(tenant)
         return queryset
 
 

@@ -29,12 +29,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.base import ModelBase
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from apps.lov.managers import LOVSelectionManager, LOVValueManager
 from apps.lov.types import DEFAULT_VALUE_TYPES, LOVValueType
@@ -72,7 +74,31 @@ def _require(name: str, key: str, bases: tuple[type, ...], attrs: dict[str, Any]
     return value
 
 
-class LOVValueBase(ModelBase):
+DEFAULT_MODEL_BASE = "django.db.models.base.ModelBase"
+
+
+def lov_model_base() -> type[ModelBase]:
+    """Return the metaclass the abstract models build on: `settings.LOV_MODEL_BASE` (a dotted path or a class).
+
+    Read once, when this module defines the abstract models (so set it in settings, before the app registry
+    loads); the default is Django's own `ModelBase`.
+    """
+    configured = getattr(settings, "LOV_MODEL_BASE", DEFAULT_MODEL_BASE)
+    base = import_string(configured) if isinstance(configured, str) else configured
+    if not (isinstance(base, type) and issubclass(base, ModelBase)):
+        raise ImproperlyConfigured(
+            f"LOV_MODEL_BASE must be django.db.models.base.ModelBase or a subclass, not {base!r}."
+        )
+    return base
+
+
+if TYPE_CHECKING:
+    _ModelBase = ModelBase
+else:
+    _ModelBase = lov_model_base()
+
+
+class LOVValueBase(_ModelBase):
     """Add the tenant foreign key and the selections many-to-many to each concrete value model."""
 
     def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any], **kwargs: Any) -> type:
@@ -105,7 +131,7 @@ class LOVValueBase(ModelBase):
         return super().__new__(mcs, name, bases, attrs, **kwargs)
 
 
-class LOVSelectionBase(ModelBase):
+class LOVSelectionBase(_ModelBase):
     """Add the tenant and value foreign keys to each concrete selection model."""
 
     def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any], **kwargs: Any) -> type:
@@ -117,13 +143,17 @@ class LOVSelectionBase(ModelBase):
                 **attrs,
                 "lov_tenant": models.ForeignKey(
                     tenant_model,
-                    on_delete=models.CASCADE,
+                    on_delete=attr("lov_tenant_on_delete") or models.CASCADE,
                     related_name=attr("lov_tenant_model_related_name"),
                     related_query_name=attr("lov_tenant_model_related_query_name"),
                     verbose_name="tenant",
                 ),
                 "lov_value": models.ForeignKey(
-                    value_model, on_delete=models.CASCADE, related_name="lov_selections", verbose_name="value"
+                    value_model,
+                    on_delete=models.CASCADE,
+                    related_name=attr("lov_value_model_related_name"),
+                    related_query_name=attr("lov_value_model_related_query_name"),
+                    verbose_name="value",
                 ),
             }
         return super().__new__(mcs, name, bases, attrs, **kwargs)
@@ -132,8 +162,11 @@ class LOVSelectionBase(ModelBase):
 class AbstractLOVValue(models.Model, metaclass=LOVValueBase):
     """One value of a list: mandatory or optional (from `lov_defaults`), or custom (one tenant's)."""
 
-    # name → {"value_type": LOVValueType.MANDATORY | LOVValueType.OPTIONAL}; synchronised by `update_lovs`.
+    # name → {"value_type": LOVValueType.MANDATORY | LOVValueType.OPTIONAL[, "renamed_from": "Old name"]};
+    # synchronised by `update_lovs`. A `renamed_from` (a name or a list of names) renames that row in place.
     lov_defaults: ClassVar[dict[str, dict[str, Any]]] = {}
+    # True: the order of `lov_defaults` is the list's order (a workflow), before custom values; else by name.
+    lov_defaults_ordered: ClassVar[bool] = False
     lov_tenant_model: ClassVar[str | type[models.Model] | None] = None  # required
     lov_tenant_on_delete: ClassVar[Any] = models.CASCADE
     lov_tenant_model_related_name: ClassVar[str] = "%(app_label)s_%(class)s_custom_values"
@@ -146,6 +179,13 @@ class AbstractLOVValue(models.Model, metaclass=LOVValueBase):
     value_type = models.CharField(max_length=16, choices=LOVValueType.choices, default=LOVValueType.CUSTOM)
     deleted = models.DateTimeField(null=True, blank=True, help_text="When the value was deleted (soft delete).")
     created = models.DateTimeField(auto_now_add=True)
+    lov_default_position = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        verbose_name="declared position",
+        help_text="Place in lov_defaults when the list declares its order (set by update_lovs); empty otherwise.",
+    )
 
     objects = LOVValueManager()
 
@@ -213,6 +253,11 @@ class AbstractLOVValue(models.Model, metaclass=LOVValueBase):
     def is_deleted(self) -> bool:
         return self.deleted is not None
 
+    @property
+    def lov_display(self) -> str:
+        """Return what a tenant's people see: its label for this value (if read with one), else the name."""
+        return getattr(self, "lov_tenant_label", None) or self.name
+
     @classmethod
     def lov_selection_model(cls) -> type[AbstractLOVSelection]:
         """Return the concrete selection model of this list (resolved)."""
@@ -248,10 +293,23 @@ class AbstractLOVSelection(models.Model, metaclass=LOVSelectionBase):
 
     lov_value_model: ClassVar[str | type[models.Model] | None] = None  # required
     lov_tenant_model: ClassVar[str | type[models.Model] | None] = None  # required
+    lov_tenant_on_delete: ClassVar[Any] = models.CASCADE
     lov_tenant_model_related_name: ClassVar[str] = "%(app_label)s_%(class)s_set"
     lov_tenant_model_related_query_name: ClassVar[str] = "%(app_label)s_%(class)s"
+    lov_value_model_related_name: ClassVar[str] = "lov_selections"
+    lov_value_model_related_query_name: ClassVar[str | None] = None
 
     created = models.DateTimeField(auto_now_add=True)
+    # The tenant's own presentation of the value. A mandatory value gets a row only to hold these.
+    lov_position = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name="position", help_text="The tenant's place for this value; empty: declared."
+    )
+    lov_label = models.CharField(
+        max_length=NAME_MAX_LENGTH,
+        blank=True,
+        verbose_name="tenant label",
+        help_text="What this tenant's people see instead of the shared name (default values only); empty: the name.",
+    )
 
     objects = LOVSelectionManager()
 
@@ -270,6 +328,17 @@ class AbstractLOVSelection(models.Model, metaclass=LOVSelectionBase):
 
     def __str__(self) -> str:
         return f"{self.lov_tenant} → {self.lov_value}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.before_save()
+        super().save(*args, **kwargs)
+        self.after_save()
+
+    def before_save(self) -> None:
+        """Run before every save (override in a concrete model)."""
+
+    def after_save(self) -> None:
+        """Run after every save (override in a concrete model)."""
 
     @classmethod
     def lov_value_field(cls) -> models.ForeignKey:

@@ -39,12 +39,18 @@ def _is_tenant_model(model: type[models.Model]) -> bool:
 
 
 def _usages(model: type[AbstractLOVValue]) -> tuple[tuple[type[models.Model], str], ...]:
+    """Return (model, field name) of every tenant-schema foreign key to `model`; a many-to-many field counts
+    through its intermediate table (one row per record and value)."""
     selection = model.lov_selection_model()
-    return tuple(
-        (rel.related_model, rel.field.name)
-        for rel in model._meta.related_objects
-        if rel.one_to_many and rel.related_model is not selection and _is_tenant_model(rel.related_model)
-    )
+    found: list[tuple[type[models.Model], str]] = []
+    for rel in model._meta.related_objects:
+        if rel.related_model is selection or not _is_tenant_model(rel.related_model):
+            continue
+        if rel.one_to_many:
+            found.append((rel.related_model, rel.field.name))
+        elif isinstance(rel, models.ManyToManyRel) and rel.through is not None:
+            found.append((rel.through, rel.field.m2m_reverse_field_name()))
+    return tuple(found)
 
 
 @cache

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from apps.lov.managers import tenant_pk
 from apps.lov.registry import LOVList, lov_lists
@@ -37,11 +37,16 @@ class LOVListSummary:
 
 
 def lov_value_rows(*, lov_list: LOVList, tenant: Any, query: str = "") -> QuerySet:
-    """Return the values available to `tenant`, annotated with `is_selected`, mandatory first, then by name."""
+    """Return the values available to `tenant`, annotated with `is_selected` and the tenant's label
+    (`lov_tenant_label`), mandatory first, then by name."""
     selected = lov_list.selection_model._default_manager.filter(lov_tenant=tenant_pk(tenant), lov_value=OuterRef("pk"))
     rows = (
         lov_list.value_model.objects.for_tenant(tenant)
-        .annotate(is_selected=Exists(selected), type_order=TYPE_ORDER)
+        .annotate(
+            is_selected=Exists(selected),
+            lov_tenant_label=Subquery(selected.values("lov_label")[:1]),
+            type_order=TYPE_ORDER,
+        )
         .order_by("type_order", "name", "pk")
     )
     if query:

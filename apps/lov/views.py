@@ -168,6 +168,7 @@ def _detail_context(
         groups[value.value_type].append(value)
     return {
         "lov_list": lov_list,
+        "move_targets": _move_targets(request, lov_list) if any(value.usage for value in values) else [],
         "page": page,
         "query": query,
         "groups": [(LOVValueType(key), items) for key, items in groups.items()],
@@ -293,19 +294,41 @@ def _row_response(
     return render(request, TEMPLATE, _detail_context(request, lov_list, changed=(value.pk, field)))
 
 
+def _move_targets(request: _TenantRequest, lov_list: LOVList) -> list[AbstractLOVValue]:
+    """Return the values a deleted value's records may move to: what the tenant offers, in its order."""
+    return list(lov_list.selection_model._default_manager.selected_values_for_tenant(request.tenant))
+
+
+def _move_target(request: _TenantRequest, lov_list: LOVList) -> AbstractLOVValue | None:
+    """Return the value posted as `move_to` (None: keep the records on the deleted value)."""
+    posted = request.POST.get("move_to", "")
+    if not posted.isdigit():
+        return None
+    return _value_or_404(request, lov_list, int(posted))
+
+
 @owner_required
 def value_delete(request: _TenantRequest, key: str, pk: int) -> HttpResponse:
-    """Confirm (GET) and soft-delete (POST) a custom value of this tenant."""
+    """Confirm (GET) and soft-delete (POST) a custom value of this tenant, moving its records first if asked.
+
+    The confirmation shows how many records use the value and offers to move them to another offered value;
+    the move and the delete happen in one transaction.
+    """
     lov_list = _list_or_404(key)
     value = _value_or_404(request, lov_list, pk)
     if request.method != "POST":
-        return render_page(request, "lov/value_delete.html", _row(request, lov_list, value))
+        context = {**_row(request, lov_list, value), "move_targets": _move_targets(request, lov_list)}
+        return render_page(request, "lov/value_delete.html", context)
+    target = _move_target(request, lov_list)
     try:
-        lov_custom_value_delete(value=value, tenant=request.tenant)
+        lov_custom_value_delete(value=value, tenant=request.tenant, move_to=target)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"“{value.name}” deleted. Records that use it keep it, shown as archived.")
+        if target is not None:
+            messages.success(request, f"“{value.name}” deleted; its records now use “{target.lov_display}”.")
+        else:
+            messages.success(request, f"“{value.name}” deleted. Records that use it keep it, shown as archived.")
     if not request.htmx:
         return _back(lov_list, request)
     return render_page(request, TEMPLATE, _detail_context(request, lov_list), partial="values")

@@ -6,7 +6,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_context
 
-from apps.lov.services import lov_custom_value_create, lov_defaults_sync_all, lov_value_select
+from apps.lov.services import (
+    lov_custom_value_create,
+    lov_defaults_sync_all,
+    lov_value_label_set,
+    lov_value_select,
+)
 from apps.projects.lists.models import JobTitle, TaskStatus
 from apps.projects.models import Task
 from apps.projects.services import task_create
@@ -18,6 +23,7 @@ class _DemoSpec(TypedDict):
     custom_status: str
     custom_job_title: str
     tasks: list[tuple[str, str]]  # (title, status name)
+    status_labels: dict[str, str]  # shared name → the tenant's label
 
 
 DEMO: dict[str, _DemoSpec] = {
@@ -27,6 +33,7 @@ DEMO: dict[str, _DemoSpec] = {
         "custom_status": "Awaiting sign-off",
         "custom_job_title": "Account executive",
         "tasks": [("Prepare the Q3 price list", "In review"), ("Call back the Initech lead", "Awaiting sign-off")],
+        "status_labels": {"Done": "Finished"},
     },
     "globex": {
         "statuses": ["Waiting for customer"],
@@ -34,6 +41,7 @@ DEMO: dict[str, _DemoSpec] = {
         "custom_status": "Needs QA",
         "custom_job_title": "Growth hacker",
         "tasks": [("Ship the 2.0 release", "Needs QA"), ("Refresh the landing page", "In progress")],
+        "status_labels": {},
     },
 }
 
@@ -58,6 +66,8 @@ def projects_demo_load(*, tenant: Any) -> None:
         for value in model.objects.for_tenant(tenant).filter(name__in=names):
             lov_value_select(value=value, tenant=tenant, selected=True)
     _ensure_custom(TaskStatus, tenant, spec["custom_status"])
+    for name, label in spec["status_labels"].items():
+        lov_value_label_set(value=TaskStatus.objects.get(name=name, lov_tenant=None), tenant=tenant, label=label)
     _ensure_custom(JobTitle, tenant, spec["custom_job_title"])
     with schema_context(tenant.schema_name):
         owner = get_user_model().objects.filter(profile__role="owner").order_by("pk").first()

@@ -15,3 +15,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = [".localhost", "localhost", "127.0.0.1", "testserver"]
+
+# The documented crops example of lists of values (tests/lov_example): its list is shared, its records per tenant.
+SHARED_APPS = [*SHARED_APPS, "tests.lov_example"]
+TENANT_APPS = [*TENANT_APPS, "tests.lov_example_records"]
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.lov_example", "tests.lov_example_records"]

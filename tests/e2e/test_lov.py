@@ -43,10 +43,10 @@ def test_owner_curates_task_statuses_and_members_see_only_their_tenants(page: Pa
     page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
     page.context.clear_cookies()
 
-    # A member of acme sees both values and saves a task with them.
+    # A member of acme sees both values (in workflow order, the tenant's own last) and saves a task with them.
     log_in(page, site_url("acme", "/accounts/login/?next=/projects/"), "alice")
     status = page.get_by_label("Status")
-    expect(status.locator("option")).to_have_text(["Awaiting sign-off", "Blocked", "Done", "In progress", "To do"])
+    expect(status.locator("option")).to_have_text(["To do", "In progress", "Blocked", "Done", "Awaiting sign-off"])
     page.get_by_label("Title").fill("Sign the Initech contract")
     status.select_option(label="Awaiting sign-off")
     page.get_by_role("button", name="Add task").click()
@@ -61,7 +61,7 @@ def test_owner_curates_task_statuses_and_members_see_only_their_tenants(page: Pa
 
     # A member of globex sees neither.
     log_in(page, site_url("globex", "/accounts/login/?next=/projects/"), "gina")
-    expect(page.get_by_label("Status").locator("option")).to_have_text(["Done", "In progress", "To do"])
+    expect(page.get_by_label("Status").locator("option")).to_have_text(["To do", "In progress", "Done"])
     expect(page.get_by_text("Sign the Initech contract")).to_have_count(0)
     snap("globex-member-tasks")
 
@@ -107,3 +107,40 @@ def test_owner_sees_a_rename_error_in_place_and_stale_saves_refused(page: Page, 
     expect(blocked_row.get_by_test_id("stale")).to_contain_text("now offered; your value was not saved.")
     expect(page.get_by_role("switch", name="Offer “Blocked”")).to_be_focused()
     snap("toggle-stale")
+
+
+def test_owner_orders_and_labels_task_statuses_and_members_see_it(page: Page, committed_tenants, site_url, snap):
+    lov_defaults_sync_all()
+    acme = committed_tenants["acme"]
+    make_user(acme, "olivia", owner=True)
+    log_in(page, site_url("acme", "/accounts/login/?next=/owner/lists/task-statuses/"), "olivia")
+    page.get_by_test_id("order-link").click()
+    expect(page.get_by_role("heading", name="Order and labels: Task statuses")).to_be_visible()
+    shown = page.locator('[data-testid="order-row"] [data-testid="shown"]')
+    expect(shown).to_have_text(["To do", "In progress", "Done"])
+
+    # Up and Down (the keyboard way): htmx swaps the list in its new order, the focus stays on the button.
+    page.get_by_role("button", name="Up “Done”").focus()
+    page.keyboard.press("Enter")
+    expect(shown).to_have_text(["To do", "Done", "In progress"])
+    expect(page.get_by_role("button", name="Up “Done”")).to_be_focused()
+
+    # Drag and drop: "In progress" dropped on top.
+    rows = page.locator('[data-testid="order-row"]')
+    rows.nth(2).locator("[data-drag-handle]").drag_to(rows.nth(0), target_position={"x": 5, "y": 2})
+    expect(shown).to_have_text(["In progress", "To do", "Done"])
+    snap("order")
+
+    # A label for "Done", saved in place.
+    label = page.get_by_label("Label for “Done”")
+    label.fill("Finished")
+    label.press("Tab")
+    expect(page.locator('[data-value="Done"]').get_by_test_id("saved")).to_be_visible()
+    expect(page.locator('[data-value="Done"] [data-testid="shown"]')).to_have_text("Finished")
+    snap("labelled")
+
+    # The new task form offers the statuses in this order, with the label, starting at the first.
+    page.goto(site_url("acme", "/projects/"))
+    status = page.get_by_label("Status")
+    expect(status.locator("option")).to_have_text(["In progress", "To do", "Finished"])
+    expect(status).to_have_value(str(TaskStatus.objects.get(name="In progress").pk))

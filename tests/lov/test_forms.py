@@ -1,6 +1,7 @@
+import pytest
 from django import forms
 
-from apps.lov.forms import LOVSelectionsModelForm, LOVValueCreateFormMixin
+from apps.lov.forms import LOVSelectionsModelForm, LOVValueCreateFormMixin, lov_choice_field_for
 from apps.projects.lists.models import TaskStatus, TaskStatusSelection
 
 
@@ -11,7 +12,8 @@ class StatusCreateForm(LOVValueCreateFormMixin, forms.ModelForm):
 
 
 class StatusSelectionsForm(LOVSelectionsModelForm):
-    lov_value_model = TaskStatus
+    class Meta:
+        model = TaskStatusSelection
 
 
 def selected_names(tenant):
@@ -41,7 +43,7 @@ def test_selection_form_offers_only_the_tenants_values(acme, globex):
 
     form = StatusSelectionsForm(lov_tenant=acme)
 
-    labels = [label for _, label in form.fields["values"].choices]
+    labels = [label for _, label in form.fields["lov_selections"].choices]
     assert "Globex secret" not in labels
     assert "Blocked" in labels
 
@@ -49,7 +51,7 @@ def test_selection_form_offers_only_the_tenants_values(acme, globex):
 def test_selection_form_keeps_mandatory_values_after_a_post_that_omits_them(acme):
     blocked = TaskStatus.objects.get(name="Blocked")
 
-    form = StatusSelectionsForm({"values": [blocked.pk]}, lov_tenant=acme)
+    form = StatusSelectionsForm({"lov_selections": [blocked.pk]}, lov_tenant=acme)
     assert form.is_valid(), form.errors
     form.save()
 
@@ -69,10 +71,10 @@ def test_empty_post_is_valid_and_keeps_the_mandatory_values(acme):
 def test_forged_post_of_another_tenants_value_is_a_form_error(acme, globex):
     secret = TaskStatus.objects.create_for_tenant(globex, "Globex secret")
 
-    form = StatusSelectionsForm({"values": [secret.pk]}, lov_tenant=acme)
+    form = StatusSelectionsForm({"lov_selections": [secret.pk]}, lov_tenant=acme)
 
     assert not form.is_valid()
-    assert "values" in form.errors
+    assert "lov_selections" in form.errors
     assert not TaskStatusSelection.objects.filter(lov_value=secret).exists()
 
 
@@ -80,7 +82,7 @@ def test_save_never_touches_another_tenants_selection(acme, globex):
     blocked = TaskStatus.objects.get(name="Blocked")
     TaskStatusSelection.objects.create(lov_tenant=globex, lov_value=blocked)
 
-    form = StatusSelectionsForm({"values": []}, lov_tenant=acme)
+    form = StatusSelectionsForm({"lov_selections": []}, lov_tenant=acme)
     assert form.is_valid()
     form.save()
 
@@ -88,9 +90,49 @@ def test_save_never_touches_another_tenants_selection(acme, globex):
 
 
 def test_mandatory_checkboxes_render_checked_and_disabled(acme):
-    html = str(StatusSelectionsForm(lov_tenant=acme)["values"])
+    html = str(StatusSelectionsForm(lov_tenant=acme)["lov_selections"])
 
     todo = TaskStatus.objects.get(name="To do")
     assert f'value="{todo.pk}"' in html
     option = html.split(f'value="{todo.pk}"')[1].split(">")[0]
     assert "disabled" in option and "checked" in option
+
+
+def test_selection_form_names_its_list_by_the_value_model_attribute_too(acme):
+    class ByAttribute(LOVSelectionsModelForm):
+        lov_value_model = TaskStatus
+
+    assert "Blocked" in [label for _, label in ByAttribute(lov_tenant=acme).fields["lov_selections"].choices]
+
+
+def test_selection_form_without_its_list_says_how_to_name_it(acme):
+    class Unnamed(LOVSelectionsModelForm):
+        pass
+
+    with pytest.raises(TypeError, match="class Meta: model = <selection model>"):
+        Unnamed(lov_tenant=acme)
+
+
+def test_create_form_with_tenant_and_type_fields_ignores_a_forged_tenant(acme, globex):
+    class FullForm(LOVValueCreateFormMixin, forms.ModelForm):
+        class Meta:
+            model = TaskStatus
+            fields = ["name", "lov_tenant", "value_type"]
+
+    form = FullForm({"name": "Escalated", "lov_tenant": globex.pk, "value_type": "mandatory"}, lov_tenant=acme)
+
+    assert form.is_valid(), form.errors
+    value = form.save()
+    assert (value.lov_tenant, value.value_type) == (acme, "custom")
+
+
+def test_choice_field_of_a_new_record_starts_at_the_declared_first_value(acme):
+    class TaskStatusForm(forms.Form):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["status"] = lov_choice_field_for(model=TaskStatus, tenant=acme, current=None, empty_label=None)
+
+    html = str(TaskStatusForm()["status"])
+
+    first = html.split("<option")[1]
+    assert "To do" in first and "selected" in first

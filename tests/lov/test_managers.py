@@ -142,12 +142,34 @@ def test_mandatory_and_optional_values_cannot_be_deleted(acme):
 
 def test_manager_hooks_run_around_creation(acme, monkeypatch):
     calls = []
-    monkeypatch.setattr(TaskStatus.objects, "before_create", lambda value: calls.append(("before", value.pk)))
-    monkeypatch.setattr(TaskStatus.objects, "after_create", lambda value: calls.append(("after", value.pk)))
+
+    def before_create(*args, **kwargs):
+        calls.append(("before", args, kwargs))
+
+    def after_create(obj, *args, **kwargs):
+        calls.append(("after", obj.pk, kwargs["name"]))
+
+    monkeypatch.setattr(TaskStatus.objects, "before_create", before_create)
+    monkeypatch.setattr(TaskStatus.objects, "after_create", after_create)
 
     value = TaskStatus.objects.create_for_tenant(acme, "Hooked")
 
-    assert calls == [("before", None), ("after", value.pk)]
+    assert calls == [
+        ("before", (), {"name": "Hooked", "value_type": "custom", "lov_tenant": acme}),
+        ("after", value.pk, "Hooked"),
+    ]
+
+
+def test_an_after_create_hook_that_fails_rolls_the_value_back(acme, monkeypatch):
+    def after_create(obj, *args, **kwargs):
+        raise RuntimeError("refused")
+
+    monkeypatch.setattr(TaskStatus.objects, "after_create", after_create)
+
+    with pytest.raises(RuntimeError):
+        TaskStatus.objects.create_for_tenant(acme, "Never")
+
+    assert not TaskStatus.objects.filter(name="Never").exists()
 
 
 def test_values_live_in_the_public_schema(acme):

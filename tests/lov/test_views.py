@@ -245,3 +245,39 @@ def test_add_without_javascript_shows_the_error_in_place(acme, acme_owner, clien
     assert response.status_code == 200 and "<html" in html
     assert "already in this list" in html
     assert "is-invalid" in html.split('data-testid="add-value"')[1].split("</form>")[0]
+
+
+# --- Merge on delete ------------------------------------------------------------------------------
+
+
+def test_delete_confirmation_offers_to_move_the_records_and_the_move_happens(acme, acme_owner, client_of):
+    value = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Escalated")
+    done = TaskStatus.objects.get(name="Done")
+    with schema_context("acme"):
+        Task.objects.create(title="A", status=value)
+        Task.objects.create(title="B", status=value)
+    client = client_of(acme_owner, acme)
+
+    confirm = client.get(f"{DETAIL}values/{value.pk}/delete/").content.decode()
+    listing = client.get(DETAIL).content.decode()
+    response = client.post(f"{DETAIL}values/{value.pk}/delete/", {"move_to": done.pk}, follow=True)
+
+    assert "2 records use it" in confirm and "Before deleting, move 2 records to" in confirm
+    assert f'<option value="{done.pk}">Done</option>' in confirm
+    assert f'id="move-to-{value.pk}"' in listing  # the modal offers it too
+    assert "its records now use “Done”" in response.content.decode()
+    with schema_context("acme"):
+        assert set(Task.objects.values_list("status_id", flat=True)) == {done.pk}
+
+
+def test_delete_without_a_target_keeps_the_records_on_the_archived_value(acme, acme_owner, client_of):
+    value = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Escalated")
+    with schema_context("acme"):
+        Task.objects.create(title="A", status=value)
+
+    client_of(acme_owner, acme).post(f"{DETAIL}values/{value.pk}/delete/", {"move_to": ""})
+
+    with schema_context("acme"):
+        assert Task.objects.get().status_id == value.pk
+    value.refresh_from_db()
+    assert value.deleted is not None

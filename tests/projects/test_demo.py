@@ -16,6 +16,9 @@ def test_demo_load_is_idempotent_and_per_tenant(acme, globex):
     assert {"Blocked", "In review", "Awaiting sign-off"} <= acme_statuses
     assert "Needs QA" in globex_statuses and "Awaiting sign-off" not in globex_statuses
     assert TaskStatus.objects.filter(name="Awaiting sign-off").count() == 1
+    acme_labels = [v.lov_display for v in TaskStatusSelection.objects.selected_values_for_tenant(acme)]
+    assert "Finished" in acme_labels and "Done" not in acme_labels
+    assert "Done" in {v.lov_display for v in TaskStatusSelection.objects.selected_values_for_tenant(globex)}
     assert JobTitleSelection.objects.filter(lov_tenant=acme).count() == 3
     with schema_context("acme"):
         assert Task.objects.count() == 2

@@ -131,3 +131,11 @@ def test_profile_without_javascript_shows_the_error_in_place(acme, acme_member, 
     html = response.content.decode()
     assert response.status_code == 200 and "<html" in html
     assert 'class="form-select is-invalid"' in html and 'data-testid="error">Select a valid choice' in html
+
+
+def test_a_new_task_in_a_new_tenant_starts_at_the_first_status_of_the_workflow(acme, acme_member, client_of):
+    html = client_of(acme_member, acme).get("/projects/").content.decode()
+
+    select = html.split('name="status"')[1].split("</select>")[0]
+    assert options(html, "status") == ["To do", "In progress", "Done"]
+    assert re.search(r'<option value="\d+" selected>To do</option>', select)

@@ -37,17 +37,18 @@ class JobTitleSelection(AbstractLOVSelection):
 
 
 class TaskStatus(AbstractLOVValue):
-    """Where a task stands."""
+    """Where a task stands, in workflow order: a new task starts at the first one ("To do")."""
 
     lov_tenant_model = "tenants.Tenant"
     lov_selections_model = "projects_lists.TaskStatusSelection"
+    lov_defaults_ordered = True
     lov_defaults = {
         "To do": MANDATORY,
         "In progress": MANDATORY,
-        "Done": MANDATORY,
         "Blocked": OPTIONAL,
-        "In review": OPTIONAL,
         "Waiting for customer": OPTIONAL,
+        "In review": OPTIONAL,
+        "Done": MANDATORY,
         "Cancelled": OPTIONAL,
     }
 

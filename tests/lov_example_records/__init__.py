@@ -1,0 +1,1 @@
+"""The example's records in each tenant's schema: which crops a member grows."""
