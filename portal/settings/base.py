@@ -75,7 +75,9 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
-    # Must come first: it picks the schema (and the urlconf) from the host name.
+    # Outside everything that queries: a request that failed because PostgreSQL is down answers 503.
+    "apps.core.outage.DatabaseOutageMiddleware",
+    # First of the rest: it picks the schema (and the urlconf) from the host name.
     "apps.tenants.middleware.TenantMiddleware",
     # Before anything that may answer early (CSRF refusals, maintenance, an expired session), so every
     # answer can tell htmx requests apart and carry Django messages.
@@ -139,6 +141,9 @@ DATABASES = {
         "ENGINE": "django_tenants.postgresql_backend",
     }
 }
+# An unreachable database host (packets dropped, not refused) fails the connection after this many seconds, so an
+# outage answers 503 rather than holding the worker; a DATABASE_URL query parameter still wins.
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0", required_in_production=True)
