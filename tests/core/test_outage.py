@@ -7,13 +7,11 @@ without a restart. Each request runs under a deadline only so that a hang fails 
 """
 
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 
+from tests.support.http import Answer, Browser
 from tests.support.postgres import PrivatePostgres
 from tests.support.processes import database_url, free_port, start_gunicorn, stop_process
 from tests.support.redis import deadline
@@ -22,20 +20,9 @@ from tests.support.redis import deadline
 REQUEST_DEADLINE_SECONDS = 10
 
 
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    headers: dict[str, str]
-    body: str
-
-
 def fetch(port: int, path: str, host: str) -> Answer:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host})
-    try:
-        with deadline(REQUEST_DEADLINE_SECONDS), urllib.request.urlopen(request, timeout=REQUEST_DEADLINE_SECONDS) as r:
-            return Answer(r.status, dict(r.headers), r.read().decode())
-    except urllib.error.HTTPError as error:
-        return Answer(error.code, dict(error.headers), error.read().decode())
+    with deadline(REQUEST_DEADLINE_SECONDS):
+        return Browser(port, host, timeout=REQUEST_DEADLINE_SECONDS).get(path)
 
 
 @pytest.fixture
