@@ -131,19 +131,20 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Persistent connections suit production's gunicorn workers, a fixed few processes reusing one each (checked
 # before reuse). The development server starts a thread per request, and each thread's persistent connection
 # would stay open, idle, until PostgreSQL's limit: there a connection closes with its request.
+_DATABASE = dj_database_url.parse(
+    env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal", required_in_production=True),
+    conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if IS_PRODUCTION else 0),
+    conn_health_checks=True,
+)
 DATABASES = {
     "default": {
-        **dj_database_url.parse(
-            env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal", required_in_production=True),
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if IS_PRODUCTION else 0),
-            conn_health_checks=True,
-        ),
+        **_DATABASE,
         "ENGINE": "django_tenants.postgresql_backend",
+        # An unreachable host (packets dropped, not refused) fails the connection after this many seconds, so an
+        # outage answers 503 (apps.core.outage) rather than holding the worker; DATABASE_URL's parameters win.
+        "OPTIONS": {"connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 3), **_DATABASE.get("OPTIONS", {})},
     }
 }
-# An unreachable database host (packets dropped, not refused) fails the connection after this many seconds, so an
-# outage answers 503 rather than holding the worker; a DATABASE_URL query parameter still wins.
-DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0", required_in_production=True)
