@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import AbstractBaseUser
 from django_tenants.utils import schema_context
 
 from apps.notifications.models import Delivery, InboxMessage, SmsMessage
 from apps.notifications.tasks import requeue_stale_deliveries
 from apps.preferences.registries import global_preferences_registry
+from apps.tenants.models import Tenant
 from tests.support.http import Browser
 from tests.support.people import PASSWORD, client_for, make_user
 from tests.support.processes import free_port, start_gunicorn, stop_process, wait_until
@@ -71,7 +73,7 @@ def web(committed_tenants, stall_env: dict[str, str]) -> Iterator[int]:
         stop_process(server)
 
 
-def session_of(user, tenant) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def session_of(user: AbstractBaseUser, tenant: Tenant) -> dict[str, str]:
     """Return the cookies of a signed-in session of `user` (stored in the database, so any process accepts it)."""
     return {"sessionid": client_for(f"{tenant.schema_name}.localhost", user, tenant).cookies["sessionid"].value}
 

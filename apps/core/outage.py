@@ -41,6 +41,8 @@ def outage_response(request: HttpRequest) -> HttpResponse:
     else:
         # No request: context processors would read the session, the user and preferences from the database.
         response = HttpResponse(render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS}), status=503)
+        if request.headers.get("HX-Request") == "true":
+            response["HX-Refresh"] = "true"  # htmx swaps no 503: reload, so the page itself says what happened
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

@@ -20,9 +20,9 @@ from tests.support.redis import deadline
 REQUEST_DEADLINE_SECONDS = 10
 
 
-def fetch(port: int, path: str, host: str) -> Answer:
+def fetch(port: int, path: str, host: str, headers: dict[str, str] | None = None) -> Answer:
     with deadline(REQUEST_DEADLINE_SECONDS):
-        return Browser(port, host, timeout=REQUEST_DEADLINE_SECONDS).get(path)
+        return Browser(port, host, timeout=REQUEST_DEADLINE_SECONDS).get(path, headers)
 
 
 @pytest.fixture
@@ -57,14 +57,17 @@ def test_a_database_outage_answers_503_with_retry_after_and_the_site_serves_agai
     console = fetch(port, "/console/", "localhost")
     api = fetch(port, "/api/preferences/", "acme.localhost")
     health = fetch(port, "/healthz", "localhost")
+    swap = fetch(port, "/preferences/", "acme.localhost", {"HX-Request": "true"})
 
-    assert (page.status, console.status, api.status, health.status) == (503, 503, 503, 503)
+    assert (page.status, console.status, api.status, health.status, swap.status) == (503, 503, 503, 503, 503)
     assert page.headers["Retry-After"] == "30"
     assert "The portal is temporarily unavailable" in page.body
     assert "bootstrap.min.css" in page.body  # the portal's styled page, not Django's plain one
     assert console.headers["Retry-After"] == api.headers["Retry-After"] == "30"
     assert json.loads(api.body) == {"detail": "The database is unavailable; try again later."}
     assert json.loads(health.body) == {"ok": False, "services": {"database": {"ok": False}}}
+    assert swap.headers["HX-Refresh"] == "true"  # htmx would not swap a 503 in: the browser reloads instead
+    assert "HX-Refresh" not in page.headers
 
     private_postgres.start()
     again = fetch(port, "/accounts/login/", "acme.localhost")

@@ -31,14 +31,20 @@ class Browser:
         self.cookies["csrftoken"] = secrets.token_hex(16)  # 32 characters: Django compares it to the header as is
         return self
 
-    def get(self, path: str) -> Answer:
-        return self.request("GET", path)
+    def get(self, path: str, headers: dict[str, str] | None = None) -> Answer:
+        return self.request("GET", path, headers=headers)
 
     def post(self, path: str, form: dict[str, str | int]) -> Answer:
         return self.request("POST", path, urllib.parse.urlencode(form).encode())
 
-    def request(self, method: str, path: str, body: bytes | None = None) -> Answer:
-        headers = {"Host": self.host, "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> Answer:
+        headers = {
+            "Host": self.host,
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            **(headers or {}),
+        }
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         if "csrftoken" in self.cookies:
