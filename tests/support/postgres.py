@@ -8,7 +8,10 @@ from pathlib import Path
 
 from tests.support.processes import free_port
 
-BIN = Path("/usr/lib/postgresql/15/bin")
+# Debian's layout: /usr/lib/postgresql/<major>/bin; the newest installed server (15 here, as in production).
+BIN = max(
+    Path("/usr/lib/postgresql").glob("*/bin"), key=lambda path: int(path.parent.name), default=Path("/nonexistent")
+)
 DATABASE = "portal"
 
 
