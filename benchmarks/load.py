@@ -18,6 +18,7 @@ import argparse
 import os
 import platform
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -231,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             stop_process(gunicorn)
         cache.stop()
         broker.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
 
     load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     print(f"{platform.node()}, {os.cpu_count()} cores, gunicorn {WORKERS} sync workers, wrk -c{args.connections} "
