@@ -400,8 +400,10 @@ def lov_value_select(*, value: AbstractLOVValue, tenant: Any, selected: bool, ex
     if not model.objects.for_tenant(tenant).filter(pk=value.pk).exists():
         raise PermissionDenied("This value is not available to this tenant.")
     selections = model.lov_selection_model()._default_manager
+    # One writer of this value's selections at a time: the check below holds until commit, and two writers that
+    # turn it on together cannot both insert (get_or_create re-raises the duplicate when a third deleted it since).
+    _locked(value)
     if expected is not None:
-        _locked(value)  # one writer of this value's selections at a time, so the check below holds
         offered = selections.filter(lov_tenant_id=tenant_pk(tenant), lov_value=value).exists()
         if offered != expected:
             raise StaleValueError(current=offered)

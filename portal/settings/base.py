@@ -77,7 +77,9 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
-    # Must come first: it picks the schema (and the urlconf) from the host name.
+    # Outside everything that queries: a request that failed because PostgreSQL is down answers 503.
+    "apps.core.outage.DatabaseOutageMiddleware",
+    # First of the rest: it picks the schema (and the urlconf) from the host name.
     "apps.tenants.middleware.TenantMiddleware",
     # Before anything that may answer early (CSRF refusals, maintenance, an expired session), so every
     # answer can tell htmx requests apart and carry Django messages.
@@ -131,14 +133,18 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Persistent connections suit production's gunicorn workers, a fixed few processes reusing one each (checked
 # before reuse). The development server starts a thread per request, and each thread's persistent connection
 # would stay open, idle, until PostgreSQL's limit: there a connection closes with its request.
+_DATABASE = dj_database_url.parse(
+    env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal", required_in_production=True),
+    conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if IS_PRODUCTION else 0),
+    conn_health_checks=True,
+)
 DATABASES = {
     "default": {
-        **dj_database_url.parse(
-            env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal", required_in_production=True),
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if IS_PRODUCTION else 0),
-            conn_health_checks=True,
-        ),
+        **_DATABASE,
         "ENGINE": "django_tenants.postgresql_backend",
+        # An unreachable host (packets dropped, not refused) fails the connection after this many seconds, so an
+        # outage answers 503 (apps.core.outage) rather than holding the worker; DATABASE_URL's parameters win.
+        "OPTIONS": {"connect_timeout": env_int("DATABASE_CONNECT_TIMEOUT", 3), **_DATABASE.get("OPTIONS", {})},
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

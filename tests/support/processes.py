@@ -107,14 +107,33 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_runserver(port: int) -> subprocess.Popen[bytes]:
+def start_runserver(port: int, *, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     """Start `manage.py runserver` (a second web process) on `port`; return it once it accepts connections."""
     command = [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
-    server = _spawn(command, log_name="runserver.log", env=child_env())
+    return _start_web_server(command, port, name="runserver", env=env)
+
+
+def start_gunicorn(port: int, *, workers: int = 1, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    """Start gunicorn (production's web server, sync workers) on `port`; return it once it accepts connections.
+
+    `env` overrides the environment of `child_env` (another database, a private Redis, production's
+    persistent connections with `DATABASE_CONN_MAX_AGE`).
+    """
+    command = [
+        sys.executable, "-m", "gunicorn", "portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers), "--timeout", "30", "--graceful-timeout", "5",
+    ]  # fmt: skip
+    return _start_web_server(command, port, name="gunicorn", env=env)
+
+
+def _start_web_server(
+    command: list[str], port: int, *, name: str, env: dict[str, str] | None
+) -> subprocess.Popen[bytes]:
+    server = _spawn(command, log_name=f"{name}.log", env=child_env(env))
 
     def listening() -> bool:
         if server.poll() is not None:
-            raise RuntimeError("runserver exited at start-up; see test-results/runserver.log")
+            raise RuntimeError(f"{name} exited at start-up; see test-results/{name}.log")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return True
@@ -122,7 +141,7 @@ def start_runserver(port: int) -> subprocess.Popen[bytes]:
             return False
 
     try:
-        wait_until(listening, what=f"runserver to listen on {port}", timeout=60, every=0.2)
+        wait_until(listening, what=f"{name} to listen on {port}", timeout=60, every=0.2)
     except BaseException:
         stop_process(server)
         raise

@@ -169,16 +169,16 @@ class Overdue(BaseException):
 
 
 @contextmanager
-def deadline(seconds: int) -> Iterator[None]:
+def deadline(seconds: float) -> Iterator[None]:
     """Interrupt the block (a hung socket read included) if it runs for more than `seconds`: a test never hangs."""
 
     def interrupt(signum: int, frame: object) -> None:
         raise Overdue(f"still running after {seconds} s")
 
     previous = signal.signal(signal.SIGALRM, interrupt)
-    signal.alarm(seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
-        signal.alarm(0)
+        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
