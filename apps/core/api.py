@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, JsonResponse
 from django.utils.http import parse_etags
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -179,3 +180,8 @@ class ApiSchema(AutoSchema):
 
 # Views name their parser here, with the rest of the kit.
 JSONParser = parsers.JSONParser
+
+
+def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """Answer a path under /api/ that no API serves with REST framework's 404 body, not the HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)

@@ -163,6 +163,7 @@ TENANT_ROUTES = [
     ),
     route("api-schema", GET=API_MEMBER),
     route("api-docs", GET=MEMBER_PAGE),
+    route("api-not-found", {"path": "api_path"}, GET="404 404 404 404 404", POST="404 404 404 404 404"),
     # core
     route("healthz", GET="200 200 200 200 200"),
     route("favicon", GET="301 301 301 301 301"),
@@ -206,6 +207,7 @@ PUBLIC_ROUTES = [
     ),
     route("api-schema", GET="401 401 401 401 200"),
     route("api-docs", GET=CONSOLE_PAGE),
+    route("api-not-found", {"path": "api_path"}, GET="404 404 404 404 404", POST="404 404 404 404 404"),
     # accounts
     route("login", GET="200 200 200 200 302", POST="200 200 200 200 302"),
     route("logout", GET="405 405 405 405 405", POST="302 302 302 302 302", ends_session=True),

@@ -103,6 +103,7 @@ def build_world(tenants: dict[str, Tenant]) -> World:
         global_key="general__title",
         override="SESSION_EXPIRE_SECONDS",
         site_setting="MAINTENANCE_MESSAGE",
+        api_path="lists/zÅ/available/",
         tenant=console_tenant.pk,
         site_change=site_change.pk if site_change else None,
     )
