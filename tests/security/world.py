@@ -9,7 +9,17 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import schema_context
 
+from apps.livesettings.services import live_setting_set
+from apps.lov.services import lov_custom_value_create, lov_defaults_sync_all
+from apps.notifications.links import unsubscribe_token_make
+from apps.notifications.models import Backend, Delivery, NotificationType
+from apps.preferences.models import PreferenceChange
+from apps.preferences.registries import global_preferences_registry
+from apps.preferences.site.models import SitePreferenceChange
+from apps.projects.lists.models import TaskStatus
+from apps.projects.models import Task
 from apps.tenants.models import Tenant
+from apps.tenants.services import tenant_create
 from tests.security.access_matrix import IDENTITIES
 from tests.support.people import make_user
 
@@ -51,17 +61,6 @@ def session_on(host: str, user: AbstractBaseUser, schema: str) -> Client:
 
 def build_world(tenants: dict[str, Tenant]) -> World:
     """Create acme's people and objects, globex's owner, a superadmin, and a client for each identity."""
-    from apps.livesettings.services import live_setting_set
-    from apps.lov.services import lov_custom_value_create, lov_defaults_sync_all
-    from apps.notifications.links import unsubscribe_token_make
-    from apps.notifications.models import Backend, Delivery, NotificationType
-    from apps.preferences.models import PreferenceChange
-    from apps.preferences.registries import global_preferences_registry
-    from apps.preferences.site.models import SitePreferenceChange
-    from apps.projects.lists.models import TaskStatus
-    from apps.projects.models import Task
-    from apps.tenants.services import tenant_create
-
     acme, globex = tenants["acme"], tenants["globex"]
     lov_defaults_sync_all()
     ids_far("acme", ("auth_user", "projects_task", "notifications_delivery", "preferences_preferencechange"))
@@ -73,7 +72,7 @@ def build_world(tenants: dict[str, Tenant]) -> World:
     world = World()
     with schema_context("acme"):
         global_preferences_registry.manager()["general__title"] = "Acme portal"
-        change = PreferenceChange.objects.order_by("-pk").first()
+        change = PreferenceChange.objects.latest("pk")
         status = TaskStatus.objects.filter(lov_tenant__isnull=True).first()
         task = Task.objects.create(title="Matrix task", status=status, created_by=member)
         delivery = Delivery.objects.create(
@@ -90,10 +89,10 @@ def build_world(tenants: dict[str, Tenant]) -> World:
     custom = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Matrix status")
     with schema_context(settings.PUBLIC_SCHEMA_NAME):
         live_setting_set(setting="MAINTENANCE_MESSAGE", value="Back soon.", actor=superadmin)
-        site_change = SitePreferenceChange.objects.order_by("-pk").first()
+        site_change = SitePreferenceChange.objects.latest("pk")
     world.values.update(
         person=person.pk,
-        change=change.pk if change else None,
+        change=change.pk,
         task=task.pk,
         delivery=delivery.pk,
         token=token,
@@ -105,7 +104,7 @@ def build_world(tenants: dict[str, Tenant]) -> World:
         site_setting="MAINTENANCE_MESSAGE",
         api_path="lists/zÅ/available/",
         tenant=console_tenant.pk,
-        site_change=site_change.pk if site_change else None,
+        site_change=site_change.pk,
     )
     world.people = {
         "member": (member, "acme"),
