@@ -1,10 +1,11 @@
 """URLs of the public domain (localhost): the superadmins' console and the site's API; each include names its app."""
 
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
 
+from apps.core.api import api_not_found
 from apps.core.roles import IsSuperadmin, superadmin_required
 from apps.core.views import favicon, healthz
 from apps.tenants.admin import public_admin_site
@@ -35,6 +36,8 @@ api_patterns: list[URLPattern | URLResolver] = [
         superadmin_required(SpectacularSwaggerView.as_view(url_name="api-schema", title=API_TITLE)),
         name="api-docs",
     ),
+    # Any other path under /api/: a JSON 404, as the APIs answer (not the HTML page).
+    re_path(r"^(?P<path>.*)$", api_not_found, name="api-not-found"),
 ]
 
 urlpatterns = [

@@ -1,10 +1,12 @@
 """URLs of every tenant's domain (acme.localhost). Each include says which app serves what."""
 
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, include, path
+from django.contrib.auth.decorators import login_required
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.accounts import views as account_views
+from apps.core.api import api_not_found
 from apps.core.views import favicon, healthz
 
 # Malformed input (a NUL byte, an impossible id) answers the styled 400 page.
@@ -26,7 +28,10 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("apps.bundles.api_urls")),
     # drf-spectacular: /api/schema/, /api/docs/
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Signed-in people only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); the docs page sends others to log in.
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
+    # Any other path under /api/: a JSON 404, as the APIs answer (not the HTML page).
+    re_path(r"^(?P<path>.*)$", api_not_found, name="api-not-found"),
 ]
 
 urlpatterns = [

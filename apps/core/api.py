@@ -1,7 +1,12 @@
 """The kit every REST API of the portal uses: one error envelope, one source tag, ETag and If-Match.
 
 - Errors: 400 (and 412) answer `{"errors": {field or key: [messages]}}`; a 412 adds `"current"`, the resource
-  as it is now, and its `ETag` header. Other refusals (401, 403, 404) keep REST framework's `{"detail": …}`.
+  as it is now, and its `ETag` header. Other refusals (401, 403, 404, 405, 415) keep REST framework's
+  `{"detail": …}`. A body that is not JSON, nests too deep or holds a NUL character (`apps.core.parsers.
+  JSONParser`, the default parser) is a 400 in the envelope, under `non_field_errors`.
+- Missing credentials answer 401 with `WWW-Authenticate` (token authentication comes first in the settings, and
+  REST framework asks the first class for the header); an authenticated person refused answers 403.
+- `ApiSchema` (the default schema class) documents those answers on every operation.
 - Writes made through the API are recorded in history with the source `API_SOURCE`.
 - A GET answers a strong `ETag` derived from the stored raw value(s) of the resource (`etag_of`). A PUT, PATCH,
   DELETE (or a POST that changes the resource) honours `If-Match`: a tag that does not match the current one
@@ -17,14 +22,18 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, JsonResponse
 from django.utils.http import parse_etags
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from apps.core import parsers
 
 API_SOURCE = "api"
 STALE_MESSAGE = (
@@ -52,11 +61,13 @@ def validation_errors(exc: DjangoValidationError, *, field: str | None = None) -
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """Answer REST framework's validation errors in the envelope; leave every other answer as it is."""
+    """Answer validation and parse errors (400) in the envelope; leave every other answer as it is."""
     response = exception_handler(exc, context)
     if response is not None and isinstance(exc, ValidationError):
         data = response.data
         response.data = {"errors": data if isinstance(data, dict) else {NON_FIELD: data}}
+    elif response is not None and isinstance(exc, ParseError):
+        response.data = {"errors": {NON_FIELD: [str(exc.detail)]}}
     return response
 
 
@@ -69,6 +80,12 @@ class ErrorSerializer(serializers.Serializer):
 
 class PreconditionFailedSerializer(ErrorSerializer):
     current = serializers.JSONField(help_text="The resource as it is now (its ETag is in the header).")
+
+
+class DetailSerializer(serializers.Serializer):
+    """A refusal other than a validation error (401, 403, 404, 415), for the OpenAPI schema."""
+
+    detail = serializers.CharField()
 
 
 # --- ETag and If-Match ----------------------------------------------------------------------------------------
@@ -133,3 +150,38 @@ ETAG = OpenApiParameter(
 PRECONDITION_FAILED = OpenApiResponse(
     PreconditionFailedSerializer, description="If-Match did not match: nothing written; the current value is sent."
 )
+
+
+REFUSALS = {
+    "400": OpenApiResponse(ErrorSerializer, description="Invalid input, or a body that is not acceptable JSON."),
+    "401": OpenApiResponse(DetailSerializer, description="No credentials (see `WWW-Authenticate`)."),
+    "403": OpenApiResponse(DetailSerializer, description="Not allowed for this person."),
+    "404": OpenApiResponse(DetailSerializer, description="No such resource."),
+    "415": OpenApiResponse(DetailSerializer, description="The body is not JSON."),
+}
+WRITES = {"POST", "PUT", "PATCH"}
+
+
+class ApiSchema(AutoSchema):
+    """The schema of an operation, with the refusals every API of the portal may answer."""
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        codes = ["400", "401", "403"]
+        if "{" in self.path:
+            codes.append("404")
+        if self.method in WRITES:
+            codes.append("415")
+        for code in codes:
+            if code not in responses:
+                responses[code] = self._get_response_for_code(REFUSALS[code], code, direction=direction)
+        return responses
+
+
+# Views name their parser here, with the rest of the kit.
+JSONParser = parsers.JSONParser
+
+
+def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """Answer a path under /api/ that no API serves with REST framework's 404 body, not the HTML page."""
+    return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)

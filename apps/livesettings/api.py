@@ -35,7 +35,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -47,6 +46,7 @@ from apps.core.api import (
     IF_MATCH,
     PRECONDITION_FAILED,
     ErrorSerializer,
+    JSONParser,
     errors_response,
     etag_of,
     etag_response,

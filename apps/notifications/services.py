@@ -193,8 +193,13 @@ def preference_clear(
     """Remove one stored value so the cell inherits again; return how many rows were removed (0 or 1).
 
     `expected` ({backend: the value the caller saw, None if not set}) refuses a cell that moved since with
-    StaleSettingError; without it nothing is checked.
+    StaleSettingError; without it nothing is checked. An unknown notification, or a backend it does not use,
+    raises ValueError, as a write of it does.
     """
+    declaration = _declaration(notification)
+    backend_get(backend)  # ValueError naming an unknown backend
+    if backend not in declaration.backends:
+        raise ValueError(f"Notification {declaration.name!r} does not use backend {backend!r}.")
     owner = {"user": user} if scope == Scope.USER else {"group": group} if scope == Scope.GROUP else {}
     existing = _cells_lock(scope=scope, owner=owner, notification=notification)
     _expected_check(existing, expected)

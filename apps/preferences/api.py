@@ -29,7 +29,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.parsers import BaseParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -41,6 +41,7 @@ from apps.core.api import (
     IF_MATCH,
     PRECONDITION_FAILED,
     ErrorSerializer,
+    JSONParser,
     errors_response,
     etag_of,
     etag_response,

@@ -192,12 +192,20 @@ CELERY_TIMEZONE = "UTC"
 
 # --- REST API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # Token first: REST framework asks the first class for `WWW-Authenticate`, so missing credentials answer 401
+    # (session authentication has no such header, which would make them 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # JSON with a bound on nesting and no NUL characters (apps.core.parsers.JSONParser); forms as REST framework's.
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.api.ApiSchema",
     # One error envelope for every API: {"errors": {field: [messages]}}.
     "EXCEPTION_HANDLER": "apps.core.api.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -208,6 +216,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Preferences, notification preferences, lists of values and live-setting overrides of one tenant.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are for people signed in to the tenant (the public domain's: superadmins only).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     # Swagger UI from the drf-spectacular-sidecar package: no CDN at runtime.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -1,6 +1,9 @@
 """The API kit: ETags, If-Match, the error envelope."""
 
+import pytest
+import yaml
 from django.core.exceptions import ValidationError
+from django.test import Client
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
@@ -14,6 +17,7 @@ from apps.core.api import (
     stale_response,
     validation_errors,
 )
+from tests.support.people import client_for, make_user
 
 
 def _request(**headers):
@@ -79,3 +83,60 @@ def test_exception_handler_wraps_validation_errors_and_leaves_other_refusals():
     assert invalid.data == {"errors": {"value": ["Required."]}}
     assert listed is not None and listed.data == {"errors": {"non_field_errors": ["Bad."]}}
     assert denied is not None and denied.status_code == 403 and denied.data == {"detail": "No."}
+
+
+# --- answers of the APIs for missing credentials, and what their schemas document -------------------------------
+@pytest.mark.parametrize(
+    ("host", "path"),
+    [
+        ("acme.localhost", "/api/preferences/user/"),
+        ("acme.localhost", "/api/livesettings/overrides/"),
+        ("acme.localhost", "/api/schema/"),
+        ("localhost", "/api/livesettings/"),
+        ("localhost", "/api/schema/"),
+    ],
+)
+def test_missing_credentials_answer_401_asking_for_a_token(tenants, host, path):
+    response = Client(HTTP_HOST=host).get(path)
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert b"Authentication credentials were not provided" in response.content
+
+
+def test_an_authenticated_member_refused_an_owners_api_still_gets_403(acme):
+    member = client_for("acme.localhost", make_user(acme, "alice"), acme)
+
+    assert member.get("/api/livesettings/overrides/").status_code == 403
+
+
+def test_the_tenant_api_docs_are_for_signed_in_people(acme):
+    anonymous = Client(HTTP_HOST="acme.localhost")
+    member = client_for("acme.localhost", make_user(acme, "alice"), acme)
+
+    docs = anonymous.get("/api/docs/")
+
+    assert docs.status_code == 302 and docs["Location"].startswith("/accounts/login/")
+    assert member.get("/api/docs/").status_code == 200
+    assert member.get("/api/schema/?format=json").status_code == 200
+
+
+def schema_of(client: Client) -> dict:
+    return yaml.safe_load(client.get("/api/schema/").content)
+
+
+def test_every_operation_documents_its_refusals_with_their_envelopes(acme):
+    tenant = schema_of(client_for("acme.localhost", make_user(acme, "olivia", owner=True), acme))
+    public = schema_of(client_for("localhost", make_user(None, "root-admin", superuser=True)))
+
+    for schema in (tenant, public):
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                codes = set(operation["responses"])
+                expected = {"400", "401", "403"} | ({"404"} if "{" in path else set())
+                expected |= {"415"} if method in ("post", "put", "patch") else set()
+                assert expected <= codes, f"{method} {path}: {sorted(codes)}"
+                bad = operation["responses"]["400"]["content"]["application/json"]["schema"]
+                assert bad["$ref"].endswith("/Error"), f"{method} {path}"
+    components = tenant["components"]["schemas"]
+    assert "errors" in components["Error"]["properties"] and "detail" in components["Detail"]["properties"]

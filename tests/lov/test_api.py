@@ -37,7 +37,9 @@ def test_available_values_are_for_owners_only(acme, acme_owner, acme_member, cli
 def test_anonymous_requests_are_refused(acme, client_of):
     from django.test import Client
 
-    assert Client(HTTP_HOST="acme.localhost").get("/api/lists/").status_code == 403
+    assert (
+        Client(HTTP_HOST="acme.localhost").get("/api/lists/").status_code == 401
+    )  # asked for credentials, not refused
 
 
 def test_every_answer_has_an_etag_that_changes_with_the_values(acme, acme_owner, client_of):

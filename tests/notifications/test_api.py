@@ -1,5 +1,7 @@
 """The notification preferences API: effective values, one cell at a time, ETag and If-Match."""
 
+import pytest
+
 from apps.notifications.models import NotificationSetting
 from apps.notifications.selectors import preference_resolve
 from apps.notifications.shortcuts import update_preferences
@@ -43,6 +45,17 @@ def test_a_body_without_a_value_is_400_in_the_envelope(alice, as_alice):
 
     assert response.status_code == 400
     assert response.json() == {"errors": {"value": ["This field is required."]}}
+
+
+@pytest.mark.parametrize(
+    ("notification", "backend"), [("no_such_notification", "email"), ("task_assigned", "-"), ("weekly_digest", "sms")]
+)
+def test_clearing_a_cell_that_does_not_exist_is_400_not_a_silent_success(alice, as_alice, notification, backend):
+    # Found by the generated API cases: a null value for an unknown notification or backend answered 200.
+    response = as_alice.post(URL, {"notification": notification, "backend": backend, "value": None}, content_type=JSON)
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["non_field_errors"]
 
 
 def test_etag_changes_after_a_write_and_a_matching_if_match_succeeds(alice, as_alice):

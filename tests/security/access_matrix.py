@@ -1,0 +1,226 @@
+"""The access-control matrix: every URL pattern of both urlconfs and what each identity gets from it.
+
+A row is `route(url_name, kwargs, METHOD="anonymous member owner other superadmin", …)`: for each method the view
+accepts (GET and each write method), the status each identity must get, in the order of `IDENTITIES`:
+
+- anonymous: no session;
+- member, owner: acme's people, on acme's domain (on the public domain they carry acme's session cookie there);
+- other: globex's owner on globex's domain, asking for acme's objects by their ids (a 2xx there would be a leak);
+- superadmin: a superuser of the public schema on the public domain (on a tenant domain the public session
+  cookie is replayed there, and counts for nothing).
+
+`kwargs` maps each URL kwarg to the name of a value built by `tests.security.world.build_world` (acme's rows).
+Writes are sent without a body (JSON `{}` for the API's PUT/PATCH): each must be refused or answered with a form
+error for people who may make it, and refused the same way as a GET for people who may not. A view that answers
+every method alike (a page) lists only GET. Adding a URL: add its row here, with the statuses it must answer.
+"""
+
+from dataclasses import dataclass, field
+
+IDENTITIES = ("anonymous", "member", "owner", "other", "superadmin")
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    kwargs: dict[str, str] = field(default_factory=dict)
+    expect: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    ends_session: bool = False  # logging out: the identities log in again after this row
+
+    @property
+    def objects(self) -> bool:
+        """Return whether the URL names one of acme's rows by id (another tenant's owner must never get 2xx)."""
+        return any(value in OBJECT_VALUES for value in self.kwargs.values())
+
+
+OBJECT_VALUES = {"person", "change", "task", "delivery", "token", "custom_value"}
+
+
+def route(name: str, kwargs: dict[str, str] | None = None, *, ends_session: bool = False, **methods: str) -> Route:
+    """Return a row: `methods` maps GET, POST, … to the statuses of the identities, space-separated."""
+    expect = {method: tuple(int(code) for code in codes.split()) for method, codes in methods.items()}
+    for method, codes in expect.items():
+        assert len(codes) == len(IDENTITIES), f"{name} {method}: one status per identity {IDENTITIES}"
+    return Route(name, kwargs or {}, expect, ends_session)
+
+
+# Statuses of pages every signed-in person of the tenant may see, and of owners' pages.
+MEMBER_PAGE = "302 200 200 200 302"
+OWNER_PAGE = "302 403 200 200 302"
+# An owner's object of acme: another tenant's owner finds nothing.
+OWNER_OBJECT = "302 403 200 404 302"
+# The tenant API: anonymous callers are asked for credentials (401), members refused owners' parts (403).
+API_MEMBER = "401 200 200 200 401"
+API_OWNER = "401 403 200 200 401"
+API_MEMBER_BAD_WRITE = "401 400 400 400 401"
+API_OWNER_BAD_WRITE = "401 403 400 400 401"
+# The console: only the superadmin; tenant sessions replayed on the public domain count for nothing.
+CONSOLE_PAGE = "302 302 302 302 200"
+NOT_THIS_METHOD = "302 405 405 405 302"
+
+TENANT_ROUTES = [
+    # accounts
+    route("home", GET=MEMBER_PAGE),
+    route("owner-overview", GET=OWNER_PAGE),
+    route("owner-login-unlock", {"pk": "person"}, GET="302 403 405 405 302", POST="302 403 302 404 302"),
+    route("login", GET="200 302 302 302 200", POST="200 302 302 302 200"),
+    route("logout", GET="405 405 405 405 405", POST="302 302 302 302 302", ends_session=True),
+    route("password_change", GET=MEMBER_PAGE, POST=MEMBER_PAGE),
+    route("password_change_done", GET=MEMBER_PAGE),
+    # preferences
+    route("preferences:user", GET=MEMBER_PAGE, POST=MEMBER_PAGE),
+    route("preferences:user-field", {"key": "user_key"}, GET=NOT_THIS_METHOD, POST="302 302 302 302 302"),
+    route("preferences:user-reset", {"key": "user_key"}, GET=NOT_THIS_METHOD, POST="302 302 302 302 302"),
+    route("preferences:global", GET=OWNER_PAGE, POST=OWNER_PAGE),
+    route("preferences:global-field", {"key": "global_key"}, GET=NOT_THIS_METHOD, POST="302 403 302 302 302"),
+    route("preferences:global-reset", {"key": "global_key"}, GET=NOT_THIS_METHOD, POST="302 403 302 302 302"),
+    route("preferences:history", GET=OWNER_PAGE),
+    route("preferences:history-revert", {"pk": "change"}, GET=OWNER_OBJECT, POST="302 403 302 404 302"),
+    # notifications
+    route("notifications:preferences", GET=MEMBER_PAGE, POST="302 302 302 302 302"),
+    route("notifications:preference-cell", GET=NOT_THIS_METHOD, POST="302 400 400 400 302"),
+    route("notifications:inbox", GET=MEMBER_PAGE),
+    route("notifications:inbox-read", GET=NOT_THIS_METHOD, POST="302 302 302 302 302"),
+    route("notifications:inbox-count", GET=MEMBER_PAGE),
+    # Anyone holding the signed link may unsubscribe; the token names acme's schema, so globex refuses it.
+    route("notifications:unsubscribe", {"token": "token"}, GET="200 200 200 400 200", POST="200 200 200 400 200"),
+    route("notifications:owner", GET=OWNER_PAGE, POST="302 403 302 302 302"),
+    route("notifications:owner-cell", GET="302 403 405 405 302", POST="302 403 400 400 302"),
+    route("notifications:deliveries", GET=OWNER_PAGE),
+    route("notifications:delivery-retry", {"pk": "delivery"}, GET="302 403 405 405 302", POST="302 403 302 404 302"),
+    route("notifications:send-test", GET="302 403 405 405 302", POST="302 403 302 302 302"),
+    # lov
+    route("lov:list-index", GET=OWNER_PAGE),
+    route("lov:list-detail", {"key": "list_key"}, GET=OWNER_PAGE),
+    route("lov:value-add", {"key": "list_key"}, GET="302 403 405 405 302", POST="302 403 200 200 302"),
+    route(
+        "lov:value-select",
+        {"key": "list_key", "pk": "custom_value"},
+        GET="302 403 405 405 302",
+        POST="302 403 302 404 302",
+    ),
+    route(
+        "lov:value-rename",
+        {"key": "list_key", "pk": "custom_value"},
+        GET="302 403 405 405 302",
+        POST="302 403 200 404 302",
+    ),
+    route("lov:value-delete", {"key": "list_key", "pk": "custom_value"}, GET=OWNER_OBJECT, POST="302 403 302 404 302"),
+    # projects
+    route("projects:task-list", GET=MEMBER_PAGE),
+    route("projects:task-edit", {"pk": "task"}, GET="302 200 200 404 302", POST="302 200 200 404 302"),
+    route("projects:profile", GET=MEMBER_PAGE, POST=MEMBER_PAGE),
+    # livesettings
+    route("livesettings:owner-settings", GET=OWNER_PAGE),
+    route(
+        "livesettings:owner-setting-update",
+        {"setting": "override"},
+        GET="302 403 405 405 302",
+        POST="302 403 400 400 302",
+    ),
+    route(
+        "livesettings:owner-setting-reset",
+        {"setting": "override"},
+        GET="302 403 405 405 302",
+        POST="302 403 302 302 302",
+    ),
+    route("livesettings:session-status", GET=MEMBER_PAGE),
+    route("livesettings:session-extend", GET=NOT_THIS_METHOD, POST="302 302 302 302 302"),
+    # the API
+    route("preferences-api-global", GET=API_OWNER, PATCH=API_OWNER_BAD_WRITE),
+    route("preferences-api-global-schema", GET=API_OWNER),
+    route(
+        "preferences-api-global-detail",
+        {"key": "global_key"},
+        GET=API_OWNER,
+        PUT=API_OWNER_BAD_WRITE,
+        PATCH=API_OWNER_BAD_WRITE,
+        DELETE=API_OWNER,
+    ),
+    route("preferences-api-user", GET=API_MEMBER, PATCH=API_MEMBER_BAD_WRITE),
+    route("preferences-api-user-schema", GET=API_MEMBER),
+    route(
+        "preferences-api-user-detail",
+        {"key": "user_key"},
+        GET=API_MEMBER,
+        PUT=API_MEMBER_BAD_WRITE,
+        PATCH=API_MEMBER_BAD_WRITE,
+        DELETE=API_MEMBER,
+    ),
+    route("api-notification-preferences", GET=API_MEMBER, POST=API_MEMBER_BAD_WRITE),
+    route("lov-api-lists", GET=API_MEMBER),
+    route("lov-api-values", {"key": "list_key"}, GET=API_MEMBER),
+    route("lov-api-available", {"key": "list_key"}, GET=API_OWNER),
+    route("livesettings-api-overrides", GET=API_OWNER),
+    route(
+        "livesettings-api-override-detail",
+        {"name": "override"},
+        GET=API_OWNER,
+        PUT=API_OWNER_BAD_WRITE,
+        PATCH=API_OWNER_BAD_WRITE,
+        DELETE=API_OWNER,
+    ),
+    route("api-schema", GET=API_MEMBER),
+    route("api-docs", GET=MEMBER_PAGE),
+    route("api-not-found", {"path": "api_path"}, GET="404 404 404 404 404", POST="404 404 404 404 404"),
+    # core
+    route("healthz", GET="200 200 200 200 200"),
+    route("favicon", GET="301 301 301 301 301"),
+]
+
+PUBLIC_ROUTES = [
+    route("home", GET="302 302 302 302 302"),
+    # tenants: the console
+    route("tenants:overview", GET=CONSOLE_PAGE),
+    route("tenants:health", GET=CONSOLE_PAGE),
+    route("tenants:tenant-list", GET=CONSOLE_PAGE),
+    route("tenants:tenant-create", GET=CONSOLE_PAGE, POST=CONSOLE_PAGE),
+    route("tenants:tenant-detail", {"pk": "tenant"}, GET=CONSOLE_PAGE),
+    route("tenants:tenant-deactivate", {"pk": "tenant"}, GET="302 302 302 302 405", POST="302 302 302 302 302"),
+    route("tenants:tenant-reactivate", {"pk": "tenant"}, GET="302 302 302 302 405", POST="302 302 302 302 302"),
+    route("tenants:tenant-delete", {"pk": "tenant"}, GET="302 302 302 302 405", POST=CONSOLE_PAGE),
+    # livesettings: the console's settings and the session widget
+    route("livesettings:settings", GET=CONSOLE_PAGE),
+    route("livesettings:history", GET=CONSOLE_PAGE),
+    route("livesettings:change-revert", {"pk": "site_change"}, GET="302 302 302 302 405", POST="302 302 302 302 302"),
+    route(
+        "livesettings:setting-update",
+        {"setting": "site_setting"},
+        GET="302 302 302 302 405",
+        POST="302 302 302 302 400",
+    ),
+    route(
+        "livesettings:setting-reset", {"setting": "site_setting"}, GET="302 302 302 302 405", POST="302 302 302 302 302"
+    ),
+    route("livesettings:session-status", GET=CONSOLE_PAGE),
+    route("livesettings:session-extend", GET="302 302 302 302 405", POST="302 302 302 302 302"),
+    # the site API
+    route("livesettings-api", GET="401 401 401 401 200"),
+    route(
+        "livesettings-api-detail",
+        {"name": "site_setting"},
+        GET="401 401 401 401 200",
+        PUT="401 401 401 401 400",
+        PATCH="401 401 401 401 400",
+        DELETE="401 401 401 401 200",
+    ),
+    route("api-schema", GET="401 401 401 401 200"),
+    route("api-docs", GET=CONSOLE_PAGE),
+    route("api-not-found", {"path": "api_path"}, GET="404 404 404 404 404", POST="404 404 404 404 404"),
+    # accounts
+    route("login", GET="200 200 200 200 302", POST="200 200 200 200 302"),
+    route("logout", GET="405 405 405 405 405", POST="302 302 302 302 302", ends_session=True),
+    route("password_change", GET=CONSOLE_PAGE, POST=CONSOLE_PAGE),
+    route("password_change_done", GET=CONSOLE_PAGE),
+    # core
+    route("healthz", GET="200 200 200 200 200"),
+    route("favicon", GET="301 301 301 301 301"),
+]
+
+# The admin sites' generated URLs (index, each app's index, each model's list and add page), one row per site.
+# Only the public schema's superadmin is staff; the tenant admin's staff users are tested in tests/tenants.
+ADMIN_EXPECT = {
+    "portal.urls_tenants": (302, 302, 302, 302, 302),
+    "portal.urls_public": (302, 302, 302, 302, 200),
+}

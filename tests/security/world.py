@@ -1,0 +1,135 @@
+"""The objects the access-control matrix fills URL kwargs with, and a client per identity on each domain."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import connection
+from django.test import Client
+from django_tenants.utils import schema_context
+
+from apps.livesettings.services import live_setting_set
+from apps.lov.services import lov_custom_value_create, lov_defaults_sync_all
+from apps.notifications.links import unsubscribe_token_make
+from apps.notifications.models import Backend, Delivery, NotificationType
+from apps.preferences.models import PreferenceChange
+from apps.preferences.registries import global_preferences_registry
+from apps.preferences.site.models import SitePreferenceChange
+from apps.projects.lists.models import TaskStatus
+from apps.projects.models import Task
+from apps.tenants.models import Tenant
+from apps.tenants.services import tenant_create
+from tests.security.access_matrix import IDENTITIES
+from tests.support.people import make_user
+
+# acme's rows get ids far beyond anything globex holds, so "another tenant's owner" asking for one of acme's ids
+# on globex's domain can only be answered with acme's row (a leak) or not at all (404), never with a row of
+# globex that happens to share the id.
+FAR_ID = 1_000_000
+TENANTS = "portal.urls_tenants"
+PUBLIC = "portal.urls_public"
+
+
+@dataclass
+class World:
+    """Clients per identity and the values of URL kwargs (acme's objects), keyed by the names the table uses."""
+
+    clients: dict[str, dict[str, Client]] = field(default_factory=dict)  # urlconf → identity → client
+    values: dict[str, Any] = field(default_factory=dict)
+    people: dict[str, tuple[AbstractBaseUser, str]] = field(default_factory=dict)  # identity → (user, schema)
+
+    @property
+    def superadmin(self) -> AbstractBaseUser:
+        return self.people["superadmin"][0]
+
+
+def ids_far(schema: str, tables: tuple[str, ...]) -> None:
+    """Move the id sequences of `tables` in `schema` past FAR_ID."""
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [f'"{schema}"."{table}"', FAR_ID])
+
+
+def session_on(host: str, user: AbstractBaseUser, schema: str) -> Client:
+    """Return a client on `host` carrying the session `user` got in `schema` (replayed, where it is another's)."""
+    client = Client(HTTP_HOST=host)
+    with schema_context(schema):
+        client.force_login(user)
+    return client
+
+
+def build_world(tenants: dict[str, Tenant]) -> World:
+    """Create acme's people and objects, globex's owner, a superadmin, and a client for each identity."""
+    acme, globex = tenants["acme"], tenants["globex"]
+    lov_defaults_sync_all()
+    ids_far("acme", ("auth_user", "projects_task", "notifications_delivery", "preferences_preferencechange"))
+    member = make_user(acme, "alice", groups=("Sales",))
+    owner = make_user(acme, "olivia", owner=True)
+    person = make_user(acme, "peter")
+    other = make_user(globex, "oscar", owner=True)
+    superadmin = make_user(None, "root-admin", superuser=True)
+    world = World()
+    with schema_context("acme"):
+        global_preferences_registry.manager()["general__title"] = "Acme portal"
+        change = PreferenceChange.objects.latest("pk")
+        status = TaskStatus.objects.filter(lov_tenant__isnull=True).first()
+        task = Task.objects.create(title="Matrix task", status=status, created_by=member)
+        delivery = Delivery.objects.create(
+            notification_type=NotificationType.objects.first(),
+            user=member,
+            backend=Backend.objects.get(name="email"),
+            status=Delivery.Status.FAILED,
+            idempotency_key="matrix-1",
+            next_attempt_at=task.created,
+        )
+        token = unsubscribe_token_make(user_id=member.pk, notification="task_assigned", backend="email")
+    # The console's lifecycle buttons act on a tenant of their own, so acme and globex stay up for the other rows.
+    console_tenant = tenant_create(name="Matrix Inc", subdomain="matrix-inc")
+    custom = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Matrix status")
+    with schema_context(settings.PUBLIC_SCHEMA_NAME):
+        live_setting_set(setting="MAINTENANCE_MESSAGE", value="Back soon.", actor=superadmin)
+        site_change = SitePreferenceChange.objects.latest("pk")
+    world.values.update(
+        person=person.pk,
+        change=change.pk,
+        task=task.pk,
+        delivery=delivery.pk,
+        token=token,
+        custom_value=custom.pk,
+        list_key="task-statuses",
+        user_key="appearance__theme",
+        global_key="general__title",
+        override="SESSION_EXPIRE_SECONDS",
+        site_setting="MAINTENANCE_MESSAGE",
+        api_path="lists/zÅ/available/",
+        tenant=console_tenant.pk,
+        site_change=site_change.pk,
+    )
+    world.people = {
+        "member": (member, "acme"),
+        "owner": (owner, "acme"),
+        "other": (other, "globex"),
+        "superadmin": (superadmin, settings.PUBLIC_SCHEMA_NAME),
+    }
+    log_in_again(world, TENANTS)
+    log_in_again(world, PUBLIC)
+    return world
+
+
+def log_in_again(world: World, urlconf: str) -> None:
+    """Give each identity a fresh session for the requests to `urlconf`'s domain."""
+    people = world.people
+    if urlconf == TENANTS:
+        world.clients[TENANTS] = {
+            "anonymous": Client(HTTP_HOST="acme.localhost"),
+            "member": session_on("acme.localhost", *people["member"]),
+            "owner": session_on("acme.localhost", *people["owner"]),
+            "other": session_on("globex.localhost", *people["other"]),
+            "superadmin": session_on("acme.localhost", *people["superadmin"]),
+        }
+    else:
+        world.clients[PUBLIC] = {
+            "anonymous": Client(HTTP_HOST="localhost"),
+            **{identity: session_on("localhost", *people[identity]) for identity in IDENTITIES[1:]},
+        }
