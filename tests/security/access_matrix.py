@@ -106,7 +106,25 @@ TENANT_ROUTES = [
         GET="302 403 405 405 302",
         POST="302 403 200 404 302",
     ),
+    route("lov:list-order", {"key": "list_key"}, GET=OWNER_PAGE, POST="302 403 302 302 302"),
+    route(
+        "lov:value-move",
+        {"key": "list_key", "pk": "custom_value"},
+        GET="302 403 405 405 302",
+        POST="302 403 302 404 302",
+    ),
+    route(
+        "lov:value-label",
+        {"key": "list_key", "pk": "custom_value"},
+        GET="302 403 405 405 302",
+        POST="302 403 200 404 302",
+    ),
+    # Last of the lists' rows: it deletes the custom value the rows above name.
     route("lov:value-delete", {"key": "list_key", "pk": "custom_value"}, GET=OWNER_OBJECT, POST="302 403 302 404 302"),
+    # bundles
+    route("bundles:owner", GET=OWNER_PAGE),
+    route("bundles:owner-export", GET=OWNER_PAGE),
+    route("bundles:owner-apply", GET="302 403 405 405 302", POST="302 403 400 400 302"),
     # projects
     route("projects:task-list", GET=MEMBER_PAGE),
     route("projects:task-edit", {"pk": "task"}, GET="302 200 200 404 302", POST="302 200 200 404 302"),
@@ -150,6 +168,8 @@ TENANT_ROUTES = [
     ),
     route("api-notification-preferences", GET=API_MEMBER, POST=API_MEMBER_BAD_WRITE),
     route("lov-api-lists", GET=API_MEMBER),
+    route("bundle-api", GET=API_OWNER, POST=API_OWNER_BAD_WRITE),
+    route("bundle-api-schema", GET=API_OWNER),
     route("lov-api-values", {"key": "list_key"}, GET=API_MEMBER),
     route("lov-api-available", {"key": "list_key"}, GET=API_OWNER),
     route("livesettings-api-overrides", GET=API_OWNER),
