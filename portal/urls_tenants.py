@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.accounts import views as account_views
 from apps.core.views import favicon, healthz
+from apps.preferences import dynamic_urls
 
 # Everything under /api/.
 api_patterns: list[URLPattern | URLResolver] = [
@@ -30,6 +31,9 @@ urlpatterns = [
     path("owner/", account_views.owner_overview, name="owner-overview"),
     # preferences: /preferences/… (my preferences), /owner/preferences/…, /owner/history/…
     path("", include("apps.preferences.urls")),
+    # preferences, the documented names: dynamic_preferences:global[.section], …:user[.section] (and dotted)
+    path("", include("apps.preferences.dynamic_urls")),
+    path("", include((dynamic_urls.dotted_urlpatterns, None))),
     # notifications: /preferences/notifications/…, /inbox/…, /notifications/unsubscribe/…, /owner/notifications/…
     path("", include("apps.notifications.urls")),
     # lov: /owner/lists/…
