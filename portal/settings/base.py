@@ -273,6 +273,8 @@ SESSION_EXPIRE_SECONDS = env_int("SESSION_EXPIRE_SECONDS", 8 * 60 * 60)
 SESSION_EXPIRE_AFTER_LAST_ACTIVITY = env_bool("SESSION_EXPIRE_AFTER_LAST_ACTIVITY", False)
 SESSION_EXPIRE_GRACE_SECONDS = env_int("SESSION_EXPIRE_GRACE_SECONDS", 60)
 SESSION_EXPIRE_WARNING_SECONDS = env_int("SESSION_EXPIRE_WARNING_SECONDS", 120)
+# Where an expired session is sent (a path, an http(s) URL or a URL name), with ?next= back to the page.
+SESSION_TIMEOUT_REDIRECT = env_str("SESSION_TIMEOUT_REDIRECT", LOGIN_URL)
 MAINTENANCE_MODE = env_bool("MAINTENANCE_MODE", False)
 MAINTENANCE_MESSAGE = env_str(
     "MAINTENANCE_MESSAGE", "The portal is down for maintenance. Please try again in a few minutes."

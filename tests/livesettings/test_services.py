@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_context
 
+from apps.livesettings.selectors import live_setting_site_value
 from apps.livesettings.services import (
     live_setting_reset,
     live_setting_revert,
@@ -145,3 +146,16 @@ def test_a_forced_revert_puts_the_old_value_back_over_a_later_change(db, committ
 
     assert settings.SESSION_EXPIRE_SECONDS == 900
     assert (result.old_value, result.new_value) == (600, 900)
+
+
+@pytest.mark.parametrize("value", ["/goodbye/", "https://sso.example.com/start", "login"])
+def test_session_timeout_redirect_takes_a_path_a_url_or_a_page_name(db, value):
+    live_setting_set(setting="SESSION_TIMEOUT_REDIRECT", value=value)
+
+    assert live_setting_site_value(setting="SESSION_TIMEOUT_REDIRECT") == value
+
+
+@pytest.mark.parametrize("value", ["", "//evil.example.com/", "no-such-page", "ftp://example.com/"])
+def test_session_timeout_redirect_refuses_what_is_not_a_page(db, value):
+    with pytest.raises(ValidationError):
+        live_setting_set(setting="SESSION_TIMEOUT_REDIRECT", value=value)
