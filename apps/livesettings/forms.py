@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 
@@ -30,3 +31,24 @@ class LiveSettingForm(forms.Form):
         if value is None:
             raise forms.ValidationError("Enter a value.", code="required")
         return value
+
+
+class ScheduleForm(forms.Form):
+    """Schedule a live setting's change: which, to what (or back to settings.py), when (the site's time zone)."""
+
+    setting = forms.ChoiceField(label="Setting")
+    value = forms.CharField(
+        label="New value",
+        required=False,
+        help_text="As you would enter it on the setting's row: on/off, a number of seconds, text.",
+    )
+    reset = forms.BooleanField(label="Back to the settings.py value instead", required=False)
+    run_at = forms.DateTimeField(
+        label="When",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args: Any, settings: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, prefix="schedule", **kwargs)
+        self.fields["setting"].choices = [(p.setting, f"{p.get_verbose_name()} ({p.setting})") for p in settings]
+        self.fields["run_at"].help_text = f"In {timezone.get_current_timezone_name()}."

@@ -1,12 +1,15 @@
 """Reads: live values (site, tenant override, effective), and what the console and owner pages show."""
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from apps.core.tenancy import on_public_schema
+from apps.livesettings.models import ScheduledChange
 from apps.livesettings.overlay import settings_py_value
 from apps.livesettings.registry import TenantOverride, live_settings_registry
 from apps.preferences.registries import global_preferences_registry, site_preferences_registry
@@ -190,3 +193,38 @@ def override_row(preference: Any) -> OverrideRow:
 def override_rows() -> list[OverrideRow]:
     """Return the settings the current tenant's owners may override, with the site's value and bounds."""
     return [override_row(p) for p in live_settings_registry.overridable()]
+
+
+# --- scheduled changes ------------------------------------------------------------------------------------
+@dataclass
+class ScheduledRow:
+    """One scheduled change as the console and the API show it."""
+
+    change: ScheduledChange
+    preference: Any
+
+    @property
+    def value_display(self) -> str:
+        if self.change.raw_value is None:
+            return f"the settings.py value ({format_value(self.preference, settings_py_value(self.change.setting))})"
+        return format_value(self.preference, decode_raw(self.preference, self.change.raw_value))
+
+
+def scheduled_changes_overview(*, days_done: int = 7) -> tuple[list[ScheduledRow], list[ScheduledRow]]:
+    """Return (pending soonest first, those applied/failed/cancelled in the last `days_done` days newest first).
+
+    One query; changes of settings that are no longer live are left out.
+    """
+    since = timezone.now() - datetime.timedelta(days=days_done)
+    pending: list[ScheduledRow] = []
+    done: list[ScheduledRow] = []
+    changes = ScheduledChange.objects.filter(Q(state=ScheduledChange.State.PENDING) | Q(done_at__gte=since)).order_by(
+        "run_at", "id"
+    )
+    for change in changes:
+        if change.setting not in live_settings_registry:
+            continue
+        row = ScheduledRow(change, live_settings_registry.get(change.setting))
+        (pending if change.state == ScheduledChange.State.PENDING else done).append(row)
+    done.sort(key=lambda row: (row.change.done_at, row.change.pk), reverse=True)
+    return pending, done

@@ -5,24 +5,37 @@ value) and raises ValidationError with readable messages; nothing is written the
 stays live. On success the engine records who changed what and, on commit, makes every process reload.
 `expected_raw` (optional) is the stored JSON text the caller read (None: unset): if another is stored when the
 write takes its lock, StaleValueError is raised and nothing is written.
+
+Scheduled changes: `scheduled_change_create` validates and stores a value for later, `scheduled_change_cancel`
+withdraws it, `scheduled_changes_apply(now=…)` (the beat task, every minute) applies the due ones through
+`live_setting_set` / `live_setting_reset` with source "schedule".
 """
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
 
+from apps.livesettings.models import ScheduledChange
 from apps.livesettings.registry import live_settings_registry
 from apps.preferences.registries import global_preferences_registry, site_preferences_registry
 from apps.preferences.services import (
     ANY,
     PreferenceChangeResult,
     StaleValueError,
+    actor_name,
+    preference_clean,
     preference_reset,
     preference_revert,
     preferences_set,
 )
 from apps.preferences.site.models import SitePreferenceChange
 from apps.preferences.stores import ScopeStore
+
+# The history's source of changes applied by the beat task.
+SCHEDULE = "schedule"
 
 
 def _messages(exc: ValidationError) -> list[str]:
@@ -128,3 +141,78 @@ def tenant_override_reset(
         source=source,
         expected_raw=expected_raw,
     )
+
+
+# --- scheduled changes ------------------------------------------------------------------------------------
+def scheduled_change_create(
+    *, setting: str, value: Any, run_at: datetime.datetime, actor: Any = None, reset: bool = False
+) -> ScheduledChange:
+    """Schedule `value` (or, with `reset`, the settings.py value) for a live setting at `run_at`; return it.
+
+    The value is validated now as a write would be (and again when it is applied, against the rules then).
+    Raise KeyError for a name that is not a live setting, ValidationError for a refused value or a time past.
+    """
+    preference = live_settings_registry.get(setting)
+    if timezone.is_naive(run_at):
+        raise ValidationError("Give the time with its time zone.", code="naive")
+    if run_at <= timezone.now():
+        raise ValidationError("Choose a time in the future.", code="past")
+    raw = None
+    if not reset:
+        try:
+            _, _, raw = preference_clean(
+                store=site_preferences_registry.store(), key=preference.identifier, value=preference.parse(value)
+            )
+        except ValidationError as exc:
+            raise ValidationError(_messages(exc)) from exc
+    return ScheduledChange.objects.create(
+        setting=preference.setting, raw_value=raw, run_at=run_at, created_by=actor_name(actor)
+    )
+
+
+def scheduled_change_cancel(*, change: ScheduledChange, actor: Any = None) -> bool:
+    """Cancel a pending change; return False when it was no longer pending (applied, failed or cancelled)."""
+    cancelled = ScheduledChange.objects.filter(pk=change.pk, state=ScheduledChange.State.PENDING).update(
+        state=ScheduledChange.State.CANCELLED, done_at=timezone.now(), done_by=actor_name(actor)
+    )
+    return bool(cancelled)
+
+
+def scheduled_changes_apply(*, now: datetime.datetime | None = None) -> list[ScheduledChange]:
+    """Apply every pending change due at `now` (default: now), oldest first, through the one write path.
+
+    Each is recorded in the history with source "schedule" and its author; one refused by today's rules is
+    marked failed with the reason, and the others still apply. Concurrent runs skip rows another run holds.
+    """
+    moment = now or timezone.now()
+    done = []
+    with transaction.atomic():
+        due = (
+            ScheduledChange.objects.select_for_update(skip_locked=True)
+            .filter(state=ScheduledChange.State.PENDING, run_at__lte=moment)
+            .order_by("run_at", "id")
+        )
+        for change in due:
+            _apply(change, moment)
+            done.append(change)
+    return done
+
+
+def _apply(change: ScheduledChange, moment: datetime.datetime) -> None:
+    try:
+        with transaction.atomic():  # A refused change rolls back alone.
+            if change.raw_value is None:
+                live_setting_reset(setting=change.setting, actor=change.created_by, source=SCHEDULE)
+            else:
+                preference = live_settings_registry.get(change.setting)
+                stored = preference.stored_value(change.raw_value)
+                if not stored.decodes:
+                    raise ValidationError(f"The scheduled value no longer fits the setting: {stored.error}")
+                live_setting_set(setting=change.setting, value=stored.value, actor=change.created_by, source=SCHEDULE)
+    except (KeyError, ValidationError) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc.args[0])]
+        change.state, change.error = ScheduledChange.State.FAILED, " ".join(messages)
+    else:
+        change.state = ScheduledChange.State.APPLIED
+    change.done_at = moment
+    change.save(update_fields=["state", "error", "done_at"])

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.htmx import HtmxHttpRequest, render_page
@@ -22,7 +23,8 @@ from apps.core.inline import (
     posted_version,
 )
 from apps.core.roles import superadmin_required
-from apps.livesettings.forms import LiveSettingForm
+from apps.livesettings.forms import LiveSettingForm, ScheduleForm
+from apps.livesettings.models import ScheduledChange
 from apps.livesettings.registry import live_settings_registry
 from apps.livesettings.selectors import (
     LiveSettingRow,
@@ -31,9 +33,16 @@ from apps.livesettings.selectors import (
     last_site_changes,
     live_setting_row,
     live_setting_rows_by_section,
+    scheduled_changes_overview,
     site_changes,
 )
-from apps.livesettings.services import live_setting_reset, live_setting_revert, live_setting_set
+from apps.livesettings.services import (
+    live_setting_reset,
+    live_setting_revert,
+    live_setting_set,
+    scheduled_change_cancel,
+    scheduled_change_create,
+)
 from apps.preferences.editing import expected_raw, stale_edit
 from apps.preferences.registries import site_preferences_registry
 from apps.preferences.services import StaleValueError
@@ -107,12 +116,26 @@ def _stale(exc: StaleValueError, preference: Any) -> StaleEdit:
     return stale_edit(exc, site_preferences_registry.store(), display=lambda raw: _display_raw(preference, raw))
 
 
-def _render_page(request: HttpRequest, *, focus: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
+def _render_page(
+    request: HttpRequest,
+    *,
+    focus: dict[str, Any] | None = None,
+    status: int = 200,
+    schedule_form: ScheduleForm | None = None,
+) -> HttpResponse:
     sections = []
     for section, rows in live_setting_rows_by_section():
         items = [focus if focus is not None and focus["row"].setting == row.setting else _item(row) for row in rows]
         sections.append((section, items))
-    return render_page(request, TEMPLATE, {"sections": sections}, status=status)
+    scheduled, scheduled_done = scheduled_changes_overview()
+    context = {
+        "sections": sections,
+        "scheduled": scheduled,
+        "scheduled_done": scheduled_done,
+        "schedule_form": schedule_form or ScheduleForm(settings=list(live_settings_registry)),
+        "time_zone": timezone.get_current_timezone_name(),
+    }
+    return render_page(request, TEMPLATE, context, status=status)
 
 
 @superadmin_required
@@ -258,3 +281,41 @@ def change_revert(request: HttpRequest, pk: int) -> HttpResponse:
             request, f"{preference.get_verbose_name()} is back to {_display_raw(preference, change.old_raw_value)}."
         )
     return redirect("livesettings:history")
+
+
+@superadmin_required
+@require_POST
+def schedule_create(request: HttpRequest) -> HttpResponse:
+    """Schedule a change of a live setting; a refused value or time shows the page again with the error in place."""
+    form = ScheduleForm(request.POST, settings=list(live_settings_registry))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            change = scheduled_change_create(
+                setting=data["setting"],
+                value=data["value"],
+                run_at=data["run_at"],
+                reset=data["reset"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("run_at" if getattr(exc, "code", None) in {"past", "naive"} else "value", exc)
+        else:
+            preference = live_settings_registry.get(change.setting)
+            when = timezone.localtime(change.run_at).strftime("%Y-%m-%d %H:%M %Z")
+            messages.success(request, f"{preference.get_verbose_name()} will change at {when}.")
+            return redirect(reverse("livesettings:settings") + "#scheduled")
+    return _render_page(request, schedule_form=form, status=400)
+
+
+@superadmin_required
+@require_POST
+def schedule_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a pending scheduled change."""
+    change = get_object_or_404(ScheduledChange, pk=pk)
+    if scheduled_change_cancel(change=change, actor=request.user):
+        messages.success(request, f"The scheduled change of {change.setting} is cancelled.")
+    else:
+        change.refresh_from_db()
+        messages.info(request, f"The change of {change.setting} was already {change.get_state_display().lower()}.")
+    return redirect(reverse("livesettings:settings") + "#scheduled")

@@ -256,6 +256,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.notifications.tasks.requeue_stale_deliveries",
         "schedule": 60.0,
     },
+    # Live-setting changes superadmins scheduled (maintenance on at 22:00): applied within a minute of their time.
+    "livesettings-apply-scheduled-changes": {
+        "task": "apps.livesettings.tasks.apply_scheduled_changes",
+        "schedule": 60.0,
+    },
 }
 # With acks_late, Redis hands the unacknowledged message of a killed worker to another worker once the visibility
 # timeout passes; it must exceed the longest task (tasks with a countdown too). The sweep settings say how often

@@ -1,10 +1,18 @@
+import datetime
 import re
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from apps.livesettings.services import live_setting_set, tenant_override_set
+from apps.livesettings.models import ScheduledChange
+from apps.livesettings.services import (
+    live_setting_set,
+    scheduled_change_create,
+    scheduled_changes_apply,
+    tenant_override_set,
+)
 from apps.preferences.site.models import SitePreferenceChange
 from tests.conftest import client_for, make_user
 
@@ -25,7 +33,8 @@ def test_console_lists_settings_by_section_with_value_default_and_who_changed_it
     with on_commit():
         live_setting_set(setting="SESSION_EXPIRE_SECONDS", value=900, actor="root-admin")
 
-    with django_assert_max_num_queries(8):
+    # One more than before scheduled changes: they are read in one query.
+    with django_assert_max_num_queries(9):
         response = console.get("/console/settings/")
 
     body = response.content.decode()
@@ -404,3 +413,54 @@ def test_owner_reset_answers_the_row_with_htmx_and_redirects_without(acme, acme_
     assert plain.status_code == 302
     with schema_context("acme"):
         assert settings.SESSION_EXPIRE_SECONDS == 8 * 3600
+
+
+# --- scheduled changes ------------------------------------------------------------------------------------
+def _tomorrow_at(hour):
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
+
+
+def test_a_scheduled_change_shows_as_pending_and_applies_at_its_time(console, on_commit):
+    at = _tomorrow_at(22)
+    data = {"schedule-setting": "MAINTENANCE_MODE", "schedule-value": "on", "schedule-run_at": f"{at:%Y-%m-%dT%H:%M}"}
+
+    response = console.post("/console/settings/scheduled/", data, follow=True)
+
+    body = response.content.decode()
+    assert response.redirect_chain == [("/console/settings/#scheduled", 302)]
+    assert "Maintenance mode will change at" in body
+    (change,) = ScheduledChange.objects.all()
+    assert f'data-testid="scheduled-{change.pk}"' in body and "pending" in body
+    assert change.run_at == at and change.created_by == "root-admin"
+    with on_commit():
+        scheduled_changes_apply(now=at)
+    assert settings.MAINTENANCE_MODE is True
+    assert f'data-testid="scheduled-done-{change.pk}"' in console.get("/console/settings/").content.decode()
+    history = console.get("/console/settings/history/").content.decode()
+    assert "<td>schedule</td>" in history
+
+
+def test_a_refused_scheduled_value_shows_the_error_in_place(console):
+    data = {
+        "schedule-setting": "SESSION_EXPIRE_SECONDS",
+        "schedule-value": "5",
+        "schedule-run_at": f"{_tomorrow_at(22):%Y-%m-%dT%H:%M}",
+    }
+
+    response = console.post("/console/settings/scheduled/", data)
+
+    assert response.status_code == 400
+    assert "greater than or equal to 60" in response.content.decode()
+    assert not ScheduledChange.objects.exists()
+
+
+def test_a_pending_change_can_be_cancelled(console):
+    change = scheduled_change_create(setting="MAINTENANCE_MODE", value=True, run_at=_tomorrow_at(22))
+
+    response = console.post(f"/console/settings/scheduled/{change.pk}/cancel/", follow=True)
+
+    change.refresh_from_db()
+    assert change.state == "cancelled"
+    assert "The scheduled change of MAINTENANCE_MODE is cancelled." in response.content.decode()
+    assert f'data-testid="scheduled-{change.pk}"' not in response.content.decode()
