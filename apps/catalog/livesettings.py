@@ -5,6 +5,7 @@ An app with settings of its own may declare them in a `livesettings.py` module o
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -169,4 +170,18 @@ class SessionTimeoutRedirect(_RedirectTargetMixin, LiveSettingMixin, StringPrefe
         "Where people whose session has expired are sent, with a link back to their page: a path (/goodbye/), "
         "an http(s) URL, or a page name (login, the default, is the login page)."
     )
+    field_kwargs = {"max_length": 500}
+
+
+@live_setting
+class EmailHostPassword(LiveSettingMixin, StringPreference):
+    setting = "EMAIL_HOST_PASSWORD"
+    section = email
+    verbose_name = "Mail server password"
+    help_text = (
+        "The password the portal signs in to the mail server (EMAIL_HOST) with. Secret: it can be set here, "
+        "never read back. Applies to the next mail sent."
+    )
+    secret = True
+    widget = forms.PasswordInput(render_value=False)
     field_kwargs = {"max_length": 500}

@@ -21,6 +21,10 @@ Every answer has an ETag: of the stored site value (or the tenant's own value, u
 them for a list. A write whose If-Match no longer matches answers 412 with the current value and writes
 nothing; the engine checks it under the same lock as the write.
 
+A secret setting (`"secret": true`) is settable and never shown: its value and default read "••••••••" (or ""
+when empty). A setting locked by the environment (`"locked_by": "LIVE_SETTING_<NAME>"`) refuses writes with
+400 and the reason; `effective` is the value in effect.
+
 Errors: 400 {"errors": {"value" | "confirm": [messages]}} with nothing written, 403 for the wrong role,
 404 for a NAME that is not a live setting (or, under overrides/, not one owners may override), 412 (stale
 If-Match) {"errors": {"if_match": [message]}, "current": …}.
@@ -56,7 +60,7 @@ from apps.core.api import (
     validation_errors,
 )
 from apps.core.roles import IsSuperadmin, IsTenantOwner
-from apps.livesettings.registry import TenantOverride, live_settings_registry
+from apps.livesettings.registry import SECRET_MASK, TenantOverride, live_settings_registry
 from apps.livesettings.selectors import (
     OverrideRow,
     last_site_changes,
@@ -109,6 +113,15 @@ class LiveSettingSerializer(LimitsSerializer):
     confirmation = ConfirmationSerializer(allow_null=True, help_text="Set when a value needs confirming.")
     changed_by = serializers.CharField(allow_null=True, help_text="Who made the last change; null if never changed.")
     changed_at = serializers.DateTimeField(allow_null=True, help_text="When the last change was made.")
+    secret = serializers.BooleanField(
+        help_text=f'Settable, never shown: value and default read "{SECRET_MASK}" when set, "" when empty.'
+    )
+    locked_by = serializers.CharField(
+        allow_null=True,
+        help_text="The environment variable (LIVE_SETTING_<NAME>) that fixes the value in effect; writes are "
+        "refused while it is set. Null when not locked.",
+    )
+    effective = serializers.JSONField(help_text="The value in effect (the environment's when locked).")
 
 
 class OverrideSerializer(LimitsSerializer):
@@ -136,6 +149,8 @@ class LiveSettingInputSerializer(ValueInputSerializer):
 
 
 def _json_form(preference: Any, value: Any) -> Any:
+    if getattr(preference, "secret", False):
+        return SECRET_MASK if value else ""
     return None if value is None else json.loads(preference.get_serializer().serialize(value))
 
 
@@ -181,6 +196,9 @@ def live_setting_payload(preference: Any, *, last_change: Any) -> dict[str, Any]
             "confirmation": confirmation,
             "changed_by": last_change.changed_by if last_change else None,
             "changed_at": last_change.changed_at if last_change else None,
+            "secret": preference.secret,
+            "locked_by": row.lock.variable if row.lock else None,
+            "effective": _json_form(preference, row.lock.value if row.lock else row.site_value),
         }
     ).data
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from apps.core.tenancy import on_public_schema
 from apps.livesettings.models import ScheduledChange
 from apps.livesettings.overlay import settings_py_value
-from apps.livesettings.registry import TenantOverride, live_settings_registry
+from apps.livesettings.registry import SECRET_MASK, EnvLock, TenantOverride, live_settings_registry
 from apps.preferences.registries import global_preferences_registry, site_preferences_registry
 from apps.preferences.site.models import SitePreferenceChange
 
@@ -31,8 +31,12 @@ def live_setting_override(*, setting: str) -> Any:
 
 
 def live_setting_value(*, setting: str) -> Any:
-    """Return the value in effect for the current schema: the tenant's override when allowed, else the site's."""
+    """Return the value in effect for the current schema: the environment's lock, the tenant's override when
+    allowed, else the site's."""
     preference = live_settings_registry.get(setting)
+    lock = preference.env_lock()
+    if lock is not None:
+        return lock.value
     site_value = live_setting_site_value(setting=setting)
     override = live_setting_override(setting=setting)
     if override is None:
@@ -44,7 +48,9 @@ def live_setting_value(*, setting: str) -> Any:
 
 
 def format_value(preference: Any, value: Any) -> str:
-    """Return a value as people read it: on/off, human durations for seconds, text otherwise."""
+    """Return a value as people read it: on/off, human durations for seconds, text otherwise; secrets masked."""
+    if getattr(preference, "secret", False):
+        return SECRET_MASK if value else "not set"
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -111,13 +117,24 @@ class LiveSettingRow:
         return format_value(self.preference, self.default)
 
     @property
+    def lock(self) -> EnvLock | None:
+        """Return the environment's lock on this setting in this process, or None."""
+        lock: EnvLock | None = self.preference.env_lock()
+        return lock
+
+    @property
+    def value_attribute(self) -> str:
+        # The page's data-value: never a secret's text.
+        return self.value_display if self.preference.secret else str(self.value)
+
+    @property
     def is_boolean(self) -> bool:
         return isinstance(self.default, bool)
 
     @property
     def is_overridden_in_code(self) -> bool:
-        # override_settings (or an assignment in code) wins over the stored value.
-        return bool(self.value != self.site_value)
+        # override_settings (or an assignment in code) wins over the stored value; a lock says so itself.
+        return self.lock is None and bool(self.value != self.site_value)
 
     @property
     def bounds_display(self) -> str:

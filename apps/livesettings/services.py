@@ -1,7 +1,8 @@
 """Writes: change, reset and revert live settings (site-wide) and tenant overrides, through the engine.
 
 Every function validates first (type, bounds, the preference's own rules and, for overrides, the site's
-value) and raises ValidationError with readable messages; nothing is written then, and the old value
+value; a setting the environment locks, `LIVE_SETTING_<NAME>`, is refused with code "locked") and raises
+ValidationError with readable messages; nothing is written then, and the old value
 stays live. On success the engine records who changed what and, on commit, makes every process reload.
 `expected_raw` (optional) is the stored JSON text the caller read (None: unset): if another is stored when the
 write takes its lock, StaleValueError is raised and nothing is written.
@@ -42,6 +43,12 @@ def _messages(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+def _refuse_locked(preference: Any) -> None:
+    lock = preference.env_lock()
+    if lock is not None:
+        raise ValidationError(lock.reason, code="locked")
+
+
 def _set(
     *, store: ScopeStore, preference: Any, value: Any, actor: Any, source: str, expected_raw: Any = ANY
 ) -> PreferenceChangeResult | None:
@@ -68,6 +75,7 @@ def live_setting_set(
     StaleValueError when `expected_raw` (the stored text the caller saw, None: the default) is no longer stored.
     """
     preference = live_settings_registry.get(setting)
+    _refuse_locked(preference)
     return _set(
         store=site_preferences_registry.store(),
         preference=preference,
@@ -83,6 +91,7 @@ def live_setting_reset(
 ) -> PreferenceChangeResult | None:
     """Go back to the settings.py value of a live setting; return the change, or None if already there."""
     preference = live_settings_registry.get(setting)
+    _refuse_locked(preference)
     return preference_reset(
         store=site_preferences_registry.store(),
         key=preference.identifier,
@@ -99,6 +108,9 @@ def live_setting_revert(
 
     Raise StaleValueError when the setting was changed again since `change`, unless `force`.
     """
+    for preference in live_settings_registry:
+        if preference.identifier == change.key:
+            _refuse_locked(preference)
     try:
         return preference_revert(store=site_preferences_registry.store(), change=change, actor=actor, force=force)
     except StaleValueError:
@@ -117,6 +129,7 @@ def tenant_override_set(
     override = live_settings_registry.override(setting)
     if override is None:
         raise ValidationError(f"Tenant owners may not change {setting}.", code="not_overridable")
+    _refuse_locked(live_settings_registry.get(setting))
     return _set(
         store=global_preferences_registry.store(),
         preference=override,
@@ -134,6 +147,7 @@ def tenant_override_reset(
     override = live_settings_registry.override(setting)
     if override is None:
         raise ValidationError(f"Tenant owners may not change {setting}.", code="not_overridable")
+    _refuse_locked(live_settings_registry.get(setting))
     return preference_reset(
         store=global_preferences_registry.store(),
         key=override.identifier,
@@ -153,6 +167,7 @@ def scheduled_change_create(
     Raise KeyError for a name that is not a live setting, ValidationError for a refused value or a time past.
     """
     preference = live_settings_registry.get(setting)
+    _refuse_locked(preference)
     if timezone.is_naive(run_at):
         raise ValidationError("Give the time with its time zone.", code="naive")
     if run_at <= timezone.now():

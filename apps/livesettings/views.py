@@ -21,6 +21,7 @@ from apps.core.inline import (
     StaleEdit,
     inline_response,
     posted_version,
+    version_token,
 )
 from apps.core.roles import superadmin_required
 from apps.livesettings.forms import LiveSettingForm, ScheduleForm
@@ -48,6 +49,8 @@ from apps.preferences.registries import site_preferences_registry
 from apps.preferences.services import StaleValueError
 
 TEMPLATE = "livesettings/settings.html"
+# Never a stored text (JSON): a secret's write whose version is out of date is refused with it.
+STALE_SECRET = "\x00stale"
 
 
 def _preference(setting: str) -> Any:
@@ -75,7 +78,7 @@ def _item(
         form["value"],
         save_url=reverse("livesettings:setting-update", args=[row.setting]),
         # The stored text the row shows ("" for the settings.py default): a save from an older page is refused.
-        version=site_preferences_registry.manager().raw(row.preference.identifier) or "",
+        version=_version(row.preference),
         state=state,
         stale=stale,
         own_form=True,
@@ -89,6 +92,21 @@ def _item(
         context=context,
     )
     return {**context, "field": field}
+
+
+def _version(preference: Any) -> str:
+    """Return the version a row carries: the stored text, or for a secret a token of it (never the text)."""
+    raw = site_preferences_registry.manager().raw(preference.identifier) or ""
+    return version_token(raw) if preference.secret else raw
+
+
+def _expected(preference: Any, seen: str | None) -> Any:
+    """Return the `expected_raw` of a write from the posted version (a secret's token maps to its text)."""
+    if seen is None or not preference.secret:
+        return expected_raw(seen)
+    raw = site_preferences_registry.manager().raw(preference.identifier)
+    # A token of another text: the write's check refuses it as stale, as it would any older version.
+    return raw if seen == version_token(raw or "") else STALE_SECRET
 
 
 def _row(preference: Any) -> LiveSettingRow:
@@ -175,7 +193,7 @@ def setting_update(request: HtmxHttpRequest, setting: str) -> HttpResponse:
             value=value,
             actor=request.user,
             source="console",
-            expected_raw=expected_raw(seen),
+            expected_raw=_expected(preference, seen),
         )
     except StaleValueError as exc:
         return _answer(request, _item(_row(preference), form=form, stale=_stale(exc, preference)))
@@ -195,10 +213,14 @@ def setting_reset(request: HtmxHttpRequest, setting: str) -> HttpResponse:
     seen = posted_version(request, LiveSettingForm(preference)["value"].html_name)
     try:
         change = live_setting_reset(
-            setting=preference.setting, actor=request.user, source="console", expected_raw=expected_raw(seen)
+            setting=preference.setting, actor=request.user, source="console", expected_raw=_expected(preference, seen)
         )
     except StaleValueError as exc:
         return _answer(request, _item(_row(preference), stale=_stale(exc, preference), reset_refused=True))
+    except ValidationError as exc:
+        form = LiveSettingForm(preference, {})
+        form.add_error("value", exc)
+        return _answer(request, _item(_row(preference), form=form))
     if change is not None:
         messages.success(request, f"{preference.get_verbose_name()} is back to its settings.py value.")
     return _answer(request, _item(_row(preference), state=SAVED))

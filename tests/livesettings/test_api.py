@@ -561,3 +561,29 @@ def test_with_committed_writes_the_answer_shows_the_new_value_not_the_requests_s
     assert (
         set_own["ETag"] != cleared["ETag"] == owner.get("/api/livesettings/overrides/SESSION_EXPIRE_SECONDS/")["ETag"]
     )
+
+
+def test_a_secret_is_set_through_the_api_and_answered_masked(api, on_commit):
+    with on_commit():
+        response = _put(api, "/api/livesettings/EMAIL_HOST_PASSWORD/", {"value": "hunter2"})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["secret"], body["value"], body["effective"]) == (True, "••••••••", "••••••••")
+    assert "hunter2" not in json.dumps(api.get("/api/livesettings/").json())
+    assert settings.EMAIL_HOST_PASSWORD == "hunter2"
+
+
+def test_a_locked_setting_names_its_variable_and_refuses_writes(api, monkeypatch):
+    monkeypatch.setenv("LIVE_SETTING_MAINTENANCE_RETRY_AFTER_SECONDS", "1200")
+
+    body = api.get("/api/livesettings/MAINTENANCE_RETRY_AFTER_SECONDS/").json()
+    refused = _put(api, "/api/livesettings/MAINTENANCE_RETRY_AFTER_SECONDS/", {"value": 900})
+
+    assert (body["locked_by"], body["effective"], body["value"]) == (
+        "LIVE_SETTING_MAINTENANCE_RETRY_AFTER_SECONDS",
+        1200,
+        600,
+    )
+    assert refused.status_code == 400
+    assert "LIVE_SETTING_MAINTENANCE_RETRY_AFTER_SECONDS" in refused.json()["errors"]["value"][0]

@@ -67,3 +67,10 @@ def test_list_shows_every_live_setting(db):
 
     assert len(lines) >= 8
     assert lines[0].startswith("SESSION_EXPIRE_SECONDS = 28800")
+
+
+def test_show_masks_a_secret(db):
+    run("set", "EMAIL_HOST_PASSWORD", "hunter2")
+
+    assert run("get", "EMAIL_HOST_PASSWORD").strip() == "EMAIL_HOST_PASSWORD = •••••••• (secret)"
+    assert "hunter2" not in run("list")

@@ -464,3 +464,51 @@ def test_a_pending_change_can_be_cancelled(console):
     assert change.state == "cancelled"
     assert "The scheduled change of MAINTENANCE_MODE is cancelled." in response.content.decode()
     assert f'data-testid="scheduled-{change.pk}"' not in response.content.decode()
+
+
+# --- secret and locked settings ---------------------------------------------------------------------------
+def test_a_secret_is_settable_in_the_console_and_never_shown_nor_in_the_history(console, on_commit):
+    with on_commit():
+        response = console.post(
+            "/console/settings/EMAIL_HOST_PASSWORD/", {"email_host_password-value": "hunter2"}, HTTP_HX_REQUEST="true"
+        )
+
+    assert response.status_code == 200
+    assert settings.EMAIL_HOST_PASSWORD == "hunter2"
+    page = console.get("/console/settings/").content.decode()
+    history = console.get("/console/settings/history/").content.decode()
+    api = console.get("/api/livesettings/EMAIL_HOST_PASSWORD/").content.decode()
+    for body in (response.content.decode(), page, history, api):
+        assert "hunter2" not in body
+        assert "••••••••" in body
+    assert 'type="password"' in page
+
+
+def test_a_secrets_stale_save_is_refused_without_showing_it(console, on_commit):
+    page = console.get("/console/settings/").content.decode()
+    seen = re.search(r'name="email_host_password-value__seen" value="([^"]*)"', page).group(1)
+    with on_commit():
+        live_setting_set(setting="EMAIL_HOST_PASSWORD", value="first", actor="other-admin")
+
+    response = console.post(
+        "/console/settings/EMAIL_HOST_PASSWORD/",
+        {"email_host_password-value": "second", "email_host_password-value__seen": seen},
+        HTTP_HX_REQUEST="true",
+    )
+
+    body = response.content.decode()
+    assert settings.EMAIL_HOST_PASSWORD == "first"
+    assert "Changed by other-admin" in body and "first" not in body
+
+
+def test_a_locked_setting_shows_read_only_with_the_reason(console, monkeypatch):
+    monkeypatch.setenv("LIVE_SETTING_MAINTENANCE_MODE", "off")
+
+    page = console.get("/console/settings/").content.decode()
+    refused = console.post("/console/settings/MAINTENANCE_MODE/", {"maintenance_mode-value": "on", "confirmed": "1"})
+
+    locked = re.search(r'data-testid="locked-MAINTENANCE_MODE">(.*?)</p>', page, re.S).group(1)
+    assert "Locked by the environment variable LIVE_SETTING_MAINTENANCE_MODE" in locked
+    assert 'action="/console/settings/MAINTENANCE_MODE/"' not in page
+    assert "Locked by the environment variable" in refused.content.decode()
+    assert settings.MAINTENANCE_MODE is False

@@ -83,7 +83,13 @@ class Command(BaseCommand):
     def _show(self, setting: str, *, tenant: bool) -> None:
         preference = live_settings_registry.get(setting)
         site = live_setting_site_value(setting=setting)
+        if preference.secret:
+            self.stdout.write(f"{setting} = {format_value(preference, site)} (secret)")
+            return
         line = f"{setting} = {site!r} ({format_value(preference, site)})"
+        lock = preference.env_lock()
+        if lock is not None:
+            line += f"; {lock.reason}"
         if tenant:
             if live_settings_registry.override(setting) is None:
                 line += "; tenants may not override it"
