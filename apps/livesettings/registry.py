@@ -74,6 +74,14 @@ class LiveSettingMixin:
     secret: ClassVar[bool] = False
     # Whether `LIVE_SETTING_<NAME>` in a process's environment locks the setting there (see `env_lock`).
     env_lockable: ClassVar[bool] = True
+    # Created at runtime by a superadmin (apps.livesettings.custom): its default is its initial value, not
+    # settings.py's; `value_type` is the type they chose.
+    custom: ClassVar[bool] = False
+    value_type: ClassVar[str] = ""
+
+    def base_value(self) -> Any:
+        """Return the value a reset goes back to: settings.py's, or a custom setting's initial value."""
+        return self.get_default() if self.custom else settings_py_value(self.setting)  # type: ignore[attr-defined]
 
     def env_lock(self) -> "EnvLock | None":
         """Return the lock the environment puts on this setting (`LIVE_SETTING_<NAME>` set), or None.
@@ -93,7 +101,7 @@ class LiveSettingMixin:
         try:
             lock = EnvLock(variable, text, value=self.clean(self.parse(text)))  # type: ignore[attr-defined]
         except ValidationError as exc:
-            lock = EnvLock(variable, text, value=settings_py_value(self.setting), error=" ".join(exc.messages))
+            lock = EnvLock(variable, text, value=self.base_value(), error=" ".join(exc.messages))
         _env_locks[variable] = lock
         return lock
 
@@ -137,7 +145,8 @@ class LiveSettingsRegistry:
             # Owners would see the site's value as the bound of their own.
             raise ImproperlyConfigured(f"Live setting {setting} is secret: tenants may not override it.")
         try:
-            preference_class.default = settings_py_value(setting)
+            if not preference_class.custom:
+                preference_class.default = settings_py_value(setting)
         except AttributeError:
             raise ImproperlyConfigured(f"Live setting {setting} has no value in settings.py.") from None
         if not getattr(preference_class, "name", None):

@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from apps.core.tenancy import on_public_schema
 from apps.livesettings.models import ScheduledChange
-from apps.livesettings.overlay import settings_py_value
 from apps.livesettings.registry import SECRET_MASK, EnvLock, TenantOverride, live_settings_registry
 from apps.preferences.registries import global_preferences_registry, site_preferences_registry
 from apps.preferences.site.models import SitePreferenceChange
@@ -150,7 +149,7 @@ def live_setting_row(preference: Any, *, last_change: SitePreferenceChange | Non
         preference=preference,
         value=getattr(settings, preference.setting),
         site_value=manager[preference.identifier],
-        default=settings_py_value(preference.setting),
+        default=preference.base_value(),
         is_default=manager.is_default(preference.identifier),
         last_change=last_change,
     )
@@ -223,7 +222,7 @@ class ScheduledRow:
     @property
     def value_display(self) -> str:
         if self.change.raw_value is None:
-            return f"the settings.py value ({format_value(self.preference, settings_py_value(self.change.setting))})"
+            return f"the settings.py value ({format_value(self.preference, self.preference.base_value())})"
         return format_value(self.preference, decode_raw(self.preference, self.change.raw_value))
 
 

@@ -7,6 +7,9 @@ stays live. On success the engine records who changed what and, on commit, makes
 `expected_raw` (optional) is the stored JSON text the caller read (None: unset): if another is stored when the
 write takes its lock, StaleValueError is raised and nothing is written.
 
+Custom settings (created at runtime, see apps.livesettings.custom): `custom_setting_save` creates one or updates
+it, `custom_setting_delete` removes it.
+
 Scheduled changes: `scheduled_change_create` validates and stores a value for later, `scheduled_change_cancel`
 withdraws it, `scheduled_changes_apply(now=…)` (the beat task, every minute) applies the due ones through
 `live_setting_set` / `live_setting_reset` with source "schedule".
@@ -19,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from apps.livesettings import custom
 from apps.livesettings.models import ScheduledChange
 from apps.livesettings.registry import live_settings_registry
 from apps.preferences.registries import global_preferences_registry, site_preferences_registry
@@ -231,3 +235,76 @@ def _apply(change: ScheduledChange, moment: datetime.datetime) -> None:
         change.state = ScheduledChange.State.APPLIED
     change.done_at = moment
     change.save(update_fields=["state", "error", "done_at"])
+
+
+# --- custom settings --------------------------------------------------------------------------------------
+def custom_setting_save(
+    *,
+    name: str,
+    value_type: str,
+    value: Any,
+    help_text: str = "",
+    overridable: bool = False,
+    secret: bool = False,
+    actor: Any = None,
+    source: str = "console",
+) -> Any:
+    """Create the custom setting `name` with `value`, or update it when it exists; return its live setting.
+
+    A new setting's value is its initial value (what a reset goes back to); an existing one's value is set as
+    any live setting's, and its help text, `overridable` (tenant owners may set their own value) and `secret`
+    are updated. Raise ValidationError {"name" | "value_type" | "value": [messages]} for a refused name (not
+    UPPER_SNAKE_CASE, or one of Django's or settings.py's own), an unknown type, or a value the type refuses.
+    """
+    name = name.strip()
+    existing = custom.definitions().get(name)
+    problem = "" if existing is not None else custom.name_problem(name)
+    if problem:
+        raise ValidationError({"name": [problem]})
+    if value_type not in custom.TYPES:
+        raise ValidationError({"value_type": [f"Choose one of: {', '.join(custom.TYPES)}."]})
+    if existing is not None and existing["type"] != value_type:
+        raise ValidationError(
+            {"value_type": [f"{name} holds a {existing['type']} value; delete it to change its type."]}
+        )
+    definition = {
+        "type": value_type,
+        "help_text": help_text.strip(),
+        "overridable": bool(overridable) and not secret,
+        "secret": bool(secret),
+        "initial": existing["initial"] if existing is not None else None,
+    }
+    probe = custom.preference_class(name, definition)()
+    try:
+        cleaned = probe.clean(probe.parse(value))
+    except ValidationError as exc:
+        raise ValidationError({"value": _messages(exc)}) from exc
+    if existing is None:
+        definition["initial"] = probe.get_serializer().serialize(cleaned)
+    with transaction.atomic():
+        _definitions_write({**custom.definitions(), name: definition}, actor=actor, source=source)
+        if existing is not None:
+            live_setting_set(setting=name, value=cleaned, actor=actor, source=source)
+    return live_settings_registry.get(name)
+
+
+def custom_setting_delete(*, name: str, actor: Any = None, source: str = "console") -> None:
+    """Delete a custom setting: its value, its tenants' own values, its definition (all recorded in the history).
+
+    Raise KeyError when `name` is not a custom setting.
+    """
+    definitions = custom.definitions()
+    if name not in definitions:
+        raise KeyError(f"{name} is not a custom setting.")
+    with transaction.atomic():
+        live_setting_reset(setting=name, actor=actor, source=source)
+        _definitions_write(
+            {key: value for key, value in definitions.items() if key != name}, actor=actor, source=source
+        )
+
+
+def _definitions_write(definitions: dict[str, Any], *, actor: Any, source: str) -> None:
+    store = site_preferences_registry.store()
+    preferences_set(store=store, values={custom.DEFINITIONS_KEY: definitions}, actor=actor, source=source)
+    # This process registers the change now; the others at their next request or task (the version moved).
+    custom.custom_settings_sync(force=True)
