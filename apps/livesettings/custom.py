@@ -14,6 +14,7 @@ Names: UPPER_SNAKE_CASE, and never a name Django or settings.py already has (DAT
 changed only by registering them as live settings in code.
 """
 
+import json
 import logging
 import re
 import threading
@@ -218,3 +219,18 @@ def custom_settings_forget() -> None:
                 live_settings_registry.unregister(name)
         _synced["definitions"] = {}
         _synced["raw"] = None
+
+
+def definitions_change_summary(old_raw: str | None, new_raw: str | None) -> str:
+    """Return what a change of the definitions did, as the history says it ("Created PARTNER_API_URL (text).")."""
+    old = json.loads(old_raw) if old_raw else {}
+    new = json.loads(new_raw) if new_raw else {}
+    parts = []
+    for name in sorted(set(old) | set(new)):
+        if name not in old:
+            parts.append(f"Created {name} ({TYPES[new[name]['type']][0].split(' (')[0].lower()}).")
+        elif name not in new:
+            parts.append(f"Deleted {name}.")
+        elif old[name] != new[name]:
+            parts.append(f"Changed the description of {name}.")
+    return " ".join(parts) or "No change."

@@ -52,3 +52,24 @@ class ScheduleForm(forms.Form):
         super().__init__(*args, prefix="schedule", **kwargs)
         self.fields["setting"].choices = [(p.setting, f"{p.get_verbose_name()} ({p.setting})") for p in settings]
         self.fields["run_at"].help_text = f"In {timezone.get_current_timezone_name()}."
+
+
+class CustomSettingForm(forms.Form):
+    """Create a custom setting (or, for a custom setting's name, change its value and description)."""
+
+    name = forms.CharField(
+        label="Name", max_length=100, help_text="UPPER_SNAKE_CASE, as code reads it: settings.PARTNER_API_URL."
+    )
+    value_type = forms.ChoiceField(label="Type")
+    value = forms.CharField(
+        label="Value",
+        required=False,
+        help_text="Text as is; numbers; on/off; durations as 1:30:00; JSON as JSON.",
+    )
+    help_text = forms.CharField(label="What it does", required=False, max_length=500)
+    overridable = forms.BooleanField(label="Tenant owners may set their own value", required=False)
+    secret = forms.BooleanField(label="Secret (settable, never shown)", required=False)
+
+    def __init__(self, *args: Any, types: Mapping[str, tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, prefix="custom", **kwargs)
+        self.fields["value_type"].choices = [(key, label) for key, (label, _base) in types.items()]

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from apps.core.tenancy import on_public_schema
+from apps.livesettings.custom import DEFINITIONS_KEY
 from apps.livesettings.models import ScheduledChange
 from apps.livesettings.registry import SECRET_MASK, EnvLock, TenantOverride, live_settings_registry
 from apps.preferences.registries import global_preferences_registry, site_preferences_registry
@@ -73,6 +74,9 @@ def site_changes(*, setting: str | None = None) -> QuerySet[SitePreferenceChange
     """Return the history of the live settings (or of one), newest first."""
     preferences = [live_settings_registry.get(setting)] if setting else list(live_settings_registry)
     match = Q(pk__in=[])
+    if not setting:
+        section, _, name = DEFINITIONS_KEY.partition("__")
+        match |= Q(section=section, name=name)  # Custom settings created and deleted.
     for preference in preferences:
         match |= Q(section=preference.section_name, name=preference.name)
     return SitePreferenceChange.objects.filter(match).order_by("-changed_at", "-id")

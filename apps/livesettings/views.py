@@ -24,7 +24,8 @@ from apps.core.inline import (
     version_token,
 )
 from apps.core.roles import superadmin_required
-from apps.livesettings.forms import LiveSettingForm, ScheduleForm
+from apps.livesettings import custom
+from apps.livesettings.forms import CustomSettingForm, LiveSettingForm, ScheduleForm
 from apps.livesettings.models import ScheduledChange
 from apps.livesettings.registry import live_settings_registry
 from apps.livesettings.selectors import (
@@ -38,6 +39,8 @@ from apps.livesettings.selectors import (
     site_changes,
 )
 from apps.livesettings.services import (
+    custom_setting_delete,
+    custom_setting_save,
     live_setting_reset,
     live_setting_revert,
     live_setting_set,
@@ -54,6 +57,7 @@ STALE_SECRET = "\x00stale"
 
 
 def _preference(setting: str) -> Any:
+    custom.custom_settings_sync()  # A custom setting created in another process since.
     try:
         return live_settings_registry.get(setting)
     except KeyError:
@@ -140,7 +144,10 @@ def _render_page(
     focus: dict[str, Any] | None = None,
     status: int = 200,
     schedule_form: ScheduleForm | None = None,
+    custom_form: CustomSettingForm | None = None,
+    deleting: Any = None,
 ) -> HttpResponse:
+    custom.custom_settings_sync()  # Those created or deleted in another process since.
     sections = []
     for section, rows in live_setting_rows_by_section():
         items = [focus if focus is not None and focus["row"].setting == row.setting else _item(row) for row in rows]
@@ -152,6 +159,8 @@ def _render_page(
         "scheduled_done": scheduled_done,
         "schedule_form": schedule_form or ScheduleForm(settings=list(live_settings_registry)),
         "time_zone": timezone.get_current_timezone_name(),
+        "custom_form": custom_form or CustomSettingForm(types=custom.TYPES),
+        "deleting": deleting,
     }
     return render_page(request, TEMPLATE, context, status=status)
 
@@ -163,6 +172,11 @@ def settings_list(request: HttpRequest) -> HttpResponse:
 
     `?confirm=<SETTING>&value=<value>` opens the confirmation of a dangerous change (the no-JS modal).
     """
+    custom.custom_settings_sync()
+    deleting = request.GET.get("delete", "")
+    if deleting in live_settings_registry and live_settings_registry.get(deleting).custom:
+        # The confirmation of a deletion, without JavaScript.
+        return _render_page(request, deleting=live_settings_registry.get(deleting))
     setting = request.GET.get("confirm", "")
     if setting in live_settings_registry:
         preference = live_settings_registry.get(setting)
@@ -236,6 +250,10 @@ def history(request: HttpRequest) -> HttpResponse:
     by_key = {p.identifier: p for p in live_settings_registry}
     entries = []
     for change in page.object_list:
+        if change.key == custom.DEFINITIONS_KEY:
+            summary = custom.definitions_change_summary(change.old_raw_value, change.new_raw_value)
+            entries.append({"change": change, "summary": summary})
+            continue
         preference = by_key.get(change.key)
         if preference is None:
             continue
@@ -341,3 +359,58 @@ def schedule_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         change.refresh_from_db()
         messages.info(request, f"The change of {change.setting} was already {change.get_state_display().lower()}.")
     return redirect(reverse("livesettings:settings") + "#scheduled")
+
+
+# --- custom settings --------------------------------------------------------------------------------------
+@superadmin_required
+@require_POST
+def custom_create(request: HttpRequest) -> HttpResponse:
+    """Create a custom setting (or update a custom one of that name); errors show in place on the page."""
+    form = CustomSettingForm(request.POST, types=custom.TYPES)
+    if form.is_valid():
+        data = form.cleaned_data
+        existed = data["name"].strip() in custom.definitions()
+        try:
+            preference = custom_setting_save(
+                name=data["name"],
+                value_type=data["value_type"],
+                value=data["value"],
+                help_text=data["help_text"],
+                overridable=data["overridable"],
+                secret=data["secret"],
+                actor=request.user,
+                source="console",
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field, errors)
+        else:
+            verb = "updated" if existed else "created"
+            messages.success(
+                request, f"{preference.setting} {verb}: settings.{preference.setting} is now {_value_now(preference)}."
+            )
+            return redirect(reverse("livesettings:settings") + f"#setting-{preference.setting}")
+    return _render_page(request, custom_form=form, status=400)
+
+
+def _value_now(preference: Any) -> str:
+    return format_value(preference, site_preferences_registry.manager()[preference.identifier])
+
+
+@superadmin_required
+@require_POST
+def custom_delete(request: HttpRequest, setting: str) -> HttpResponse:
+    """Delete a custom setting once confirmed (the modal, or `?delete=<NAME>` without JavaScript)."""
+    custom.custom_settings_sync()
+    preference = _preference(setting)
+    if not preference.custom:
+        raise Http404(f"{preference.setting} is not a custom setting.")
+    if not request.POST.get("confirmed"):
+        return redirect(reverse("livesettings:settings") + f"?delete={preference.setting}")
+    try:
+        custom_setting_delete(name=preference.setting, actor=request.user, source="console")
+    except ValidationError as exc:
+        messages.error(request, f"{preference.setting} was not deleted: {' '.join(exc.messages)}")
+    else:
+        messages.success(request, f"{preference.setting} is deleted: code reading settings.{preference.setting} fails.")
+    return redirect("livesettings:settings")

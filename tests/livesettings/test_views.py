@@ -7,6 +7,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.livesettings.models import ScheduledChange
+from apps.livesettings.registry import live_settings_registry
 from apps.livesettings.services import (
     live_setting_set,
     scheduled_change_create,
@@ -512,3 +513,67 @@ def test_a_locked_setting_shows_read_only_with_the_reason(console, monkeypatch):
     assert 'action="/console/settings/MAINTENANCE_MODE/"' not in page
     assert "Locked by the environment variable" in refused.content.decode()
     assert settings.MAINTENANCE_MODE is False
+
+
+# --- custom settings --------------------------------------------------------------------------------------
+def _create(console, **fields):
+    data = {f"custom-{key}": value for key, value in fields.items()}
+    return console.post("/console/settings/custom/", data, follow=True)
+
+
+def test_a_superadmin_creates_a_custom_setting_read_as_settings_name(console, on_commit):
+    with on_commit():
+        response = _create(
+            console, name="PARTNER_API_URL", value_type="string", value="https://a.example.com", help_text="Partner."
+        )
+
+    body = response.content.decode()
+    assert response.redirect_chain == [("/console/settings/#setting-PARTNER_API_URL", 302)]
+    assert "PARTNER_API_URL created: settings.PARTNER_API_URL is now https://a.example.com." in body
+    assert 'data-testid="setting-PARTNER_API_URL"' in body and ">Custom settings</h2>" in body
+    assert settings.PARTNER_API_URL == "https://a.example.com"
+    history = console.get("/console/settings/history/").content.decode()
+    assert "Custom settings: Created PARTNER_API_URL (text)." in history
+
+
+def test_a_refused_name_or_value_shows_the_error_in_place_and_creates_nothing(console):
+    refused_name = _create(console, name="SECRET_KEY", value_type="string", value="mine")
+    refused_value = _create(console, name="PARTNER_LIMIT", value_type="integer", value="many")
+
+    assert refused_name.status_code == 400
+    assert "one of Django&#x27;s or the portal&#x27;s own settings" in refused_name.content.decode()
+    assert refused_value.status_code == 400
+    assert 'id="id_custom-value-error"' in refused_value.content.decode()
+    assert "PARTNER_LIMIT" not in live_settings_registry
+
+
+def test_a_custom_setting_is_edited_inline_and_deleted_after_a_confirmation_naming_it(console, on_commit):
+    with on_commit():
+        _create(console, name="PARTNER_LIMIT", value_type="integer", value="10")
+    with on_commit():
+        console.post("/console/settings/PARTNER_LIMIT/", {"partner_limit-value": "25"}, HTTP_HX_REQUEST="true")
+    assert settings.PARTNER_LIMIT == 25
+
+    asked = console.post("/console/settings/custom/PARTNER_LIMIT/delete/", follow=True)
+    confirm = re.search(r'data-testid="delete-confirm">(.*?)</div>', asked.content.decode(), re.S).group(1)
+    assert "Delete PARTNER_LIMIT?" in confirm and "settings.PARTNER_LIMIT</code> fails" in confirm
+    assert settings.PARTNER_LIMIT == 25
+    with on_commit():
+        deleted = console.post("/console/settings/custom/PARTNER_LIMIT/delete/", {"confirmed": "1"}, follow=True)
+
+    assert "PARTNER_LIMIT is deleted" in deleted.content.decode()
+    assert not hasattr(settings, "PARTNER_LIMIT")
+    assert "Custom settings: Deleted PARTNER_LIMIT." in console.get("/console/settings/history/").content.decode()
+
+
+def test_a_secret_custom_setting_is_never_shown(console, on_commit):
+    with on_commit():
+        response = _create(console, name="SMTP_RELAY_PASSWORD", value_type="string", value="s3cret", secret="on")
+
+    assert "s3cret" not in response.content.decode()
+    assert "s3cret" not in console.get("/console/settings/history/").content.decode()
+    assert settings.SMTP_RELAY_PASSWORD == "s3cret"
+
+
+def test_built_in_settings_cannot_be_deleted(console):
+    assert console.post("/console/settings/custom/MAINTENANCE_MODE/delete/", {"confirmed": "1"}).status_code == 404
