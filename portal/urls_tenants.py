@@ -33,7 +33,7 @@ urlpatterns = [
     path("", include("apps.preferences.urls")),
     # preferences, the documented names: dynamic_preferences:global[.section], …:user[.section] (and dotted)
     path("", include("apps.preferences.dynamic_urls")),
-    path("", include((dynamic_urls.dotted_urlpatterns, None))),
+    path("", include(dynamic_urls.dotted_urlpatterns)),
     # notifications: /preferences/notifications/…, /inbox/…, /notifications/unsubscribe/…, /owner/notifications/…
     path("", include("apps.notifications.urls")),
     # lov: /owner/lists/…

@@ -48,9 +48,11 @@ class ScheduleForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
-    def __init__(self, *args: Any, settings: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, prefix="schedule", **kwargs)
-        self.fields["setting"].choices = [(p.setting, f"{p.get_verbose_name()} ({p.setting})") for p in settings]
+    def __init__(self, data: Mapping[str, Any] | None = None, *, settings: list[Any], **kwargs: Any) -> None:
+        super().__init__(data, prefix="schedule", **kwargs)
+        field = self.fields["setting"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(p.setting, f"{p.get_verbose_name()} ({p.setting})") for p in settings]
         self.fields["run_at"].help_text = f"In {timezone.get_current_timezone_name()}."
 
 
@@ -70,6 +72,10 @@ class CustomSettingForm(forms.Form):
     overridable = forms.BooleanField(label="Tenant owners may set their own value", required=False)
     secret = forms.BooleanField(label="Secret (settable, never shown)", required=False)
 
-    def __init__(self, *args: Any, types: Mapping[str, tuple[str, Any]], **kwargs: Any) -> None:
-        super().__init__(*args, prefix="custom", **kwargs)
-        self.fields["value_type"].choices = [(key, label) for key, (label, _base) in types.items()]
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *, types: Mapping[str, tuple[str, Any]], **kwargs: Any
+    ) -> None:
+        super().__init__(data, prefix="custom", **kwargs)
+        field = self.fields["value_type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(key, label) for key, (label, _base) in types.items()]

@@ -6,13 +6,16 @@ section in the path) and, for the dotted spelling without a namespace, `dotted_u
 `preferences:*` names; include that module beside these (under the same prefix, if any).
 """
 
+from collections.abc import Callable
+
+from django.http import HttpResponse
 from django.urls import URLPattern, path
 
 from apps.preferences import views
 
 app_name = "dynamic_preferences"
 
-_PAGES = [
+_PAGES: list[tuple[str, Callable[..., HttpResponse], str]] = [
     ("owner/preferences/", views.global_preferences, "global"),
     ("owner/preferences/sections/<slug:section>/", views.global_section, "global.section"),
     ("preferences/", views.user_preferences, "user"),

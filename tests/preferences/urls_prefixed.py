@@ -10,7 +10,7 @@ _PREFERENCE_NAMESPACES = {"preferences", "dynamic_preferences"}
 urlpatterns = [
     path("settings-pages/", include("apps.preferences.urls")),
     path("settings-pages/", include("apps.preferences.dynamic_urls")),
-    path("settings-pages/", include((dynamic_urls.dotted_urlpatterns, None))),
+    path("settings-pages/", include(dynamic_urls.dotted_urlpatterns)),
 ] + [
     pattern
     for pattern in urls_tenants.urlpatterns
