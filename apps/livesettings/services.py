@@ -254,7 +254,8 @@ def custom_setting_save(
     A new setting's value is its initial value (what a reset goes back to); an existing one's value is set as
     any live setting's, and its help text, `overridable` (tenant owners may set their own value) and `secret`
     are updated. Raise ValidationError {"name" | "value_type" | "value": [messages]} for a refused name (not
-    UPPER_SNAKE_CASE, or one of Django's or settings.py's own), an unknown type, or a value the type refuses.
+    UPPER_SNAKE_CASE, or one of Django's or settings.py's own), an unknown type, or a value the type refuses;
+    {"secret": …} for a secret that is not text. A secret's value is never part of its definition.
     """
     name = name.strip()
     existing = custom.definitions().get(name)
@@ -263,6 +264,8 @@ def custom_setting_save(
         raise ValidationError({"name": [problem]})
     if value_type not in custom.TYPES:
         raise ValidationError({"value_type": [f"Choose one of: {', '.join(custom.TYPES)}."]})
+    if secret and value_type != "string":
+        raise ValidationError({"secret": ["Only text settings can be secret (passwords, tokens)."]})
     if existing is not None and existing["type"] != value_type:
         raise ValidationError(
             {"value_type": [f"{name} holds a {existing['type']} value; delete it to change its type."]}
@@ -280,10 +283,11 @@ def custom_setting_save(
     except ValidationError as exc:
         raise ValidationError({"value": _messages(exc)}) from exc
     if existing is None:
-        definition["initial"] = probe.get_serializer().serialize(cleaned)
+        # A secret's definition holds no value ("" as initial): the value is stored like any set value.
+        definition["initial"] = probe.get_serializer().serialize("" if secret else cleaned)
     with transaction.atomic():
         _definitions_write({**custom.definitions(), name: definition}, actor=actor, source=source)
-        if existing is not None:
+        if existing is not None or secret:
             live_setting_set(setting=name, value=cleaned, actor=actor, source=source)
     return live_settings_registry.get(name)
 

@@ -170,3 +170,18 @@ def test_a_created_setting_reaches_a_celery_workers_next_task(committed_tenants,
     assert (created, edited) == ("https://a.example.com", "https://b.example.com")
     with pytest.raises(Exception, match="PARTNER_API_URL"):
         live_setting_probe.delay("PARTNER_API_URL").get(timeout=30)
+
+
+def test_a_secrets_value_is_never_part_of_the_definitions(db, committed):
+    committed(custom_setting_save, name="SMTP_RELAY_PASSWORD", value_type="string", value="s3cret", secret=True)
+
+    raw_definitions = SitePreferenceChange.objects.filter(name="custom_settings").values_list(
+        "new_raw_value", flat=True
+    )
+    assert all("s3cret" not in raw for raw in raw_definitions)
+    assert settings.SMTP_RELAY_PASSWORD == "s3cret"
+
+
+def test_only_text_settings_can_be_secret(db):
+    with pytest.raises(ValidationError, match="Only text settings can be secret"):
+        custom_setting_save(name="PARTNER_PIN", value_type="integer", value="1234", secret=True)
