@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import schema_context
 
+from apps.livesettings.custom import custom_settings_sync
 from apps.livesettings.registry import live_settings_registry
 from apps.livesettings.selectors import format_value, live_setting_override, live_setting_site_value
 from apps.livesettings.services import (
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         if action == "set" and value is None:
             raise CommandError("Give the new value: livesetting set NAME VALUE.")
         schema = self._schema(options["tenant"])
+        custom_settings_sync(force=True)  # Custom settings too: a command is no request, nothing synced them.
         with schema_context(schema):
             if action == "list":
                 for preference in live_settings_registry:
