@@ -6,9 +6,11 @@ from django.conf import settings
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from apps.livesettings.custom import custom_settings_forget
 from apps.livesettings.models import ScheduledChange
 from apps.livesettings.registry import live_settings_registry
 from apps.livesettings.services import (
+    custom_setting_save,
     live_setting_set,
     scheduled_change_create,
     scheduled_changes_apply,
@@ -577,3 +579,22 @@ def test_a_secret_custom_setting_is_never_shown(console, on_commit):
 
 def test_built_in_settings_cannot_be_deleted(console):
     assert console.post("/console/settings/custom/MAINTENANCE_MODE/delete/", {"confirmed": "1"}).status_code == 404
+
+
+def test_an_owner_overrides_an_overridable_custom_setting_created_in_another_process(acme, acme_owner, on_commit):
+    with on_commit():
+        custom_setting_save(name="PARTNER_QUOTA", value_type="integer", value="100", overridable=True)
+        custom_setting_save(name="PARTNER_LIMIT", value_type="integer", value="100")
+    custom_settings_forget()  # This process has not seen them yet.
+    client = client_for("acme.localhost", acme_owner, acme)
+
+    page = client.get("/owner/settings/").content.decode()
+    with on_commit():
+        saved = client.post("/owner/settings/PARTNER_QUOTA/", {"partner_quota-value": "40"}, HTTP_HX_REQUEST="true")
+
+    assert "PARTNER_QUOTA" in page and "PARTNER_LIMIT" not in page
+    assert saved.status_code == 200 and "is-invalid" not in saved.content.decode()
+    with schema_context("acme"):
+        assert settings.PARTNER_QUOTA == 40
+    with schema_context("globex"):
+        assert settings.PARTNER_QUOTA == 100
