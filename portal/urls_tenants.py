@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from apps.accounts import views as account_views
 from apps.core.api import api_not_found
 from apps.core.views import favicon, healthz
+from apps.preferences import dynamic_urls
 
 # Malformed input (a NUL byte, an impossible id) answers the styled 400 page.
 handler400 = "apps.core.views.bad_request"
@@ -41,6 +42,9 @@ urlpatterns = [
     path("owner/people/<int:pk>/unlock/", account_views.owner_login_unlock, name="owner-login-unlock"),
     # preferences: /preferences/… (my preferences), /owner/preferences/…, /owner/history/…
     path("", include("apps.preferences.urls")),
+    # preferences, the documented names: dynamic_preferences:global[.section], …:user[.section] (and dotted)
+    path("", include("apps.preferences.dynamic_urls")),
+    path("", include(dynamic_urls.dotted_urlpatterns)),
     # notifications: /preferences/notifications/…, /inbox/…, /notifications/unsubscribe/…, /owner/notifications/…
     path("", include("apps.notifications.urls")),
     # lov: /owner/lists/…

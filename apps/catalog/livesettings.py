@@ -5,8 +5,11 @@ An app with settings of its own may declare them in a `livesettings.py` module o
 
 from typing import Any
 
+from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import URLValidator, validate_email
+from django.urls import NoReverseMatch, reverse
 
 from apps.livesettings.registry import LiveSettingMixin, TenantOverride, live_setting
 from apps.preferences.types import BooleanPreference, IntegerPreference, LongStringPreference, Section, StringPreference
@@ -148,3 +151,51 @@ class ServerEmail(_EmailAddressMixin, LiveSettingMixin, StringPreference):
     verbose_name = "Sender of error reports"
     help_text = "The From address of error reports mailed to the site's administrators."
     field_kwargs = {"max_length": 254}
+
+
+class _RedirectTargetMixin(_RequiredTextMixin):
+    empty_message = "Enter a path, a URL or a URL name."
+
+    def validate(self, value: str) -> None:
+        # A path or an http(s) URL goes as it is; anything else must be a URL name of the tenant or public site.
+        text = value.strip()
+        if text.startswith("/") and not text.startswith("//"):
+            return
+        if text.startswith(("http://", "https://")):
+            URLValidator(schemes=["http", "https"])(text)
+            return
+        for urlconf in (settings.ROOT_URLCONF, getattr(settings, "PUBLIC_SCHEMA_URLCONF", settings.ROOT_URLCONF)):
+            try:
+                reverse(text, urlconf=urlconf)
+            except NoReverseMatch:
+                continue
+            return
+        raise ValidationError(
+            "Enter a path starting with /, an http(s) URL, or the name of a page (such as “login”).", code="invalid"
+        )
+
+
+@live_setting
+class SessionTimeoutRedirect(_RedirectTargetMixin, LiveSettingMixin, StringPreference):
+    setting = "SESSION_TIMEOUT_REDIRECT"
+    section = sessions
+    verbose_name = "After expiry, go to"
+    help_text = (
+        "Where people whose session has expired are sent, with a link back to their page: a path (/goodbye/), "
+        "an http(s) URL, or a page name (login, the default, is the login page)."
+    )
+    field_kwargs = {"max_length": 500}
+
+
+@live_setting
+class EmailHostPassword(LiveSettingMixin, StringPreference):
+    setting = "EMAIL_HOST_PASSWORD"
+    section = email
+    verbose_name = "Mail server password"
+    help_text = (
+        "The password the portal signs in to the mail server (EMAIL_HOST) with. Secret: it can be set here, "
+        "never read back. Applies to the next mail sent."
+    )
+    secret = True
+    widget = forms.PasswordInput(render_value=False)
+    field_kwargs = {"max_length": 500}

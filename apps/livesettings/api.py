@@ -9,7 +9,10 @@ Public domain, superadmins only:
 - GET       /api/livesettings/<NAME>/   one live setting
 - PUT/PATCH /api/livesettings/<NAME>/   {"value": …}; a dangerous value (maintenance mode on) also needs
                                         "confirm": true, as the console asks for confirmation first
-- DELETE    /api/livesettings/<NAME>/   back to the settings.py value
+- DELETE    /api/livesettings/<NAME>/   back to the settings.py value (a custom setting: its initial value)
+- POST      /api/livesettings/custom/   {"name", "type", "value", "help_text", "overridable", "secret"}: create a
+                                        custom setting (201), or update the custom setting of that name (200)
+- DELETE    /api/livesettings/custom/<NAME>/   delete a custom setting (204)
 
 Tenant domains, the tenant's owners only:
 - GET       /api/livesettings/overrides/          the settings owners may override: site value, bounds, own value
@@ -20,6 +23,10 @@ Tenant domains, the tenant's owners only:
 Every answer has an ETag: of the stored site value (or the tenant's own value, under overrides/), or of all of
 them for a list. A write whose If-Match no longer matches answers 412 with the current value and writes
 nothing; the engine checks it under the same lock as the write.
+
+A secret setting (`"secret": true`) is settable and never shown: its value and default read "••••••••" (or ""
+when empty). A setting locked by the environment (`"locked_by": "LIVE_SETTING_<NAME>"`) refuses writes with
+400 and the reason; `effective` is the value in effect.
 
 Errors: 400 {"errors": {"value" | "confirm": [messages]}} with nothing written, 403 for the wrong role,
 404 for a NAME that is not a live setting (or, under overrides/, not one owners may override), 412 (stale
@@ -56,7 +63,8 @@ from apps.core.api import (
     validation_errors,
 )
 from apps.core.roles import IsSuperadmin, IsTenantOwner
-from apps.livesettings.registry import TenantOverride, live_settings_registry
+from apps.livesettings import custom
+from apps.livesettings.registry import SECRET_MASK, TenantOverride, live_settings_registry
 from apps.livesettings.selectors import (
     OverrideRow,
     last_site_changes,
@@ -66,6 +74,8 @@ from apps.livesettings.selectors import (
     site_changes,
 )
 from apps.livesettings.services import (
+    custom_setting_delete,
+    custom_setting_save,
     live_setting_reset,
     live_setting_set,
     tenant_override_reset,
@@ -109,6 +119,25 @@ class LiveSettingSerializer(LimitsSerializer):
     confirmation = ConfirmationSerializer(allow_null=True, help_text="Set when a value needs confirming.")
     changed_by = serializers.CharField(allow_null=True, help_text="Who made the last change; null if never changed.")
     changed_at = serializers.DateTimeField(allow_null=True, help_text="When the last change was made.")
+    secret = serializers.BooleanField(
+        help_text=f'Settable, never shown: value and default read "{SECRET_MASK}" when set, "" when empty.'
+    )
+    locked_by = serializers.CharField(
+        allow_null=True,
+        help_text="The environment variable (LIVE_SETTING_<NAME>) that fixes the value in effect; writes are "
+        "refused while it is set. Null when not locked.",
+    )
+    effective = serializers.JSONField(help_text="The value in effect (the environment's when locked).")
+    custom = serializers.BooleanField(help_text="Created at runtime by a superadmin (POST /api/livesettings/custom/).")
+
+
+class CustomSettingInputSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="UPPER_SNAKE_CASE; never a name Django or settings.py already has.")
+    type = serializers.ChoiceField(choices=list(custom.TYPES), help_text="The value's type.")
+    value = serializers.JSONField(help_text="The value, in its JSON form or as the console's text.")
+    help_text = serializers.CharField(required=False, allow_blank=True, default="")  # type: ignore[assignment]  # a declared field named like a Field attribute; DRF keeps it apart
+    overridable = serializers.BooleanField(default=False, help_text="Tenant owners may set their own value.")
+    secret = serializers.BooleanField(default=False, help_text="Settable, never shown.")
 
 
 class OverrideSerializer(LimitsSerializer):
@@ -136,6 +165,8 @@ class LiveSettingInputSerializer(ValueInputSerializer):
 
 
 def _json_form(preference: Any, value: Any) -> Any:
+    if getattr(preference, "secret", False):
+        return SECRET_MASK if value else ""
     return None if value is None else json.loads(preference.get_serializer().serialize(value))
 
 
@@ -181,6 +212,10 @@ def live_setting_payload(preference: Any, *, last_change: Any) -> dict[str, Any]
             "confirmation": confirmation,
             "changed_by": last_change.changed_by if last_change else None,
             "changed_at": last_change.changed_at if last_change else None,
+            "secret": preference.secret,
+            "locked_by": row.lock.variable if row.lock else None,
+            "effective": _json_form(preference, row.lock.value if row.lock else row.site_value),
+            "custom": preference.custom,
         }
     ).data
 
@@ -218,6 +253,7 @@ def _list_etag(preferences: list[Any], raw: Callable[[Any], str | None]) -> str:
 
 # --- helpers of the views ---------------------------------------------------------------------------------
 def _live_setting(name: str) -> Any:
+    custom.custom_settings_sync()  # One created in another process since.
     try:
         return live_settings_registry.get(name)
     except KeyError as exc:
@@ -313,6 +349,7 @@ class LiveSettingListView(APIView):
         responses=LiveSettingSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
+        custom.custom_settings_sync()
         changes = last_site_changes()
         preferences = [p for _section, preferences in live_settings_registry.by_section() for p in preferences]
         return etag_response(
@@ -374,6 +411,83 @@ class LiveSettingDetailView(_ValueView):
     def delete(self, request: Request, name: str) -> Response:
         """Go back to the settings.py value; answer the setting as it now reads."""
         return self.save(request, _live_setting(name))
+
+
+# --- public domain: custom settings, superadmins only -----------------------------------------------------
+def _definitions_etag() -> str:
+    return etag_of(site_preferences_registry.manager().raw(custom.DEFINITIONS_KEY))
+
+
+class CustomSettingCreateView(APIView):
+    """Create a custom setting, or update the custom setting of that name."""
+
+    permission_classes = [IsAuthenticated, IsSuperadmin]
+    permission_denied_message = _SUPERADMINS_ONLY
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="livesettings_custom_create",
+        tags=["livesettings"],
+        parameters=[IF_MATCH, ETAG],
+        request=CustomSettingInputSerializer,
+        responses={201: LiveSettingSerializer, 200: LiveSettingSerializer, **_ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        """Create (201) or update (200) a custom setting; If-Match is checked against every definition's ETag."""
+        custom.custom_settings_sync()
+        stale = stale_response(request, _definitions_etag(), lambda: {"definitions_etag": _definitions_etag()})
+        if stale is not None:
+            return stale
+        body = CustomSettingInputSerializer(data=request.data)
+        if not body.is_valid():
+            return errors_response(body.errors)
+        data = body.validated_data
+        existed = data["name"].strip() in custom.definitions()
+        try:
+            preference = custom_setting_save(
+                name=data["name"],
+                value_type=data["type"],
+                value=data["value"],
+                help_text=data["help_text"],
+                overridable=data["overridable"],
+                secret=data["secret"],
+                actor=request.user,
+                source=API_SOURCE,
+            )
+        except ValidationError as exc:
+            return errors_response(validation_errors(exc))
+        last_change = site_changes(setting=preference.setting).first()
+        return etag_response(
+            live_setting_payload(preference, last_change=last_change),
+            etag_of(_site_raw(preference)),
+            code=200 if existed else 201,
+        )
+
+
+class CustomSettingDeleteView(APIView):
+    """Delete a custom setting."""
+
+    permission_classes = [IsAuthenticated, IsSuperadmin]
+    permission_denied_message = _SUPERADMINS_ONLY
+
+    @extend_schema(
+        operation_id="livesettings_custom_destroy",
+        tags=["livesettings"],
+        parameters=[_NAME, IF_MATCH],
+        responses={204: None, 403: _ERRORS[403], 404: _ERRORS[404], 412: PRECONDITION_FAILED},
+    )
+    def delete(self, request: Request, name: str) -> Response:
+        """Delete it: code reading settings.NAME fails from every process's next request or task."""
+        preference = _live_setting(name)
+        if not preference.custom:
+            raise NotFound(f"{preference.setting} is not a custom setting.")
+        last_change = site_changes(setting=preference.setting).first()
+        current = live_setting_payload(preference, last_change=last_change)
+        stale = stale_response(request, etag_of(_site_raw(preference)), lambda: current)
+        if stale is not None:
+            return stale
+        custom_setting_delete(name=preference.setting, actor=request.user, source=API_SOURCE)
+        return Response(status=204)
 
 
 # --- tenant domains: the tenant's own values, owners only -------------------------------------------------

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -13,7 +15,7 @@ class LivesettingsConfig(AppConfig):
 
         from apps.core import navigation
         from apps.core.navigation import Audience, NavItem, Widget, nav_register, widget_register
-        from apps.livesettings import overlay
+        from apps.livesettings import custom, overlay
         from apps.livesettings.checks import check_live_settings
         from apps.livesettings.receivers import start_session_clock
         from apps.livesettings.registry import live_settings_registry
@@ -21,9 +23,13 @@ class LivesettingsConfig(AppConfig):
 
         # Declarations first (their defaults are read from settings.py), then the overlay goes in front.
         autodiscover_modules("livesettings")
-        overlay.install(
-            is_live=live_settings_registry.__contains__, resolve=lambda name: live_setting_value(setting=name)
-        )
+        custom.register_definitions_preference()
+
+        def resolve(name: str) -> Any:
+            custom.custom_settings_sync()  # A custom setting deleted or changed in another process.
+            return live_setting_value(setting=name)
+
+        overlay.install(is_live=live_settings_registry.__contains__, resolve=resolve, discover=custom.discover)
         checks.register(check_live_settings)
         user_logged_in.connect(start_session_clock, dispatch_uid="livesettings_start_session_clock")
         nav_register(NavItem("Live settings", "livesettings:settings", Audience.SUPERADMIN, order=30))

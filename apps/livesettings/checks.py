@@ -13,6 +13,8 @@ def check_live_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.C
     """Report live settings whose settings.py value their own rules refuse (the console could not save it)."""
     problems: list[checks.CheckMessage] = []
     for preference in live_settings_registry:
+        if preference.custom:
+            continue  # Validated when a superadmin created it.
         value = settings_py_value(preference.setting)
         try:
             preference.clean(value)

@@ -5,6 +5,7 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 
@@ -30,3 +31,51 @@ class LiveSettingForm(forms.Form):
         if value is None:
             raise forms.ValidationError("Enter a value.", code="required")
         return value
+
+
+class ScheduleForm(forms.Form):
+    """Schedule a live setting's change: which, to what (or back to settings.py), when (the site's time zone)."""
+
+    setting = forms.ChoiceField(label="Setting")
+    value = forms.CharField(
+        label="New value",
+        required=False,
+        help_text="As you would enter it on the setting's row: on/off, a number of seconds, text.",
+    )
+    reset = forms.BooleanField(label="Back to the settings.py value instead", required=False)
+    run_at = forms.DateTimeField(
+        label="When",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, settings: list[Any], **kwargs: Any) -> None:
+        super().__init__(data, prefix="schedule", **kwargs)
+        field = self.fields["setting"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(p.setting, f"{p.get_verbose_name()} ({p.setting})") for p in settings]
+        self.fields["run_at"].help_text = f"In {timezone.get_current_timezone_name()}."
+
+
+class CustomSettingForm(forms.Form):
+    """Create a custom setting (or, for a custom setting's name, change its value and description)."""
+
+    name = forms.CharField(
+        label="Name", max_length=100, help_text="UPPER_SNAKE_CASE, as code reads it: settings.PARTNER_API_URL."
+    )
+    value_type = forms.ChoiceField(label="Type")
+    value = forms.CharField(
+        label="Value",
+        required=False,
+        help_text="Text as is; numbers; on/off; durations as 1:30:00; JSON as JSON.",
+    )
+    help_text = forms.CharField(label="What it does", required=False, max_length=500)
+    overridable = forms.BooleanField(label="Tenant owners may set their own value", required=False)
+    secret = forms.BooleanField(label="Secret (settable, never shown)", required=False)
+
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *, types: Mapping[str, tuple[str, Any]], **kwargs: Any
+    ) -> None:
+        super().__init__(data, prefix="custom", **kwargs)
+        field = self.fields["value_type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(key, label) for key, (label, _base) in types.items()]

@@ -5,12 +5,14 @@ the snapshots pinned for this request.
 """
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -54,8 +56,9 @@ def maintenance_response(request: HttpRequest) -> HttpResponse:
 class SessionExpiryMiddleware:
     """Log out a signed-in session that has expired; leave anonymous sessions alone.
 
-    The session is flushed and the person sent to the login page with a message and a `next` back to where
-    they were; htmx requests get HX-Redirect so the login page never lands inside a fragment.
+    The session is flushed and the person sent to SESSION_TIMEOUT_REDIRECT (a live setting, by default the login
+    page) with a message and a `next` back to where they were (a full URL when it is another site); htmx requests
+    get HX-Redirect so the login page never lands inside a fragment.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -92,7 +95,10 @@ def expired_response(request: HttpRequest) -> HttpResponse:
         next_path = htmx.current_url_abs_path  # The page they were on, not the fragment it asked for.
     logout(request)  # Flushes the session (a new key, no data) and sends user_logged_out.
     messages.warning(request, "Your session has expired. Please log in again.")
-    login = redirect_to_login(next_path)
+    target = resolve_url(str(settings.SESSION_TIMEOUT_REDIRECT))
+    if urlsplit(target).netloc:
+        next_path = request.build_absolute_uri(next_path)  # Another site can only send them back by full URL.
+    login = redirect_to_login(next_path, login_url=target)
     response: HttpResponse = HttpResponseClientRedirect(login.url) if htmx else login
     response["Cache-Control"] = "no-store"
     return response

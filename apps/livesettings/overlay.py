@@ -38,9 +38,11 @@ def _no_resolver(name: str) -> Any:
     raise RuntimeError("The live settings overlay is not installed.")
 
 
-# Given by install(): whether a setting's name is live, and its value in effect.
+# Given by install(): whether a setting's name is live, its value in effect, and whether a name settings.py
+# lacks has become live since (a setting created at runtime in another process).
 _is_live: Callable[[str], bool] = _nothing_is_live
 _resolve: Callable[[str], Any] = _no_resolver
+_discover: Callable[[str], bool] = _nothing_is_live
 
 
 class LiveSettingsOverlay:
@@ -54,7 +56,12 @@ class LiveSettingsOverlay:
     def __getattr__(self, name: str) -> Any:
         if _is_live(name) and name not in self._assigned and not getattr(_resolving, "active", False):
             return self._live(name)
-        return getattr(self._original, name)
+        try:
+            return getattr(self._original, name)
+        except AttributeError:
+            if not getattr(_resolving, "active", False) and _discover(name):
+                return self._live(name)
+            raise
 
     def _live(self, name: str) -> Any:
         # A guard against recursion: reading a live value may itself read settings (cache, database).
@@ -62,6 +69,9 @@ class LiveSettingsOverlay:
         try:
             return _resolve(name)
         except Exception as exc:  # Never let the live store break a settings read: settings.py applies.
+            if not _is_live(name):
+                # Deleted (a custom setting) while being read: it is no setting any more.
+                raise AttributeError(f"Setting {name} is not defined.") from None
             if name not in _warned:  # Once per setting and process: a migration may read it many times.
                 _warned.add(name)
                 logger.warning("Live setting %s unavailable (%s); using the settings.py value.", name, exc)
@@ -96,15 +106,21 @@ class _LiveAwareCache(dict[str, Any]):
         super().__setitem__(name, value)
 
 
-def install(*, is_live: Callable[[str], bool], resolve: Callable[[str], Any]) -> None:
+def install(
+    *,
+    is_live: Callable[[str], bool],
+    resolve: Callable[[str], Any],
+    discover: Callable[[str], bool] = _nothing_is_live,
+) -> None:
     """Put the overlay in front of `django.conf.settings` (idempotent).
 
-    `is_live(name)` says whether a setting is live; `resolve(name)` returns its value in effect now.
+    `is_live(name)` says whether a setting is live; `resolve(name)` returns its value in effect now;
+    `discover(name)`, asked for a name settings.py lacks, whether it has become live since.
     """
-    global _is_live, _resolve
+    global _is_live, _resolve, _discover
     from django.conf import settings
 
-    _is_live, _resolve = is_live, resolve
+    _is_live, _resolve, _discover = is_live, resolve, discover
     settings.INSTALLED_APPS  # noqa: B018  (makes sure the settings are loaded before wrapping them)
     if not isinstance(settings.__dict__, _LiveAwareCache):
         # object.__setattr__: LazySettings would forward the assignment to the wrapped settings.
@@ -133,3 +149,18 @@ def settings_py_value(name: str) -> Any:
     while isinstance(wrapped, UserSettingsHolder):
         wrapped = wrapped.default_settings
     return getattr(wrapped, name)
+
+
+def settings_py_names() -> set[str]:
+    """Return the names settings.py (with Django's defaults) defines, ignoring live values and overrides."""
+    from django.conf import settings
+
+    wrapped = settings._wrapped  # type: ignore[misc]  # private LazyObject attribute, not in the stubs
+    if wrapped is empty:
+        settings.INSTALLED_APPS  # noqa: B018  (loads the settings)
+        wrapped = settings._wrapped  # type: ignore[misc]  # private LazyObject attribute, not in the stubs
+    overlay = _find_overlay(wrapped)
+    original = overlay._original if overlay is not None else wrapped
+    while isinstance(original, UserSettingsHolder):
+        original = original.default_settings
+    return {name for name in dir(original) if name.isupper()}

@@ -6,7 +6,9 @@ tenant owner may override also gets a tenant-wide (global) preference in the sec
 holding the owner's value, whose validation checks it against the site's live value and bounds.
 """
 
+import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -23,6 +25,10 @@ OVERRIDE_SECTION = Section(
     "Values of the site's live settings that this organisation has tightened.",
     listed=False,
 )
+# An environment variable named so (LIVE_SETTING_MAINTENANCE_MODE) locks a live setting to its value.
+ENV_LOCK_PREFIX = "LIVE_SETTING_"
+# How a secret setting's value is shown everywhere (console, API, history, the command): never the value.
+SECRET_MASK = "••••••••"
 _TRUE_TEXTS = {"1", "true", "yes", "on"}
 _FALSE_TEXTS = {"0", "false", "no", "off"}
 
@@ -35,6 +41,25 @@ class TenantOverride(StrEnum):
     ANY = "any"  # Any value within the setting's bounds.
 
 
+@dataclass(frozen=True)
+class EnvLock:
+    """A live setting fixed by an environment variable of the process: its value wins, writes are refused."""
+
+    variable: str
+    text: str
+    value: Any
+    error: str = ""  # Why the variable's text was refused (the settings.py value then applies).
+
+    @property
+    def reason(self) -> str:
+        """Return why the setting cannot be changed, as the console and the API say it."""
+        return f"Locked by the environment variable {self.variable}; change or remove it there and restart."
+
+
+# Parsed locks by variable, kept while the variable's text is the same (read on every settings access).
+_env_locks: dict[str, EnvLock] = {}
+
+
 class LiveSettingMixin:
     """Mix into a preference type to declare a live setting; register it with `@live_setting`."""
 
@@ -45,6 +70,40 @@ class LiveSettingMixin:
     # Changing the setting to `confirm_value` asks for confirmation with this text first.
     confirm_message: ClassVar[str] = ""
     confirm_value: ClassVar[Any] = True
+    # Secret: settable, never shown (the console, the API, the history and the command show SECRET_MASK).
+    secret: ClassVar[bool] = False
+    # Whether `LIVE_SETTING_<NAME>` in a process's environment locks the setting there (see `env_lock`).
+    env_lockable: ClassVar[bool] = True
+    # Created at runtime by a superadmin (apps.livesettings.custom): its default is its initial value, not
+    # settings.py's; `value_type` is the type they chose.
+    custom: ClassVar[bool] = False
+    value_type: ClassVar[str] = ""
+
+    def base_value(self) -> Any:
+        """Return the value a reset goes back to: settings.py's, or a custom setting's initial value."""
+        return self.get_default() if self.custom else settings_py_value(self.setting)  # type: ignore[attr-defined]
+
+    def env_lock(self) -> "EnvLock | None":
+        """Return the lock the environment puts on this setting (`LIVE_SETTING_<NAME>` set), or None.
+
+        The variable's text is read as the console would read it (on/off, a number of seconds, text) and checked
+        against the setting's rules; a value they refuse still locks the setting, to its settings.py value.
+        """
+        if not self.env_lockable:
+            return None
+        variable = ENV_LOCK_PREFIX + self.setting
+        text = os.environ.get(variable)
+        if text is None:
+            return None
+        cached = _env_locks.get(variable)
+        if cached is not None and cached.text == text:
+            return cached
+        try:
+            lock = EnvLock(variable, text, value=self.clean(self.parse(text)))  # type: ignore[attr-defined]
+        except ValidationError as exc:
+            lock = EnvLock(variable, text, value=self.base_value(), error=" ".join(exc.messages))
+        _env_locks[variable] = lock
+        return lock
 
     def confirmation(self, value: Any) -> str:
         """Return what to confirm before setting `value`, or "" when it needs no confirmation."""
@@ -82,8 +141,12 @@ class LiveSettingsRegistry:
             raise ImproperlyConfigured(
                 f"{preference_class.__qualname__} must mix in LiveSettingMixin and name a setting."
             )
+        if preference_class.secret and preference_class.tenant_override != TenantOverride.NONE:
+            # Owners would see the site's value as the bound of their own.
+            raise ImproperlyConfigured(f"Live setting {setting} is secret: tenants may not override it.")
         try:
-            preference_class.default = settings_py_value(setting)
+            if not preference_class.custom:
+                preference_class.default = settings_py_value(setting)
         except AttributeError:
             raise ImproperlyConfigured(f"Live setting {setting} has no value in settings.py.") from None
         if not getattr(preference_class, "name", None):

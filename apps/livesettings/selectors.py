@@ -1,14 +1,17 @@
 """Reads: live values (site, tenant override, effective), and what the console and owner pages show."""
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from apps.core.tenancy import on_public_schema
-from apps.livesettings.overlay import settings_py_value
-from apps.livesettings.registry import TenantOverride, live_settings_registry
+from apps.livesettings.custom import DEFINITIONS_KEY
+from apps.livesettings.models import ScheduledChange
+from apps.livesettings.registry import SECRET_MASK, EnvLock, TenantOverride, live_settings_registry
 from apps.preferences.registries import global_preferences_registry, site_preferences_registry
 from apps.preferences.site.models import SitePreferenceChange
 
@@ -28,8 +31,12 @@ def live_setting_override(*, setting: str) -> Any:
 
 
 def live_setting_value(*, setting: str) -> Any:
-    """Return the value in effect for the current schema: the tenant's override when allowed, else the site's."""
+    """Return the value in effect for the current schema: the environment's lock, the tenant's override when
+    allowed, else the site's."""
     preference = live_settings_registry.get(setting)
+    lock = preference.env_lock()
+    if lock is not None:
+        return lock.value
     site_value = live_setting_site_value(setting=setting)
     override = live_setting_override(setting=setting)
     if override is None:
@@ -41,7 +48,9 @@ def live_setting_value(*, setting: str) -> Any:
 
 
 def format_value(preference: Any, value: Any) -> str:
-    """Return a value as people read it: on/off, human durations for seconds, text otherwise."""
+    """Return a value as people read it: on/off, human durations for seconds, text otherwise; secrets masked."""
+    if getattr(preference, "secret", False):
+        return SECRET_MASK if value else "not set"
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -65,6 +74,9 @@ def site_changes(*, setting: str | None = None) -> QuerySet[SitePreferenceChange
     """Return the history of the live settings (or of one), newest first."""
     preferences = [live_settings_registry.get(setting)] if setting else list(live_settings_registry)
     match = Q(pk__in=[])
+    if not setting:
+        section, _, name = DEFINITIONS_KEY.partition("__")
+        match |= Q(section=section, name=name)  # Custom settings created and deleted.
     for preference in preferences:
         match |= Q(section=preference.section_name, name=preference.name)
     return SitePreferenceChange.objects.filter(match).order_by("-changed_at", "-id")
@@ -108,13 +120,24 @@ class LiveSettingRow:
         return format_value(self.preference, self.default)
 
     @property
+    def lock(self) -> EnvLock | None:
+        """Return the environment's lock on this setting in this process, or None."""
+        lock: EnvLock | None = self.preference.env_lock()
+        return lock
+
+    @property
+    def value_attribute(self) -> str:
+        # The page's data-value: never a secret's text.
+        return self.value_display if self.preference.secret else str(self.value)
+
+    @property
     def is_boolean(self) -> bool:
         return isinstance(self.default, bool)
 
     @property
     def is_overridden_in_code(self) -> bool:
-        # override_settings (or an assignment in code) wins over the stored value.
-        return bool(self.value != self.site_value)
+        # override_settings (or an assignment in code) wins over the stored value; a lock says so itself.
+        return self.lock is None and bool(self.value != self.site_value)
 
     @property
     def bounds_display(self) -> str:
@@ -130,7 +153,7 @@ def live_setting_row(preference: Any, *, last_change: SitePreferenceChange | Non
         preference=preference,
         value=getattr(settings, preference.setting),
         site_value=manager[preference.identifier],
-        default=settings_py_value(preference.setting),
+        default=preference.base_value(),
         is_default=manager.is_default(preference.identifier),
         last_change=last_change,
     )
@@ -190,3 +213,38 @@ def override_row(preference: Any) -> OverrideRow:
 def override_rows() -> list[OverrideRow]:
     """Return the settings the current tenant's owners may override, with the site's value and bounds."""
     return [override_row(p) for p in live_settings_registry.overridable()]
+
+
+# --- scheduled changes ------------------------------------------------------------------------------------
+@dataclass
+class ScheduledRow:
+    """One scheduled change as the console and the API show it."""
+
+    change: ScheduledChange
+    preference: Any
+
+    @property
+    def value_display(self) -> str:
+        if self.change.raw_value is None:
+            return f"the settings.py value ({format_value(self.preference, self.preference.base_value())})"
+        return format_value(self.preference, decode_raw(self.preference, self.change.raw_value))
+
+
+def scheduled_changes_overview(*, days_done: int = 7) -> tuple[list[ScheduledRow], list[ScheduledRow]]:
+    """Return (pending soonest first, those applied/failed/cancelled in the last `days_done` days newest first).
+
+    One query; changes of settings that are no longer live are left out.
+    """
+    since = timezone.now() - datetime.timedelta(days=days_done)
+    pending: list[ScheduledRow] = []
+    done: list[ScheduledRow] = []
+    changes = ScheduledChange.objects.filter(Q(state=ScheduledChange.State.PENDING) | Q(done_at__gte=since)).order_by(
+        "run_at", "id"
+    )
+    for change in changes:
+        if change.setting not in live_settings_registry:
+            continue
+        row = ScheduledRow(change, live_settings_registry.get(change.setting))
+        (pending if change.state == ScheduledChange.State.PENDING else done).append(row)
+    done.sort(key=lambda row: (row.change.done_at, row.change.pk), reverse=True)
+    return pending, done

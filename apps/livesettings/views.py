@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core.htmx import HtmxHttpRequest, render_page
@@ -20,10 +21,13 @@ from apps.core.inline import (
     StaleEdit,
     inline_response,
     posted_version,
+    version_token,
 )
 from apps.core.inputs import parse_id
 from apps.core.roles import superadmin_required
-from apps.livesettings.forms import LiveSettingForm
+from apps.livesettings import custom
+from apps.livesettings.forms import CustomSettingForm, LiveSettingForm, ScheduleForm
+from apps.livesettings.models import ScheduledChange
 from apps.livesettings.registry import live_settings_registry
 from apps.livesettings.selectors import (
     LiveSettingRow,
@@ -32,17 +36,29 @@ from apps.livesettings.selectors import (
     last_site_changes,
     live_setting_row,
     live_setting_rows_by_section,
+    scheduled_changes_overview,
     site_changes,
 )
-from apps.livesettings.services import live_setting_reset, live_setting_revert, live_setting_set
+from apps.livesettings.services import (
+    custom_setting_delete,
+    custom_setting_save,
+    live_setting_reset,
+    live_setting_revert,
+    live_setting_set,
+    scheduled_change_cancel,
+    scheduled_change_create,
+)
 from apps.preferences.editing import expected_raw, stale_edit
 from apps.preferences.registries import site_preferences_registry
 from apps.preferences.services import StaleValueError
 
 TEMPLATE = "livesettings/settings.html"
+# Never a stored text (JSON): a secret's write whose version is out of date is refused with it.
+STALE_SECRET = "\x00stale"
 
 
 def _preference(setting: str) -> Any:
+    custom.custom_settings_sync()  # A custom setting created in another process since.
     try:
         return live_settings_registry.get(setting)
     except KeyError:
@@ -67,7 +83,7 @@ def _item(
         form["value"],
         save_url=reverse("livesettings:setting-update", args=[row.setting]),
         # The stored text the row shows ("" for the settings.py default): a save from an older page is refused.
-        version=site_preferences_registry.manager().raw(row.preference.identifier) or "",
+        version=_version(row.preference),
         state=state,
         stale=stale,
         own_form=True,
@@ -81,6 +97,21 @@ def _item(
         context=context,
     )
     return {**context, "field": field}
+
+
+def _version(preference: Any) -> str:
+    """Return the version a row carries: the stored text, or for a secret a token of it (never the text)."""
+    raw = site_preferences_registry.manager().raw(preference.identifier) or ""
+    return version_token(raw) if preference.secret else raw
+
+
+def _expected(preference: Any, seen: str | None) -> Any:
+    """Return the `expected_raw` of a write from the posted version (a secret's token maps to its text)."""
+    if seen is None or not preference.secret:
+        return expected_raw(seen)
+    raw = site_preferences_registry.manager().raw(preference.identifier)
+    # A token of another text: the write's check refuses it as stale, as it would any older version.
+    return raw if seen == version_token(raw or "") else STALE_SECRET
 
 
 def _row(preference: Any) -> LiveSettingRow:
@@ -108,12 +139,31 @@ def _stale(exc: StaleValueError, preference: Any) -> StaleEdit:
     return stale_edit(exc, site_preferences_registry.store(), display=lambda raw: _display_raw(preference, raw))
 
 
-def _render_page(request: HttpRequest, *, focus: dict[str, Any] | None = None, status: int = 200) -> HttpResponse:
+def _render_page(
+    request: HttpRequest,
+    *,
+    focus: dict[str, Any] | None = None,
+    status: int = 200,
+    schedule_form: ScheduleForm | None = None,
+    custom_form: CustomSettingForm | None = None,
+    deleting: Any = None,
+) -> HttpResponse:
+    custom.custom_settings_sync()  # Those created or deleted in another process since.
     sections = []
     for section, rows in live_setting_rows_by_section():
         items = [focus if focus is not None and focus["row"].setting == row.setting else _item(row) for row in rows]
         sections.append((section, items))
-    return render_page(request, TEMPLATE, {"sections": sections}, status=status)
+    scheduled, scheduled_done = scheduled_changes_overview()
+    context = {
+        "sections": sections,
+        "scheduled": scheduled,
+        "scheduled_done": scheduled_done,
+        "schedule_form": schedule_form or ScheduleForm(settings=list(live_settings_registry)),
+        "time_zone": timezone.get_current_timezone_name(),
+        "custom_form": custom_form or CustomSettingForm(types=custom.TYPES),
+        "deleting": deleting,
+    }
+    return render_page(request, TEMPLATE, context, status=status)
 
 
 @superadmin_required
@@ -123,6 +173,11 @@ def settings_list(request: HttpRequest) -> HttpResponse:
 
     `?confirm=<SETTING>&value=<value>` opens the confirmation of a dangerous change (the no-JS modal).
     """
+    custom.custom_settings_sync()
+    deleting = request.GET.get("delete", "")
+    if deleting in live_settings_registry and live_settings_registry.get(deleting).custom:
+        # The confirmation of a deletion, without JavaScript.
+        return _render_page(request, deleting=live_settings_registry.get(deleting))
     setting = request.GET.get("confirm", "")
     if setting in live_settings_registry:
         preference = live_settings_registry.get(setting)
@@ -153,7 +208,7 @@ def setting_update(request: HtmxHttpRequest, setting: str) -> HttpResponse:
             value=value,
             actor=request.user,
             source="console",
-            expected_raw=expected_raw(seen),
+            expected_raw=_expected(preference, seen),
         )
     except StaleValueError as exc:
         return _answer(request, _item(_row(preference), form=form, stale=_stale(exc, preference)))
@@ -173,10 +228,14 @@ def setting_reset(request: HtmxHttpRequest, setting: str) -> HttpResponse:
     seen = posted_version(request, LiveSettingForm(preference)["value"].html_name)
     try:
         change = live_setting_reset(
-            setting=preference.setting, actor=request.user, source="console", expected_raw=expected_raw(seen)
+            setting=preference.setting, actor=request.user, source="console", expected_raw=_expected(preference, seen)
         )
     except StaleValueError as exc:
         return _answer(request, _item(_row(preference), stale=_stale(exc, preference), reset_refused=True))
+    except ValidationError as exc:
+        form = LiveSettingForm(preference, {})
+        form.add_error("value", exc)
+        return _answer(request, _item(_row(preference), form=form))
     if change is not None:
         messages.success(request, f"{preference.get_verbose_name()} is back to its settings.py value.")
     return _answer(request, _item(_row(preference), state=SAVED))
@@ -192,6 +251,10 @@ def history(request: HttpRequest) -> HttpResponse:
     by_key = {p.identifier: p for p in live_settings_registry}
     entries = []
     for change in page.object_list:
+        if change.key == custom.DEFINITIONS_KEY:
+            summary = custom.definitions_change_summary(change.old_raw_value, change.new_raw_value)
+            entries.append({"change": change, "summary": summary})
+            continue
         preference = by_key.get(change.key)
         if preference is None:
             continue
@@ -260,3 +323,96 @@ def change_revert(request: HttpRequest, pk: int) -> HttpResponse:
             request, f"{preference.get_verbose_name()} is back to {_display_raw(preference, change.old_raw_value)}."
         )
     return redirect("livesettings:history")
+
+
+@superadmin_required
+@require_POST
+def schedule_create(request: HttpRequest) -> HttpResponse:
+    """Schedule a change of a live setting; a refused value or time shows the page again with the error in place."""
+    form = ScheduleForm(request.POST, settings=list(live_settings_registry))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            change = scheduled_change_create(
+                setting=data["setting"],
+                value=data["value"],
+                run_at=data["run_at"],
+                reset=data["reset"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("run_at" if getattr(exc, "code", None) in {"past", "naive"} else "value", exc)
+        else:
+            preference = live_settings_registry.get(change.setting)
+            when = timezone.localtime(change.run_at).strftime("%Y-%m-%d %H:%M %Z")
+            messages.success(request, f"{preference.get_verbose_name()} will change at {when}.")
+            return redirect(reverse("livesettings:settings") + "#scheduled")
+    return _render_page(request, schedule_form=form, status=400)
+
+
+@superadmin_required
+@require_POST
+def schedule_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a pending scheduled change."""
+    change = get_object_or_404(ScheduledChange, pk=pk)
+    if scheduled_change_cancel(change=change, actor=request.user):
+        messages.success(request, f"The scheduled change of {change.setting} is cancelled.")
+    else:
+        change.refresh_from_db()
+        messages.info(request, f"The change of {change.setting} was already {change.get_state_display().lower()}.")
+    return redirect(reverse("livesettings:settings") + "#scheduled")
+
+
+# --- custom settings --------------------------------------------------------------------------------------
+@superadmin_required
+@require_POST
+def custom_create(request: HttpRequest) -> HttpResponse:
+    """Create a custom setting (or update a custom one of that name); errors show in place on the page."""
+    form = CustomSettingForm(request.POST, types=custom.TYPES)
+    if form.is_valid():
+        data = form.cleaned_data
+        existed = data["name"].strip() in custom.definitions()
+        try:
+            preference = custom_setting_save(
+                name=data["name"],
+                value_type=data["value_type"],
+                value=data["value"],
+                help_text=data["help_text"],
+                overridable=data["overridable"],
+                secret=data["secret"],
+                actor=request.user,
+                source="console",
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field, errors)
+        else:
+            verb = "updated" if existed else "created"
+            messages.success(
+                request, f"{preference.setting} {verb}: settings.{preference.setting} is now {_value_now(preference)}."
+            )
+            return redirect(reverse("livesettings:settings") + f"#setting-{preference.setting}")
+    return _render_page(request, custom_form=form, status=400)
+
+
+def _value_now(preference: Any) -> str:
+    return format_value(preference, site_preferences_registry.manager()[preference.identifier])
+
+
+@superadmin_required
+@require_POST
+def custom_delete(request: HttpRequest, setting: str) -> HttpResponse:
+    """Delete a custom setting once confirmed (the modal, or `?delete=<NAME>` without JavaScript)."""
+    custom.custom_settings_sync()
+    preference = _preference(setting)
+    if not preference.custom:
+        raise Http404(f"{preference.setting} is not a custom setting.")
+    if not request.POST.get("confirmed"):
+        return redirect(reverse("livesettings:settings") + f"?delete={preference.setting}")
+    try:
+        custom_setting_delete(name=preference.setting, actor=request.user, source="console")
+    except ValidationError as exc:
+        messages.error(request, f"{preference.setting} was not deleted: {' '.join(exc.messages)}")
+    else:
+        messages.success(request, f"{preference.setting} is deleted: code reading settings.{preference.setting} fails.")
+    return redirect("livesettings:settings")

@@ -17,6 +17,12 @@ Public surface for other apps and users' code:
 - Signal: `apps.preferences.signals.preference_updated`.
 - Forms: `apps.preferences.forms.global_preference_form_builder`, `user_preference_form_builder`.
 - Who may change what: `apps.preferences.permissions.can_change`.
+- Pages: `apps.preferences.urls` (namespace `preferences`; mountable under a prefix) and
+  `apps.preferences.dynamic_urls`, the documented names as aliases (`dynamic_preferences:global`,
+  `…:global.section`, `…:user`, `…:user.section`; `dotted_urlpatterns`: `dynamic_preferences.global`, …).
+- Model choices (`ModelChoicePreference`, `ModelMultipleChoicePreference`) on any primary key type (UUIDs and
+  text too); `BasePreferenceType.default_is_computed()`: a value equal to such a default is stored when chosen.
+- Declarations made at runtime: `registries.snapshots_are_pinned()`, `registries.snapshots_reload()`.
 - Admin: `apps.preferences.admin`, `apps.preferences.site.admin`. REST API: `apps.preferences.api`
   (/api/preferences/{global,user}/[<key>/|schema/]). Commands: `checkpreferences`,
   `preferences get|set|export|import`. Maintenance: `apps.preferences.maintenance`.

@@ -231,6 +231,24 @@ def snapshots_pinned(scope_keys: list[str] | None = None) -> Iterator[None]:
         _pinned.reset(token)
 
 
+def snapshots_are_pinned() -> bool:
+    """Return whether the current request or task reads from pinned snapshots (`snapshots_pinned`)."""
+    return _pinned.get() is not None
+
+
+def snapshots_reload() -> None:
+    """Reload every scope from PostgreSQL now, in this process and in the snapshots pinned for this request.
+
+    For declarations that change at runtime (live settings created by superadmins): a snapshot leaves out the
+    values of keys not declared when it was loaded, so it is read again once they are.
+    """
+    with _lock:
+        _snapshots.clear()
+    pinned = _pinned.get()
+    if pinned is not None:
+        pinned.update({key: _load(key, None) for key in pinned})
+
+
 def clear_local() -> None:
     """Forget every snapshot of this process (tests; an operator's cache reset)."""
     global _circuit_open_until

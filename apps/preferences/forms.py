@@ -41,7 +41,18 @@ class PreferenceForm(forms.Form):
         return [self[key] for key in self.preference_keys]
 
     def changed_preferences(self) -> dict[str, Any]:
-        return {key: self.cleaned_data[key] for key in self.preference_keys if key in self.changed_data}
+        """Return the values to write: the changed fields, and the one field an inline save posts.
+
+        A field saved on its own is an explicit choice: when its default is computed and nothing is stored, it
+        is written even if it equals the default, so it stays when the default moves.
+        """
+        chosen = set(self.changed_data)
+        if len(self.preference_keys) == 1:
+            (key,) = self.preference_keys
+            preference = self.preference(key)
+            if self.add_prefix(key) in self.data and preference.default_is_computed() and self.manager.raw(key) is None:
+                chosen.add(key)
+        return {key: self.cleaned_data[key] for key in self.preference_keys if key in chosen}
 
     def save(self, *, actor: Any = None, source: str = "form") -> list[PreferenceChangeResult]:
         """Write the changed values as `actor` through the service; on failure add the errors to the form, return []."""

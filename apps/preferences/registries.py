@@ -6,6 +6,8 @@
 - `instance_preferences_registry(Model)`: one set per row of any model (`group.preferences`).
 
 `registry.store(…)` returns where the values of one owner live, to pass to `apps.preferences.services`.
+`snapshots_are_pinned()` and `snapshots_reload()` are for preferences declared at runtime (custom live settings):
+whether this request's snapshots are pinned, and reload them once new keys are declared.
 This module sits above managers, services and stores: they are given a registry, never import one.
 """
 
@@ -34,8 +36,13 @@ __all__ = [
     "instance_preferences_registry",
     "instance_registries",
     "site_preferences_registry",
+    "snapshots_are_pinned",
+    "snapshots_reload",
     "user_preferences_registry",
 ]
+
+snapshots_are_pinned = cache.snapshots_are_pinned
+snapshots_reload = cache.snapshots_reload
 
 
 class SitePreferenceRegistry(PreferenceRegistry):

@@ -9,6 +9,7 @@ import decimal
 import json
 from typing import Any
 
+from django.core import exceptions
 from django.db import models
 from django.utils.dateparse import parse_date, parse_datetime, parse_duration, parse_time
 from django.utils.duration import duration_iso_string
@@ -137,18 +138,39 @@ class MultipleChoiceSerializer(ChoiceSerializer):
 
 
 class ModelSerializer(BaseSerializer):
-    """A model row stored by primary key; a deleted row no longer decodes."""
+    """A model row stored by primary key; a deleted row no longer decodes.
+
+    Keys JSON knows (integers, text) are stored as they are, others (UUIDs) as text; stored keys are read
+    back through the primary key field's `to_python`, so they compare with the rows' keys.
+    """
 
     def __init__(self, queryset: Any) -> None:
         self.queryset = queryset  # a callable returning the queryset rows are taken from
 
+    def _pk_field(self) -> Any:
+        return self.queryset().model._meta.pk
+
+    def encode_pk(self, pk: Any) -> Any:
+        """Return a primary key as JSON holds it."""
+        value = self._pk_field().get_prep_value(pk)
+        return value if isinstance(value, int | str) and not isinstance(value, bool) else str(value)
+
+    def decode_pk(self, data: Any) -> Any:
+        """Return a stored key as the primary key field's type (raise ValueError when it is not one)."""
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            raise TypeError("not a primary key")
+        try:
+            return self._pk_field().to_python(data)
+        except exceptions.ValidationError as exc:
+            raise ValueError(f"{data!r} is not a key of {self.queryset().model.__name__}") from exc
+
     def serialize(self, value: models.Model | None) -> str:
-        return json.dumps(None if value is None else value.pk)
+        return json.dumps(None if value is None else self.encode_pk(value.pk))
 
     def from_json(self, data: Any) -> models.Model | None:
         if data is None:
             return None
-        row = self.queryset().filter(pk=data).first()
+        row = self.queryset().filter(pk=self.decode_pk(data)).first()
         if row is None:
             raise ValueError(f"row {data!r} no longer exists")
         return row
@@ -156,14 +178,15 @@ class ModelSerializer(BaseSerializer):
 
 class ModelMultipleSerializer(ModelSerializer):
     def serialize(self, value: Any) -> str:
-        return json.dumps(sorted(row.pk for row in value))
+        return json.dumps(sorted(self.encode_pk(row.pk) for row in value))
 
     # Shares ModelSerializer's queryset handling; decodes a list of rows instead of one row.
     def from_json(self, data: Any) -> list[models.Model]:  # type: ignore[override]
         if not isinstance(data, list):
             raise TypeError("not a list")
-        rows = {row.pk: row for row in self.queryset().filter(pk__in=data)}
-        missing = [pk for pk in data if pk not in rows]
+        keys = [self.decode_pk(item) for item in data]
+        rows = {row.pk: row for row in self.queryset().filter(pk__in=keys)}
+        missing = [pk for pk in keys if pk not in rows]
         if missing:
             raise ValueError(f"rows {missing!r} no longer exist")
-        return [rows[pk] for pk in data]
+        return [rows[pk] for pk in keys]

@@ -191,9 +191,13 @@ def _write(
         raise _stale(store, preference, existing)
     old_value = preference.stored_value(old_raw).value
     new_value = preference.stored_value(new_raw).value
-    if new_raw == old_raw or (
-        new_raw is not None and old_raw is None and new_raw == preference.get_serializer().serialize(old_value)
-    ):
+    same_as_default = (
+        new_raw is not None
+        and old_raw is None
+        and not preference.default_is_computed()  # A computed default may move: the choice is kept.
+        and new_raw == preference.get_serializer().serialize(old_value)
+    )
+    if new_raw == old_raw or same_as_default:
         return None  # Same as what is in effect now: nothing to store, nothing to signal.
 
     row = None

@@ -76,6 +76,13 @@ class BasePreferenceType:
     def get_default(self) -> Any:
         return self.default
 
+    def default_is_computed(self) -> bool:
+        """Return whether the default is computed when read (`get_default` overridden), so it may move.
+
+        Choosing a value equal to such a default stores it: the choice then stays when the default moves.
+        """
+        return type(self).get_default is not BasePreferenceType.get_default
+
     def get_verbose_name(self) -> str:
         return self.verbose_name or self.name.replace("_", " ").capitalize()
 

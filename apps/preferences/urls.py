@@ -1,4 +1,8 @@
-"""Pages of this app on tenant domains: my preferences, the organisation's preferences and their history."""
+"""Pages of this app on tenant domains: my preferences, the organisation's preferences and their history.
+
+The pages may be mounted under a prefix (`path("settings-pages/", include("apps.preferences.urls"))`): every
+link they build is reversed. `apps.preferences.dynamic_urls` adds the documented URL names as aliases.
+"""
 
 from django.urls import path
 
@@ -8,9 +12,11 @@ app_name = "preferences"
 
 urlpatterns = [
     path("preferences/", views.user_preferences, name="user"),
+    path("preferences/sections/<slug:section>/", views.user_section, name="user-section"),
     path("preferences/field/<str:key>/", views.user_field, name="user-field"),
     path("preferences/field/<str:key>/reset/", views.user_reset, name="user-reset"),
     path("owner/preferences/", views.global_preferences, name="global"),
+    path("owner/preferences/sections/<slug:section>/", views.global_section, name="global-section"),
     path("owner/preferences/field/<str:key>/", views.global_field, name="global-field"),
     path("owner/preferences/field/<str:key>/reset/", views.global_reset, name="global-reset"),
     path("owner/history/", views.history, name="history"),

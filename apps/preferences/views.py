@@ -46,6 +46,13 @@ def user_preferences(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def user_section(request: HttpRequest, section: str) -> HttpResponse:
+    """Show (and save) the tab `section` of the user's preferences: the documented `user.section` URL."""
+    return _page(request, user_edit_scope(request.user), section=section)
+
+
+@login_required
 @require_POST
 def user_field(request: HtmxHttpRequest, key: str) -> HttpResponse:
     """Save one of the user's preferences and answer its field."""
@@ -65,6 +72,13 @@ def user_reset(request: HtmxHttpRequest, key: str) -> HttpResponse:
 def global_preferences(request: HttpRequest) -> HttpResponse:
     """Show (and save) one tab of the tenant's preferences: owners, or holders of the section's permission."""
     return _page(request, global_edit_scope(request.user))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def global_section(request: HttpRequest, section: str) -> HttpResponse:
+    """Show (and save) the tab `section` of the tenant's preferences: the documented `global.section` URL."""
+    return _page(request, global_edit_scope(request.user), section=section)
 
 
 @login_required
@@ -138,8 +152,9 @@ def history_revert(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- shared by both preferences pages -------------------------------------------------------------------
-def _page(request: HttpRequest, scope: EditScope) -> HttpResponse:
-    tab = scope.tab(request.GET.get("section"))
+def _page(request: HttpRequest, scope: EditScope, *, section: str | None = None) -> HttpResponse:
+    # A tab link on a section page (`?section=…`) wins over the section in the path.
+    tab = scope.tab(request.GET.get("section") or section)
     form = scope.form(tab=tab, data=request.POST if request.method == "POST" else None)
     stale = None
     if request.method == "POST":

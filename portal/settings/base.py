@@ -315,6 +315,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.notifications.tasks.requeue_stale_deliveries",
         "schedule": 60.0,
     },
+    # Live-setting changes superadmins scheduled (maintenance on at 22:00): applied within a minute of their time.
+    "livesettings-apply-scheduled-changes": {
+        "task": "apps.livesettings.tasks.apply_scheduled_changes",
+        "schedule": 60.0,
+    },
 }
 # With acks_late, Redis hands the unacknowledged message of a killed worker to another worker once the visibility
 # timeout passes; it must exceed the longest task (tasks with a countdown too). The sweep settings say how often
@@ -341,6 +346,8 @@ SESSION_EXPIRE_AFTER_LAST_ACTIVITY = env_bool("SESSION_EXPIRE_AFTER_LAST_ACTIVIT
 SESSION_EXPIRE_GRACE_SECONDS = env_int("SESSION_EXPIRE_GRACE_SECONDS", 60)
 SESSION_EXPIRE_WARNING_SECONDS = env_int("SESSION_EXPIRE_WARNING_SECONDS", 120)
 LOGIN_LOCKOUT_SECONDS = env_int("LOGIN_LOCKOUT_SECONDS", 15 * 60)
+# Where an expired session is sent (a path, an http(s) URL or a URL name), with ?next= back to the page.
+SESSION_TIMEOUT_REDIRECT = env_str("SESSION_TIMEOUT_REDIRECT", LOGIN_URL)
 MAINTENANCE_MODE = env_bool("MAINTENANCE_MODE", False)
 MAINTENANCE_MESSAGE = env_str(
     "MAINTENANCE_MESSAGE", "The portal is down for maintenance. Please try again in a few minutes."

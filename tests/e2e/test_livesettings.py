@@ -158,3 +158,49 @@ def test_owner_override_error_in_place_stale_refused_and_saved_without_javascrip
     expect(plain.get_by_text("Session expiry for your organisation is now 20 minutes.")).to_be_visible()
     expect(plain.get_by_test_id("effective-SESSION_EXPIRE_SECONDS")).to_contain_text("20 minutes")
     context.close()
+
+
+def test_superadmin_creates_a_custom_setting_deletes_it_after_confirming_and_schedules_a_change(
+    page: Page, committed_tenants, site_url, snap
+):
+    make_user(None, "root-admin", superuser=True)
+    page.goto(site_url(None, "/console/settings/"))
+    _log_in(page, "root-admin")
+
+    # A custom setting is created from the form at the foot of the page…
+    form = page.locator("#custom-create")
+    form.get_by_label("Name").fill("PARTNER_LIMIT")
+    form.get_by_label("Type").select_option("integer")
+    form.get_by_label("Value", exact=True).fill("25")
+    form.get_by_label("What it does").fill("Calls per minute to the partner.")
+    form.get_by_role("button", name="Create or update").click()
+    row = page.get_by_test_id("setting-PARTNER_LIMIT")
+    expect(row.get_by_test_id("value-PARTNER_LIMIT")).to_contain_text("25")
+    snap("custom-created")
+
+    # …a name of Django's own is refused in place…
+    form = page.locator("#custom-create")
+    form.get_by_label("Name").fill("SECRET_KEY")
+    form.get_by_role("button", name="Create or update").click()
+    expect(page.locator("#custom-create")).to_contain_text("one of Django's or the portal's own settings")
+
+    # …and deleting asks first, naming the setting.
+    page.get_by_test_id("setting-PARTNER_LIMIT").get_by_role("link", name="Delete PARTNER_LIMIT…").click()
+    dialog = page.get_by_role("dialog", name="Delete PARTNER_LIMIT?")
+    expect(dialog).to_contain_text("settings.PARTNER_LIMIT fails")
+    snap("custom-delete-confirm")
+    dialog.get_by_role("button", name="Delete PARTNER_LIMIT").click()
+    expect(page.get_by_test_id("setting-PARTNER_LIMIT")).to_have_count(0)
+
+    # A change is scheduled for tomorrow night, shown as pending, and cancelled.
+    schedule = page.locator("#scheduled")
+    schedule.get_by_label("Setting", exact=True).select_option("MAINTENANCE_MODE")
+    schedule.get_by_label("New value").fill("on")
+    schedule.get_by_label("When").fill("2099-12-31T22:00")
+    schedule.get_by_role("button", name="Schedule").click()
+    pending = page.locator("#scheduled tbody tr").first
+    expect(pending).to_contain_text("pending")
+    expect(pending).to_contain_text("2099-12-31 22:00")
+    snap("scheduled-pending")
+    pending.get_by_role("button", name=re.compile("Cancel")).click()
+    expect(page.locator("#scheduled")).to_contain_text("Nothing scheduled")

@@ -512,7 +512,12 @@ def test_the_public_schema_lists_the_live_settings_api_and_no_tenant_path(api):
 
     assert response.status_code == 200
     schema = json.loads(response.content)
-    assert set(schema["paths"]) == {"/api/livesettings/", "/api/livesettings/{name}/"}
+    assert set(schema["paths"]) == {
+        "/api/livesettings/",
+        "/api/livesettings/{name}/",
+        "/api/livesettings/custom/",
+        "/api/livesettings/custom/{name}/",
+    }
     assert schema["info"]["title"] == "Portal site API"
     assert "If-Match" in [p["name"] for p in schema["paths"]["/api/livesettings/{name}/"]["put"]["parameters"]]
 
@@ -561,3 +566,75 @@ def test_with_committed_writes_the_answer_shows_the_new_value_not_the_requests_s
     assert (
         set_own["ETag"] != cleared["ETag"] == owner.get("/api/livesettings/overrides/SESSION_EXPIRE_SECONDS/")["ETag"]
     )
+
+
+def test_a_secret_is_set_through_the_api_and_answered_masked(api, on_commit):
+    with on_commit():
+        response = _put(api, "/api/livesettings/EMAIL_HOST_PASSWORD/", {"value": "hunter2"})
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["secret"], body["value"], body["effective"]) == (True, "••••••••", "••••••••")
+    assert "hunter2" not in json.dumps(api.get("/api/livesettings/").json())
+    assert settings.EMAIL_HOST_PASSWORD == "hunter2"
+
+
+def test_a_locked_setting_names_its_variable_and_refuses_writes(api, monkeypatch):
+    monkeypatch.setenv("LIVE_SETTING_MAINTENANCE_RETRY_AFTER_SECONDS", "1200")
+
+    body = api.get("/api/livesettings/MAINTENANCE_RETRY_AFTER_SECONDS/").json()
+    refused = _put(api, "/api/livesettings/MAINTENANCE_RETRY_AFTER_SECONDS/", {"value": 900})
+
+    assert (body["locked_by"], body["effective"], body["value"]) == (
+        "LIVE_SETTING_MAINTENANCE_RETRY_AFTER_SECONDS",
+        1200,
+        600,
+    )
+    assert refused.status_code == 400
+    assert "LIVE_SETTING_MAINTENANCE_RETRY_AFTER_SECONDS" in refused.json()["errors"]["value"][0]
+
+
+# --- custom settings --------------------------------------------------------------------------------------
+def _post(client, path, body, **headers):
+    return client.post(path, json.dumps(body), content_type=JSON, **headers)
+
+
+def test_a_custom_setting_is_created_edited_and_deleted_through_the_api(api, on_commit):
+    body = {"name": "PARTNER_LIMIT", "type": "integer", "value": 10, "help_text": "Calls per minute."}
+    with on_commit():
+        created = _post(api, "/api/livesettings/custom/", body)
+
+    assert created.status_code == 201, created.content
+    assert (created.json()["name"], created.json()["value"], created.json()["custom"]) == ("PARTNER_LIMIT", 10, True)
+    assert settings.PARTNER_LIMIT == 10
+    with on_commit():
+        edited = _put(api, "/api/livesettings/PARTNER_LIMIT/", {"value": 20})
+    assert edited.status_code == 200 and settings.PARTNER_LIMIT == 20
+    assert "PARTNER_LIMIT" in {item["name"] for item in api.get("/api/livesettings/").json()}
+    with on_commit():
+        deleted = api.delete("/api/livesettings/custom/PARTNER_LIMIT/", HTTP_IF_MATCH=edited["ETag"])
+    assert deleted.status_code == 204
+    assert not hasattr(settings, "PARTNER_LIMIT")
+    assert api.get("/api/livesettings/PARTNER_LIMIT/").status_code == 404
+
+
+def test_a_refused_custom_setting_answers_the_error_envelope(api):
+    refused_name = _post(api, "/api/livesettings/custom/", {"name": "DATABASES", "type": "json", "value": {}})
+    refused_value = _post(api, "/api/livesettings/custom/", {"name": "PARTNER_ON", "type": "boolean", "value": "?"})
+
+    assert refused_name.status_code == 400 and "name" in refused_name.json()["errors"]
+    assert refused_value.status_code == 400 and "value" in refused_value.json()["errors"]
+    assert api.get("/api/livesettings/PARTNER_ON/").status_code == 404
+
+
+def test_built_in_settings_cannot_be_deleted_as_custom_ones(api):
+    assert api.delete("/api/livesettings/custom/MAINTENANCE_MODE/").status_code == 404
+
+
+def test_a_stale_if_match_on_create_is_412_and_creates_nothing(api):
+    body = {"name": "PARTNER_LIMIT", "type": "integer", "value": 10}
+
+    refused = _post(api, "/api/livesettings/custom/", body, HTTP_IF_MATCH='"stale"')
+
+    assert refused.status_code == 412
+    assert "PARTNER_LIMIT" not in live_settings_registry

@@ -3,6 +3,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django_tenants.utils import schema_context
 
+from apps.livesettings.custom import custom_settings_forget
+from apps.livesettings.services import custom_setting_save
 from apps.preferences.site.models import SitePreferenceChange
 
 
@@ -67,3 +69,19 @@ def test_list_shows_every_live_setting(db):
 
     assert len(lines) >= 8
     assert lines[0].startswith("SESSION_EXPIRE_SECONDS = 28800")
+
+
+def test_show_masks_a_secret(db):
+    run("set", "EMAIL_HOST_PASSWORD", "hunter2")
+
+    assert run("get", "EMAIL_HOST_PASSWORD").strip() == "EMAIL_HOST_PASSWORD = •••••••• (secret)"
+    assert "hunter2" not in run("list")
+
+
+def test_custom_settings_are_listed_and_changed_from_the_shell(db):
+    custom_setting_save(name="PARTNER_LIMIT", value_type="integer", value="10")
+    custom_settings_forget()  # As a fresh shell, which has not synced.
+
+    run("set", "PARTNER_LIMIT", "15")
+
+    assert "PARTNER_LIMIT = 15" in run("list")

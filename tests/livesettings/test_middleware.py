@@ -108,6 +108,27 @@ def test_htmx_requests_get_hx_redirect_back_to_the_page_they_came_from(member_cl
     assert b"Log in" not in response.content
 
 
+def test_expired_sessions_go_to_the_live_session_timeout_redirect(member_client, clock, live):
+    live(SESSION_EXPIRE_SECONDS=300, SESSION_TIMEOUT_REDIRECT="/goodbye/")
+    clock.advance(301)
+
+    response = member_client.get("/owner/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/goodbye/?next=/owner/"
+
+
+def test_htmx_requests_get_hx_redirect_to_the_session_timeout_redirect(member_client, clock, live):
+    live(SESSION_EXPIRE_SECONDS=300, SESSION_TIMEOUT_REDIRECT="https://sso.example.com/start")
+    clock.advance(301)
+
+    response = member_client.get(
+        "/session/status/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://acme.localhost/"
+    )
+
+    assert response["HX-Redirect"] == "https://sso.example.com/start?next=" + quote("http://acme.localhost/", safe="/")
+
+
 def test_anonymous_visitors_are_never_redirected_and_get_no_session(acme, clock, live):
     live(SESSION_EXPIRE_SECONDS=60)
     client = client_for("acme.localhost")

@@ -62,3 +62,40 @@ def test_registration_reads_the_default_from_settings_py_and_can_be_undone(setti
     finally:
         live_settings_registry.unregister("EMAIL_PORT")
     assert "testing__email_port" not in site_preferences_registry
+
+
+# --- locked by the environment ----------------------------------------------------------------------------
+def test_an_environment_variable_locks_a_setting_to_its_value_read_as_the_console_reads_it(monkeypatch):
+    monkeypatch.setenv("LIVE_SETTING_MAINTENANCE_MODE", "on")
+
+    lock = live_settings_registry.get("MAINTENANCE_MODE").env_lock()
+
+    assert lock is not None and lock.value is True and lock.error == ""
+    assert lock.reason == (
+        "Locked by the environment variable LIVE_SETTING_MAINTENANCE_MODE; change or remove it there and restart."
+    )
+
+
+def test_a_refused_environment_value_still_locks_to_the_settings_py_value(monkeypatch):
+    monkeypatch.setenv("LIVE_SETTING_SESSION_EXPIRE_SECONDS", "5")
+
+    lock = live_settings_registry.get("SESSION_EXPIRE_SECONDS").env_lock()
+
+    assert lock is not None and lock.value == 8 * 3600
+    assert "greater than or equal to 60" in lock.error
+
+
+def test_without_the_variable_nothing_is_locked():
+    assert live_settings_registry.get("MAINTENANCE_MODE").env_lock() is None
+
+
+def test_a_secret_setting_may_not_be_overridden_by_tenants():
+    class Token(LiveSettingMixin, IntegerPreference):
+        setting = "SESSION_EXPIRE_SECONDS"
+        name = "secret_token_probe"
+        section = "testing"
+        secret = True
+        tenant_override = TenantOverride.ANY
+
+    with pytest.raises(ImproperlyConfigured, match="secret"):
+        live_setting(Token)

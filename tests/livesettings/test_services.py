@@ -3,6 +3,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_context
 
+from apps.livesettings.registry import live_settings_registry
+from apps.livesettings.selectors import format_value, live_setting_site_value
 from apps.livesettings.services import (
     live_setting_reset,
     live_setting_revert,
@@ -145,3 +147,54 @@ def test_a_forced_revert_puts_the_old_value_back_over_a_later_change(db, committ
 
     assert settings.SESSION_EXPIRE_SECONDS == 900
     assert (result.old_value, result.new_value) == (600, 900)
+
+
+@pytest.mark.parametrize("value", ["/goodbye/", "https://sso.example.com/start", "login"])
+def test_session_timeout_redirect_takes_a_path_a_url_or_a_page_name(db, value):
+    live_setting_set(setting="SESSION_TIMEOUT_REDIRECT", value=value)
+
+    assert live_setting_site_value(setting="SESSION_TIMEOUT_REDIRECT") == value
+
+
+@pytest.mark.parametrize("value", ["", "//evil.example.com/", "no-such-page", "ftp://example.com/"])
+def test_session_timeout_redirect_refuses_what_is_not_a_page(db, value):
+    with pytest.raises(ValidationError):
+        live_setting_set(setting="SESSION_TIMEOUT_REDIRECT", value=value)
+
+
+# --- locked by the environment ----------------------------------------------------------------------------
+def test_the_environments_value_wins_and_writes_are_refused_with_the_reason(db, committed, monkeypatch):
+    committed(live_setting_set, setting="MAINTENANCE_RETRY_AFTER_SECONDS", value=900)
+    monkeypatch.setenv("LIVE_SETTING_MAINTENANCE_RETRY_AFTER_SECONDS", "1200")
+
+    assert settings.MAINTENANCE_RETRY_AFTER_SECONDS == 1200
+    for write in (
+        lambda: live_setting_set(setting="MAINTENANCE_RETRY_AFTER_SECONDS", value=600),
+        lambda: live_setting_reset(setting="MAINTENANCE_RETRY_AFTER_SECONDS"),
+        lambda: live_setting_revert(change=SitePreferenceChange.objects.get()),
+    ):
+        with pytest.raises(ValidationError, match="LIVE_SETTING_MAINTENANCE_RETRY_AFTER_SECONDS"):
+            write()
+    assert SitePreferenceChange.objects.count() == 1
+    monkeypatch.delenv("LIVE_SETTING_MAINTENANCE_RETRY_AFTER_SECONDS")
+    assert settings.MAINTENANCE_RETRY_AFTER_SECONDS == 900
+
+
+def test_a_locked_setting_beats_a_tenants_override_and_refuses_new_ones(acme, committed, monkeypatch):
+    with schema_context("acme"):
+        committed(tenant_override_set, setting="SESSION_EXPIRE_SECONDS", value=600)
+        monkeypatch.setenv("LIVE_SETTING_SESSION_EXPIRE_SECONDS", "3600")
+
+        assert settings.SESSION_EXPIRE_SECONDS == 3600
+        with pytest.raises(ValidationError, match="Locked by the environment"):
+            tenant_override_set(setting="SESSION_EXPIRE_SECONDS", value=300)
+
+
+# --- secret -----------------------------------------------------------------------------------------------
+def test_a_secret_is_set_and_read_as_settings_but_never_formatted(db, committed):
+    committed(live_setting_set, setting="EMAIL_HOST_PASSWORD", value="hunter2")
+
+    preference = live_settings_registry.get("EMAIL_HOST_PASSWORD")
+    assert settings.EMAIL_HOST_PASSWORD == "hunter2"
+    assert format_value(preference, "hunter2") == "••••••••"
+    assert format_value(preference, "") == "not set"

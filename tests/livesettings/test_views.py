@@ -1,10 +1,21 @@
+import datetime
 import re
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from apps.livesettings.services import live_setting_set, tenant_override_set
+from apps.livesettings.custom import custom_settings_forget
+from apps.livesettings.models import ScheduledChange
+from apps.livesettings.registry import live_settings_registry
+from apps.livesettings.services import (
+    custom_setting_save,
+    live_setting_set,
+    scheduled_change_create,
+    scheduled_changes_apply,
+    tenant_override_set,
+)
 from apps.preferences.site.models import SitePreferenceChange
 from tests.conftest import client_for, make_user
 
@@ -25,7 +36,8 @@ def test_console_lists_settings_by_section_with_value_default_and_who_changed_it
     with on_commit():
         live_setting_set(setting="SESSION_EXPIRE_SECONDS", value=900, actor="root-admin")
 
-    with django_assert_max_num_queries(8):
+    # One more than before scheduled changes: they are read in one query.
+    with django_assert_max_num_queries(9):
         response = console.get("/console/settings/")
 
     body = response.content.decode()
@@ -404,3 +416,185 @@ def test_owner_reset_answers_the_row_with_htmx_and_redirects_without(acme, acme_
     assert plain.status_code == 302
     with schema_context("acme"):
         assert settings.SESSION_EXPIRE_SECONDS == 8 * 3600
+
+
+# --- scheduled changes ------------------------------------------------------------------------------------
+def _tomorrow_at(hour):
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=timezone.get_current_timezone())
+
+
+def test_a_scheduled_change_shows_as_pending_and_applies_at_its_time(console, on_commit):
+    at = _tomorrow_at(22)
+    data = {"schedule-setting": "MAINTENANCE_MODE", "schedule-value": "on", "schedule-run_at": f"{at:%Y-%m-%dT%H:%M}"}
+
+    response = console.post("/console/settings/scheduled/", data, follow=True)
+
+    body = response.content.decode()
+    assert response.redirect_chain == [("/console/settings/#scheduled", 302)]
+    assert "Maintenance mode will change at" in body
+    (change,) = ScheduledChange.objects.all()
+    assert f'data-testid="scheduled-{change.pk}"' in body and "pending" in body
+    assert change.run_at == at and change.created_by == "root-admin"
+    with on_commit():
+        scheduled_changes_apply(now=at)
+    assert settings.MAINTENANCE_MODE is True
+    assert f'data-testid="scheduled-done-{change.pk}"' in console.get("/console/settings/").content.decode()
+    history = console.get("/console/settings/history/").content.decode()
+    assert "<td>schedule</td>" in history
+
+
+def test_a_refused_scheduled_value_shows_the_error_in_place(console):
+    data = {
+        "schedule-setting": "SESSION_EXPIRE_SECONDS",
+        "schedule-value": "5",
+        "schedule-run_at": f"{_tomorrow_at(22):%Y-%m-%dT%H:%M}",
+    }
+
+    response = console.post("/console/settings/scheduled/", data)
+
+    assert response.status_code == 400
+    assert "greater than or equal to 60" in response.content.decode()
+    assert not ScheduledChange.objects.exists()
+
+
+def test_a_pending_change_can_be_cancelled(console):
+    change = scheduled_change_create(setting="MAINTENANCE_MODE", value=True, run_at=_tomorrow_at(22))
+
+    response = console.post(f"/console/settings/scheduled/{change.pk}/cancel/", follow=True)
+
+    change.refresh_from_db()
+    assert change.state == "cancelled"
+    assert "The scheduled change of MAINTENANCE_MODE is cancelled." in response.content.decode()
+    assert f'data-testid="scheduled-{change.pk}"' not in response.content.decode()
+
+
+# --- secret and locked settings ---------------------------------------------------------------------------
+def test_a_secret_is_settable_in_the_console_and_never_shown_nor_in_the_history(console, on_commit):
+    with on_commit():
+        response = console.post(
+            "/console/settings/EMAIL_HOST_PASSWORD/", {"email_host_password-value": "hunter2"}, HTTP_HX_REQUEST="true"
+        )
+
+    assert response.status_code == 200
+    assert settings.EMAIL_HOST_PASSWORD == "hunter2"
+    page = console.get("/console/settings/").content.decode()
+    history = console.get("/console/settings/history/").content.decode()
+    api = console.get("/api/livesettings/EMAIL_HOST_PASSWORD/").content.decode()
+    for body in (response.content.decode(), page, history, api):
+        assert "hunter2" not in body
+        assert "••••••••" in body
+    assert 'type="password"' in page
+
+
+def test_a_secrets_stale_save_is_refused_without_showing_it(console, on_commit):
+    page = console.get("/console/settings/").content.decode()
+    seen = re.search(r'name="email_host_password-value__seen" value="([^"]*)"', page).group(1)
+    with on_commit():
+        live_setting_set(setting="EMAIL_HOST_PASSWORD", value="first", actor="other-admin")
+
+    response = console.post(
+        "/console/settings/EMAIL_HOST_PASSWORD/",
+        {"email_host_password-value": "second", "email_host_password-value__seen": seen},
+        HTTP_HX_REQUEST="true",
+    )
+
+    body = response.content.decode()
+    assert settings.EMAIL_HOST_PASSWORD == "first"
+    assert "Changed by other-admin" in body and "first" not in body
+
+
+def test_a_locked_setting_shows_read_only_with_the_reason(console, monkeypatch):
+    monkeypatch.setenv("LIVE_SETTING_MAINTENANCE_MODE", "off")
+
+    page = console.get("/console/settings/").content.decode()
+    refused = console.post("/console/settings/MAINTENANCE_MODE/", {"maintenance_mode-value": "on", "confirmed": "1"})
+
+    locked = re.search(r'data-testid="locked-MAINTENANCE_MODE">(.*?)</p>', page, re.S).group(1)
+    assert "Locked by the environment variable LIVE_SETTING_MAINTENANCE_MODE" in locked
+    assert 'action="/console/settings/MAINTENANCE_MODE/"' not in page
+    assert "Locked by the environment variable" in refused.content.decode()
+    assert settings.MAINTENANCE_MODE is False
+
+
+# --- custom settings --------------------------------------------------------------------------------------
+def _create(console, **fields):
+    data = {f"custom-{key}": value for key, value in fields.items()}
+    return console.post("/console/settings/custom/", data, follow=True)
+
+
+def test_a_superadmin_creates_a_custom_setting_read_as_settings_name(console, on_commit):
+    with on_commit():
+        response = _create(
+            console, name="PARTNER_API_URL", value_type="string", value="https://a.example.com", help_text="Partner."
+        )
+
+    body = response.content.decode()
+    assert response.redirect_chain == [("/console/settings/#setting-PARTNER_API_URL", 302)]
+    assert "PARTNER_API_URL created: settings.PARTNER_API_URL is now https://a.example.com." in body
+    assert 'data-testid="setting-PARTNER_API_URL"' in body and ">Custom settings</h2>" in body
+    assert settings.PARTNER_API_URL == "https://a.example.com"
+    history = console.get("/console/settings/history/").content.decode()
+    assert "Custom settings: Created PARTNER_API_URL (text)." in history
+
+
+def test_a_refused_name_or_value_shows_the_error_in_place_and_creates_nothing(console):
+    refused_name = _create(console, name="SECRET_KEY", value_type="string", value="mine")
+    refused_value = _create(console, name="PARTNER_LIMIT", value_type="integer", value="many")
+
+    assert refused_name.status_code == 400
+    assert "one of Django&#x27;s or the portal&#x27;s own settings" in refused_name.content.decode()
+    assert refused_value.status_code == 400
+    assert 'id="id_custom-value-error"' in refused_value.content.decode()
+    assert "PARTNER_LIMIT" not in live_settings_registry
+
+
+def test_a_custom_setting_is_edited_inline_and_deleted_after_a_confirmation_naming_it(console, on_commit):
+    with on_commit():
+        _create(console, name="PARTNER_LIMIT", value_type="integer", value="10")
+    with on_commit():
+        console.post("/console/settings/PARTNER_LIMIT/", {"partner_limit-value": "25"}, HTTP_HX_REQUEST="true")
+    assert settings.PARTNER_LIMIT == 25
+
+    asked = console.post("/console/settings/custom/PARTNER_LIMIT/delete/", follow=True)
+    confirm = re.search(r'data-testid="delete-confirm">(.*?)</div>', asked.content.decode(), re.S).group(1)
+    assert "Delete PARTNER_LIMIT?" in confirm and "settings.PARTNER_LIMIT</code> fails" in confirm
+    assert settings.PARTNER_LIMIT == 25
+    with on_commit():
+        deleted = console.post("/console/settings/custom/PARTNER_LIMIT/delete/", {"confirmed": "1"}, follow=True)
+
+    assert "PARTNER_LIMIT is deleted" in deleted.content.decode()
+    assert not hasattr(settings, "PARTNER_LIMIT")
+    assert "Custom settings: Deleted PARTNER_LIMIT." in console.get("/console/settings/history/").content.decode()
+
+
+def test_a_secret_custom_setting_is_never_shown(console, on_commit):
+    with on_commit():
+        response = _create(console, name="SMTP_RELAY_PASSWORD", value_type="string", value="s3cret", secret="on")
+
+    assert "s3cret" not in response.content.decode()
+    assert "s3cret" not in console.get("/console/settings/history/").content.decode()
+    assert settings.SMTP_RELAY_PASSWORD == "s3cret"
+
+
+def test_built_in_settings_cannot_be_deleted(console):
+    assert console.post("/console/settings/custom/MAINTENANCE_MODE/delete/", {"confirmed": "1"}).status_code == 404
+
+
+def test_an_owner_overrides_an_overridable_custom_setting_created_in_another_process(acme, acme_owner, on_commit):
+    with on_commit():
+        custom_setting_save(name="PARTNER_QUOTA", value_type="integer", value="100", overridable=True)
+        custom_setting_save(name="PARTNER_LIMIT", value_type="integer", value="100")
+    custom_settings_forget()  # This process has not seen them yet.
+    client = client_for("acme.localhost", acme_owner, acme)
+
+    page = client.get("/owner/settings/").content.decode()
+    with on_commit():
+        saved = client.post("/owner/settings/PARTNER_QUOTA/", {"partner_quota-value": "40"}, HTTP_HX_REQUEST="true")
+
+    assert "PARTNER_QUOTA" in page and "PARTNER_LIMIT" not in page
+    assert saved.status_code == 200 and "is-invalid" not in saved.content.decode()
+    with schema_context("acme"):
+        assert settings.PARTNER_QUOTA == 40
+    with schema_context("globex"):
+        assert settings.PARTNER_QUOTA == 100

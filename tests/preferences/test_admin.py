@@ -300,3 +300,24 @@ def test_a_value_changed_between_the_forms_check_and_the_write_is_not_saved(acme
     (message,) = [str(m) for m in request._messages]
     assert message.startswith("general__max_upload_mb: changed by olivia at ")
     assert message.endswith(" — now 42; your value was not saved")
+
+
+def test_a_secret_site_value_is_masked_and_read_only_in_the_public_admin(tenants, superadmin):
+    site_preferences_registry.manager()["email__email_host_password"] = "hunter2"
+    site_preferences_registry.manager()["email__email_host_password"] = "hunter3"
+    row = SitePreference.objects.get(name="email_host_password")
+    client = client_for("localhost", superadmin)
+
+    pages = [
+        client.get("/admin/preferences_site/sitepreference/"),
+        client.get(f"/admin/preferences_site/sitepreference/{row.pk}/change/"),
+        client.get("/admin/preferences_site/sitepreferencechange/"),
+    ]
+    change = SitePreferenceChange.objects.filter(name="email_host_password").first()
+    pages.append(client.get(f"/admin/preferences_site/sitepreferencechange/{change.pk}/change/"))
+
+    for page in pages:
+        assert page.status_code == 200
+        assert "hunter" not in page.content.decode()
+        assert "••••••••" in page.content.decode()
+    assert 'name="value"' not in pages[1].content.decode()

@@ -443,3 +443,17 @@ def test_openapi_schema_documents_if_match_and_etag(acme, acme_owner):
     assert "If-Match" in [p["name"] for p in detail["put"]["parameters"]]
     assert "ETag" in detail["get"]["responses"]["200"]["headers"]
     assert "412" in detail["delete"]["responses"]
+
+
+def test_a_uuid_keyed_row_is_set_and_read_through_the_api(acme, acme_owner, badge_model, key_preferences):
+    with schema_context("acme"):
+        gold = badge_model._default_manager.create(label="gold")
+    client = client_for("acme.localhost", acme_owner, acme)
+
+    response = client.put(
+        "/api/preferences/global/testing__favourite_badge/", json.dumps({"value": str(gold.pk)}), content_type=JSON
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["value"] == str(gold.pk)
+    assert client.get("/api/preferences/global/testing__favourite_badge/").json()["value"] == str(gold.pk)

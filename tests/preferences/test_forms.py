@@ -173,3 +173,28 @@ def test_a_stale_save_of_a_multiple_choice_shows_every_current_choice(acme, test
         assert "testing__channels" in form.errors
         assert form.data.getlist("testing__channels") == ["mail", "chat"]
         assert manager["testing__channels"] == ["mail", "chat"]
+
+
+def test_saving_one_field_at_its_computed_default_stores_the_choice(in_acme: Tenant, badge_model, key_preferences):
+    silver = badge_model._default_manager.create(label="silver")
+    form_class = global_preference_form_builder(preferences=["testing__first_badge"])
+    form = form_class({"testing__first_badge": str(silver.pk)})
+    assert form.is_valid()
+
+    changes = form.save(actor="olivia")
+    badge_model._default_manager.create(label="bronze")
+
+    assert [change.key for change in changes] == ["testing__first_badge"]
+    assert global_preferences_registry.manager()["testing__first_badge"] == silver
+
+
+def test_a_tab_saved_whole_leaves_an_untouched_computed_default_unstored(in_acme: Tenant, badge_model, key_preferences):
+    silver = badge_model._default_manager.create(label="silver")
+    form_class = global_preference_form_builder(section="testing")
+    data = _data(form_class, testing__first_badge=str(silver.pk))
+    form = form_class(data)
+    assert form.is_valid(), form.errors
+
+    form.save(actor="olivia")
+
+    assert global_preferences_registry.manager().raw("testing__first_badge") is None

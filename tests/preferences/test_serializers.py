@@ -1,12 +1,17 @@
 import datetime
 import decimal
+import json
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+from django_tenants.utils import schema_context
 from hypothesis import given
 from hypothesis import strategies as st
 
 from apps.preferences import types
-from apps.preferences.serializers import SerializationError
+from apps.preferences.registries import global_preferences_registry
+from apps.preferences.serializers import ModelSerializer, SerializationError
 
 
 class Flag(types.BooleanPreference):
@@ -143,3 +148,55 @@ def test_multiple_choices_round_trip(value):
 def test_values_that_no_longer_decode_raise_serialization_error(preference, raw):
     with pytest.raises(SerializationError):
         preference.get_serializer().deserialize(raw)
+
+
+# --- rows whose primary key is a UUID or text ---------------------------------------------------------
+def test_a_uuid_keyed_row_is_stored_as_text_and_read_back_as_the_row(acme, badge_model, key_preferences):
+    with schema_context("acme"):
+        gold = badge_model._default_manager.create(label="gold")
+        manager = global_preferences_registry.manager()
+
+        manager["testing__favourite_badge"] = gold
+
+        assert manager.raw("testing__favourite_badge") == json.dumps(str(gold.pk))
+        assert global_preferences_registry.manager()["testing__favourite_badge"] == gold
+
+
+def test_several_uuid_keyed_rows_read_back_in_their_order(acme, badge_model, key_preferences):
+    with schema_context("acme"):
+        gold, silver = (badge_model._default_manager.create(label=label) for label in ("gold", "silver"))
+        manager = global_preferences_registry.manager()
+
+        manager["testing__badges"] = [silver, gold]
+
+        stored = json.loads(manager.raw("testing__badges"))
+        assert stored == sorted([str(gold.pk), str(silver.pk)])
+        assert set(global_preferences_registry.manager()["testing__badges"]) == {gold, silver}
+
+
+def test_a_deleted_uuid_keyed_row_reads_as_the_default(acme, badge_model, key_preferences):
+    with schema_context("acme"):
+        gold = badge_model._default_manager.create(label="gold")
+        global_preferences_registry.manager()["testing__favourite_badge"] = gold
+
+        gold.delete()
+
+        assert global_preferences_registry.manager()["testing__favourite_badge"] is None
+
+
+def test_a_text_keyed_row_is_stored_by_its_key(acme, key_preferences):
+    with schema_context("acme"):
+        session = Session.objects.create(session_key="abc123", session_data="", expire_date=timezone.now())
+        manager = global_preferences_registry.manager()
+
+        manager["testing__pinned_session"] = session
+
+        assert manager.raw("testing__pinned_session") == '"abc123"'
+        assert global_preferences_registry.manager()["testing__pinned_session"] == session
+
+
+def test_stored_text_that_is_not_a_key_of_the_model_does_not_decode(badge_model):
+    serializer = ModelSerializer(badge_model._default_manager.all)
+
+    with pytest.raises(SerializationError):
+        serializer.deserialize('"not-a-uuid"')

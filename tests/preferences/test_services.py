@@ -268,3 +268,29 @@ def test_reverting_a_change_already_undone_is_a_no_op(acme):
         preference_reset(store=store, key="testing__retries", actor="olivia")  # back to the old value already
 
         assert preference_revert(store=store, change=change, actor="alice") is None
+
+
+# --- a choice equal to a computed default -------------------------------------------------------------
+def test_choosing_the_computed_default_stores_it_so_it_stays_when_the_default_moves(acme, badge_model, key_preferences):
+    with schema_context("acme"):
+        badges = badge_model._default_manager
+        silver = badges.create(label="silver")
+        assert global_preferences_registry.manager()["testing__first_badge"] == silver
+        store = global_preferences_registry.store()
+
+        changes = preferences_set(store=store, values={"testing__first_badge": silver}, actor="olivia", source="api")
+        badges.create(label="bronze")  # Now the first by label: the default moves.
+
+        assert [change.key for change in changes] == ["testing__first_badge"]
+        assert global_preferences_registry.manager()["testing__first_badge"] == silver
+        assert PreferenceChange.objects.filter(name="first_badge", source="api").count() == 1
+
+
+def test_a_value_equal_to_a_fixed_default_is_still_not_stored(acme):
+    with schema_context("acme"):
+        store = global_preferences_registry.store()
+
+        changes = preferences_set(store=store, values={"testing__retries": Retries.default})
+
+        assert changes == []
+        assert not GlobalPreference.objects.filter(name="retries").exists()

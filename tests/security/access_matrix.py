@@ -75,6 +75,17 @@ TENANT_ROUTES = [
     route("preferences:global", GET=OWNER_PAGE, POST=OWNER_PAGE),
     route("preferences:global-field", {"key": "global_key"}, GET=NOT_THIS_METHOD, POST="302 403 302 302 302"),
     route("preferences:global-reset", {"key": "global_key"}, GET=NOT_THIS_METHOD, POST="302 403 302 302 302"),
+    route("preferences:user-section", {"section": "user_section"}, GET=MEMBER_PAGE, POST=MEMBER_PAGE),
+    route("preferences:global-section", {"section": "global_section"}, GET=OWNER_PAGE, POST=OWNER_PAGE),
+    # The documented URL names of the preference pages (aliases of the rows above).
+    route("dynamic_preferences:user", GET=MEMBER_PAGE),
+    route("dynamic_preferences:user.section", {"section": "user_section"}, GET=MEMBER_PAGE),
+    route("dynamic_preferences:global", GET=OWNER_PAGE),
+    route("dynamic_preferences:global.section", {"section": "global_section"}, GET=OWNER_PAGE),
+    route("dynamic_preferences.user", GET=MEMBER_PAGE),
+    route("dynamic_preferences.user.section", {"section": "user_section"}, GET=MEMBER_PAGE),
+    route("dynamic_preferences.global", GET=OWNER_PAGE),
+    route("dynamic_preferences.global.section", {"section": "global_section"}, GET=OWNER_PAGE),
     route("preferences:history", GET=OWNER_PAGE),
     route("preferences:history-revert", {"pk": "change"}, GET=OWNER_OBJECT, POST="302 403 302 404 302"),
     # notifications
@@ -213,6 +224,20 @@ PUBLIC_ROUTES = [
     route(
         "livesettings:setting-reset", {"setting": "site_setting"}, GET="302 302 302 302 405", POST="302 302 302 302 302"
     ),
+    route("livesettings:custom-create", GET="302 302 302 302 405", POST="302 302 302 302 400"),
+    route("livesettings:schedule-create", GET="302 302 302 302 405", POST="302 302 302 302 400"),
+    route(
+        "livesettings:schedule-cancel",
+        {"pk": "scheduled"},
+        GET="302 302 302 302 405",
+        POST="302 302 302 302 302",
+    ),
+    route(
+        "livesettings:custom-delete",
+        {"setting": "custom_setting"},
+        GET="302 302 302 302 405",
+        POST="302 302 302 302 302",
+    ),
     route("livesettings:session-status", GET=CONSOLE_PAGE),
     route("livesettings:session-extend", GET="302 302 302 302 405", POST="302 302 302 302 302"),
     # the site API
@@ -224,6 +249,13 @@ PUBLIC_ROUTES = [
         PUT="401 401 401 401 400",
         PATCH="401 401 401 401 400",
         DELETE="401 401 401 401 200",
+    ),
+    route("livesettings-api-custom", GET="401 401 401 401 405", POST="401 401 401 401 400"),
+    route(
+        "livesettings-api-custom-detail",
+        {"name": "custom_setting"},
+        GET="401 401 401 401 405",
+        DELETE="401 401 401 401 204",
     ),
     route("api-schema", GET="401 401 401 401 200"),
     route("api-docs", GET=CONSOLE_PAGE),

@@ -1,15 +1,17 @@
 """The objects the access-control matrix fills URL kwargs with, and a client per identity on each domain."""
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from apps.livesettings.services import live_setting_set
+from apps.livesettings.services import custom_setting_save, live_setting_set, scheduled_change_create
 from apps.lov.services import lov_custom_value_create, lov_defaults_sync_all
 from apps.notifications.links import unsubscribe_token_make
 from apps.notifications.models import Backend, Delivery, NotificationType
@@ -90,6 +92,10 @@ def build_world(tenants: dict[str, Tenant]) -> World:
     with schema_context(settings.PUBLIC_SCHEMA_NAME):
         live_setting_set(setting="MAINTENANCE_MESSAGE", value="Back soon.", actor=superadmin)
         site_change = SitePreferenceChange.objects.latest("pk")
+        custom_setting_save(name="MATRIX_FLAG", value_type="boolean", value=True, actor=superadmin)
+        scheduled = scheduled_change_create(
+            setting="MAINTENANCE_MESSAGE", value="Later.", run_at=timezone.now() + timedelta(days=1), actor=superadmin
+        )
     world.values.update(
         person=person.pk,
         change=change.pk,
@@ -105,6 +111,10 @@ def build_world(tenants: dict[str, Tenant]) -> World:
         api_path="lists/zÅ/available/",
         tenant=console_tenant.pk,
         site_change=site_change.pk,
+        user_section="appearance",
+        global_section="general",
+        custom_setting="MATRIX_FLAG",
+        scheduled=scheduled.pk,
     )
     world.people = {
         "member": (member, "acme"),

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django_tenants.utils import schema_context
 
+from apps.livesettings.custom import custom_settings_sync
 from apps.livesettings.registry import live_settings_registry
 from apps.livesettings.selectors import format_value, live_setting_override, live_setting_site_value
 from apps.livesettings.services import (
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         if action == "set" and value is None:
             raise CommandError("Give the new value: livesetting set NAME VALUE.")
         schema = self._schema(options["tenant"])
+        custom_settings_sync(force=True)  # Custom settings too: a command is no request, nothing synced them.
         with schema_context(schema):
             if action == "list":
                 for preference in live_settings_registry:
@@ -83,7 +85,13 @@ class Command(BaseCommand):
     def _show(self, setting: str, *, tenant: bool) -> None:
         preference = live_settings_registry.get(setting)
         site = live_setting_site_value(setting=setting)
+        if preference.secret:
+            self.stdout.write(f"{setting} = {format_value(preference, site)} (secret)")
+            return
         line = f"{setting} = {site!r} ({format_value(preference, site)})"
+        lock = preference.env_lock()
+        if lock is not None:
+            line += f"; {lock.reason}"
         if tenant:
             if live_settings_registry.override(setting) is None:
                 line += "; tenants may not override it"
