@@ -2,9 +2,10 @@
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from apps.accounts import views as account_views
+from apps.core.csp import api_docs_view
 from apps.core.views import favicon, healthz
 
 # Malformed input (a NUL byte, an impossible id) answers the styled 400 page.
@@ -24,7 +25,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("apps.livesettings.api_urls_tenant")),
     # drf-spectacular: /api/schema/, /api/docs/
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("docs/", api_docs_view(url_name="api-schema"), name="api-docs"),
 ]
 
 urlpatterns = [

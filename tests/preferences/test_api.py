@@ -2,6 +2,7 @@
 
 import json
 
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
@@ -443,3 +444,23 @@ def test_openapi_schema_documents_if_match_and_etag(acme, acme_owner):
     assert "If-Match" in [p["name"] for p in detail["put"]["parameters"]]
     assert "ETag" in detail["get"]["responses"]["200"]["headers"]
     assert "412" in detail["delete"]["responses"]
+
+
+def test_a_section_permission_opens_that_section_of_the_api_as_on_the_page(acme, acme_member):
+    with schema_context("acme"):
+        acme_member.user_permissions.add(Permission.objects.get(codename="change_section_locale"))
+    client = client_for("acme.localhost", acme_member, acme)
+
+    listing = client.get("/api/preferences/global/")
+    saved = client.put("/api/preferences/global/locale__week_start/", {"value": "sunday"}, content_type=JSON)
+    bulk = client.patch("/api/preferences/global/", {"values": {"locale__week_start": "monday"}}, content_type=JSON)
+    other_read = client.get("/api/preferences/global/general__title/")
+    other_write = client.put("/api/preferences/global/general__title/", {"value": "Mine now"}, content_type=JSON)
+    other_bulk = client.patch("/api/preferences/global/", {"values": {"general__title": "Mine"}}, content_type=JSON)
+
+    assert listing.status_code == 200
+    assert {item["section"] for item in listing.json()} == {"locale"}
+    assert saved.status_code == 200 and saved.json()["value"] == "sunday"
+    assert bulk.status_code == 200 and bulk.json()["changed"] == ["locale__week_start"]
+    assert [other_read.status_code, other_write.status_code, other_bulk.status_code] == [403, 403, 403]
+    assert _global_values("acme") == {"week_start": '"monday"'}
