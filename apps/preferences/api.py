@@ -139,7 +139,7 @@ class _ScopeMixin:
         """Return the preferences the user may see: theirs, or the tenant's of the sections they may change."""
         if self.scope != "global":
             return list(manager.registry)
-        sections = changeable_sections(request.user)
+        sections = changeable_sections(request.user, manager.registry)
         return [preference for preference in manager.registry if preference.section_name in sections]
 
     def get_preference(self, manager: Any, key: str, request: Request | None = None) -> BasePreferenceType:

@@ -13,7 +13,6 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from apps.core.roles import is_owner, is_superadmin
-from apps.preferences.registries import global_preferences_registry
 from apps.preferences.types import BasePreferenceType
 
 SECTION_PERMISSION_PREFIX = "change_section_"
@@ -43,11 +42,11 @@ def can_change(user: Any, preference: BasePreferenceType, *, scope: str, owner: 
     return is_owner(user)
 
 
-def changeable_sections(user: Any) -> set[str]:
-    """Return the sections of the tenant's preferences `user` may change (all of them for owners)."""
+def changeable_sections(user: Any, registry: Any) -> set[str]:
+    """Return the sections of the tenant's preferences (`registry`) `user` may change (all of them for owners)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return set()
-    sections = {preference.section_name for preference in global_preferences_registry}
+    sections = {preference.section_name for preference in registry}
     return {section for section in sections if may_change_section(user, section)}
 
 
@@ -61,4 +60,5 @@ class MayChangeTenantPreferences(BasePermission):
     message = "Only the tenant's owners, or people allowed to change one of its sections, may manage its preferences."
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        return bool(changeable_sections(request.user))
+        # The view knows its registry (the tenant's preferences); this module sits below the registries.
+        return bool(changeable_sections(request.user, view.get_manager(request).registry))
