@@ -7,8 +7,10 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.datastructures import MultiValueDict
 
+from apps.core.inputs import GuardedTextForm
 
-class LiveSettingForm(forms.Form):
+
+class LiveSettingForm(GuardedTextForm, forms.Form):
     """Edit one live setting; the field is the preference's own (type, bounds, help text, validate())."""
 
     def __init__(
