@@ -2,10 +2,11 @@
 
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 
 from apps.core.api import api_not_found
+from apps.core.csp import api_docs_view
 from apps.core.roles import IsSuperadmin, superadmin_required
 from apps.core.views import favicon, healthz
 from apps.tenants.admin import public_admin_site
@@ -33,7 +34,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     ),
     path(
         "docs/",
-        superadmin_required(SpectacularSwaggerView.as_view(url_name="api-schema", title=API_TITLE)),
+        superadmin_required(api_docs_view(url_name="api-schema", title=API_TITLE)),
         name="api-docs",
     ),
     # Any other path under /api/: a JSON 404, as the APIs answer (not the HTML page).

@@ -3,10 +3,11 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import URLPattern, URLResolver, include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from apps.accounts import views as account_views
 from apps.core.api import api_not_found
+from apps.core.csp import api_docs_view
 from apps.core.views import favicon, healthz
 from apps.preferences import dynamic_urls
 
@@ -30,7 +31,7 @@ api_patterns: list[URLPattern | URLResolver] = [
     # drf-spectacular: /api/schema/, /api/docs/
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Signed-in people only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); the docs page sends others to log in.
-    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
+    path("docs/", login_required(api_docs_view(url_name="api-schema")), name="api-docs"),
     # Any other path under /api/: a JSON 404, as the APIs answer (not the HTML page).
     re_path(r"^(?P<path>.*)$", api_not_found, name="api-not-found"),
 ]

@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port="${PORT:-8000}"
+# The development server runs with DEBUG on: only this machine may reach it, unless BIND says otherwise.
+bind="${BIND:-127.0.0.1}"
 manage=(.venv/bin/python manage.py)
 
 "${manage[@]}" migrate_schemas --shared
@@ -30,4 +32,4 @@ cat <<MSG
   Every demo tenant user's password is demo-pass-123.   Health: http://$base:$port/healthz
 
 MSG
-"${manage[@]}" runserver "0.0.0.0:$port"
+"${manage[@]}" runserver "$bind:$port"

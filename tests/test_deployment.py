@@ -6,8 +6,11 @@ There is no Docker engine in CI, so these tests read the files instead of buildi
 import ast
 import importlib.util
 import json
+import os
 import re
 import shlex
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -278,3 +281,59 @@ def test_dockerfile_runs_as_a_non_root_user_on_port_8000() -> None:
     assert users
     assert users[-1].split(":")[0] not in {"root", "0"}
     assert "8000" in exposed
+
+
+def _production_settings(**env: str) -> dict[str, Any]:
+    """Return the security settings as a production process would load them, given extra environment."""
+    names = ["SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS", "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_PROXY_SSL_HEADER"]
+    names += ["SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "DEBUG"]
+    script = (
+        "import json; from portal.settings import base; "
+        f"print(json.dumps({{name: getattr(base, name) for name in {names!r}}}))"
+    )
+    # Every required variable set (URLs to this machine's services, which the settings only parse).
+    required = {name: os.environ.get(name) or "redis://127.0.0.1:6379/0" for name in settings_variables()[1]}
+    required["DJANGO_SECRET_KEY"] = "a-test-secret"
+    environment = {**os.environ, **required, "DJANGO_ENV": "production", **env}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    out = subprocess.run([sys.executable, "-c", script], env=environment, cwd=ROOT, capture_output=True, check=False)
+    assert out.returncode == 0, out.stderr.decode()
+    return json.loads(out.stdout)
+
+
+def test_production_redirects_to_https_and_asks_for_hsts_behind_a_proxy() -> None:
+    loaded = _production_settings()
+
+    assert loaded["SECURE_SSL_REDIRECT"] is True
+    assert loaded["SECURE_HSTS_SECONDS"] >= 365 * 24 * 60 * 60
+    assert loaded["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert loaded["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert loaded["SESSION_COOKIE_SECURE"] is True and loaded["CSRF_COOKIE_SECURE"] is True
+    assert loaded["DEBUG"] is False
+
+
+def test_production_https_settings_can_be_turned_off_for_plain_http() -> None:
+    loaded = _production_settings(
+        DJANGO_SECURE_SSL_REDIRECT="false", DJANGO_SECURE_HSTS_SECONDS="0", DJANGO_SECURE_COOKIES="false"
+    )
+
+    assert (loaded["SECURE_SSL_REDIRECT"], loaded["SECURE_HSTS_SECONDS"]) == (False, 0)
+    assert loaded["SESSION_COOKIE_SECURE"] is False
+
+
+def test_compose_marks_cookies_secure_unless_told_otherwise() -> None:
+    env = environment("web")
+
+    assert env["DJANGO_SECURE_COOKIES"] == "${DJANGO_SECURE_COOKIES:-true}"
+    # Empty defaults: the settings' production values (redirect on, HSTS for a year) apply.
+    assert env["DJANGO_SECURE_SSL_REDIRECT"] == "${DJANGO_SECURE_SSL_REDIRECT:-}"
+    assert env["DJANGO_SECURE_HSTS_SECONDS"] == "${DJANGO_SECURE_HSTS_SECONDS:-}"
+
+
+def test_make_run_serves_the_debug_server_on_the_loopback_address_only() -> None:
+    script = (ROOT / "scripts" / "run.sh").read_text()
+    runserver = next(line for line in script.splitlines() if "runserver" in line and not line.startswith("#"))
+
+    assert 'bind="${BIND:-127.0.0.1}"' in script
+    assert '"$bind:$port"' in runserver
+    assert "0.0.0.0" not in runserver

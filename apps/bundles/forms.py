@@ -5,10 +5,12 @@ from typing import Any
 
 from django import forms
 
+from apps.core.inputs import GuardedTextForm
+
 MAX_BYTES = 2 * 1024 * 1024  # a bundle is configuration, not data: far below this
 
 
-class BundleUploadForm(forms.Form):
+class BundleUploadForm(GuardedTextForm, forms.Form):
     file = forms.FileField(required=False, label="Bundle file (.json)")
     document = forms.CharField(
         required=False, label="…or paste the bundle", widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"})

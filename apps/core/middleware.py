@@ -1,4 +1,5 @@
-"""Request and response plumbing: refuse NUL bytes in parameters, show messages after htmx swaps."""
+"""Request and response plumbing: refuse NUL bytes in parameters, show messages after htmx swaps, keep signed-in
+answers out of caches."""
 
 from collections.abc import Callable
 
@@ -6,6 +7,7 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 from apps.core.inputs import shorten
 
@@ -53,3 +55,23 @@ class RejectNulBytesMiddleware:
                 if "\x00" in key or any("\x00" in value for value in values):
                     raise BadRequest(f"NUL byte in the parameter {shorten(key, limit=40)!r}")
         return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """Mark every answer to a signed-in request `Cache-Control: private, no-store`.
+
+    A signed-in page or API answer names a person and their tenant's data: neither a shared proxy nor the browser's
+    history cache may keep it (the back button after signing out would show it). The check runs on the way out,
+    so an API request authenticated by DRF inside the view (a token) counts too: DRF sets the user it found on
+    the HttpRequest as well. Anonymous answers (the login page, static files) keep their own caching.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -8,8 +8,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
+from apps.core.inputs import GuardedTextForm
 
-class LiveSettingForm(forms.Form):
+
+class LiveSettingForm(GuardedTextForm, forms.Form):
     """Edit one live setting; the field is the preference's own (type, bounds, help text, validate())."""
 
     def __init__(
@@ -33,7 +35,7 @@ class LiveSettingForm(forms.Form):
         return value
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(GuardedTextForm, forms.Form):
     """Schedule a live setting's change: which, to what (or back to settings.py), when (the site's time zone)."""
 
     setting = forms.ChoiceField(label="Setting")
@@ -56,7 +58,7 @@ class ScheduleForm(forms.Form):
         self.fields["run_at"].help_text = f"In {timezone.get_current_timezone_name()}."
 
 
-class CustomSettingForm(forms.Form):
+class CustomSettingForm(GuardedTextForm, forms.Form):
     """Create a custom setting (or, for a custom setting's name, change its value and description)."""
 
     name = forms.CharField(

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
+from apps.core.inputs import GuardedTextForm
 from apps.lov.models import AbstractLOVSelection, AbstractLOVValue, lov_name_normalise
 from apps.lov.services import lov_selections_sync
 from apps.lov.types import LOVValueType
@@ -80,7 +81,7 @@ def _meta_value_model(form: Any) -> type[AbstractLOVValue] | None:
     return None
 
 
-class LOVSelectionsModelForm(forms.Form):
+class LOVSelectionsModelForm(GuardedTextForm, forms.Form):
     """Choose which optional and custom values of one list a tenant offers.
 
     Name the list in `class Meta: model = <the selection model>` (as documented; the value model, the
@@ -187,7 +188,7 @@ def lov_choice_field_for(
     return field
 
 
-class _CustomValueForm(LOVValueCreateFormMixin, forms.ModelForm):
+class _CustomValueForm(GuardedTextForm, LOVValueCreateFormMixin, forms.ModelForm):
     pass
 
 
@@ -203,7 +204,7 @@ def _row_prefix(value: AbstractLOVValue | None) -> str | None:
     return f"value-{value.pk}" if value is not None else None
 
 
-class LOVRenameForm(forms.Form):
+class LOVRenameForm(GuardedTextForm, forms.Form):
     """A custom value's new name; with `value=`, the field is named and labelled for that value's row."""
 
     name = forms.CharField(max_length=100, label="Name")
@@ -218,7 +219,7 @@ class LOVRenameForm(forms.Form):
         return lov_name_normalise(self.cleaned_data["name"])
 
 
-class LOVSelectForm(forms.Form):
+class LOVSelectForm(GuardedTextForm, forms.Form):
     """Whether the tenant offers one value, as its row's switch."""
 
     selected = forms.BooleanField(required=False)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core.htmx import render_page
 from apps.core.inline import SAVED, STALE, InlineField, StaleEdit, inline_response, posted_version
+from apps.core.inputs import GuardedTextForm
 from apps.core.roles import owner_required
 from apps.lov.models import AbstractLOVValue
 from apps.lov.registry import LOVList
@@ -28,7 +29,7 @@ TEMPLATE = "lov/list_order.html"
 MOVES = {"up": -1, "down": 1}
 
 
-class LOVLabelForm(forms.Form):
+class LOVLabelForm(GuardedTextForm, forms.Form):
     """A tenant's label for one default value (empty: show the shared name)."""
 
     label = forms.CharField(max_length=100, required=False)

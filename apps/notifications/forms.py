@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from apps.core.inline import InlineField
+from apps.core.inputs import GuardedTextForm
 from apps.notifications.models import Delivery
 from apps.notifications.registry import Notification, registry
 from apps.notifications.selectors import Cell, Row
@@ -41,7 +42,7 @@ def cell_expected(backend: str, version: str | None) -> dict[str, bool | None] |
     return {backend: {"on": True, "off": False}.get(version)}
 
 
-class UserMatrixForm(forms.Form):
+class UserMatrixForm(GuardedTextForm, forms.Form):
     """A switch per cell the user receives (disabled where mandatory). A hidden copy of the value shown lets
     the view store only changed cells, so a user who saves the page unchanged keeps inheriting from their
     groups."""
@@ -69,7 +70,7 @@ class UserMatrixForm(forms.Form):
         return changed
 
 
-class ScopeMatrixForm(forms.Form):
+class ScopeMatrixForm(GuardedTextForm, forms.Form):
     """A select (inherit / on / off) per editable cell of a group's or the tenant's defaults."""
 
     def __init__(self, *args: Any, rows: list[Row], inherit_label: str = "Inherit", **kwargs: Any) -> None:
@@ -98,14 +99,14 @@ class ScopeMatrixForm(forms.Form):
         return changed
 
 
-class DeliveryFilterForm(forms.Form):
+class DeliveryFilterForm(GuardedTextForm, forms.Form):
     status = forms.ChoiceField(choices=[("", "Any status"), *Delivery.Status.choices], required=False)
     backend = forms.CharField(required=False)
     notification = forms.CharField(required=False)
     user = forms.CharField(required=False, label="Username")
 
 
-class TestNotificationForm(forms.Form):
+class TestNotificationForm(GuardedTextForm, forms.Form):
     """Send the chosen notification to one person, to check delivery end to end."""
 
     notification = forms.ChoiceField(choices=())

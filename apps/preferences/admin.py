@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
+from apps.core.inputs import GuardedTextForm
 from apps.core.tenancy import on_public_schema
 from apps.preferences.maintenance import row_decode, row_preference, row_store, stored_row_delete
 from apps.preferences.models import GlobalPreference, InstancePreference, PreferenceChange, UserPreference
@@ -63,7 +64,7 @@ class SchemaBoundAdminMixin:
         return self._on_its_schema() and super().has_delete_permission(request, obj)  # type: ignore[misc]
 
 
-class StoredPreferenceForm(forms.ModelForm):
+class StoredPreferenceForm(GuardedTextForm, forms.ModelForm):
     """The change form of one stored row: its preference's typed field as `value`, checked by the engine.
 
     `seen_raw` holds the stored text the form was opened with; a save based on an older value is refused.

@@ -1,4 +1,4 @@
-"""REST API of the tenant's global preferences (owners) and the requesting user's own preferences.
+"""REST API of the tenant's global preferences (owners and section holders, as on the page) and the user's own.
 
 Values travel in their JSON form: what the preference type's serializer stores, decoded (a date as
 "2025-01-31", a model row as its primary key). Writes call the preferences service, so they are validated
@@ -50,8 +50,7 @@ from apps.core.api import (
     stale_response,
     validation_errors,
 )
-from apps.core.roles import IsTenantOwner
-from apps.preferences.permissions import can_change
+from apps.preferences.permissions import MayChangeTenantPreferences, can_change, changeable_sections
 from apps.preferences.registries import global_preferences_registry, user_preferences_registry
 from apps.preferences.services import ANY, StaleValueError, preference_reset, preferences_set
 from apps.preferences.stores import ScopeStore
@@ -113,8 +112,8 @@ def stored_raws(manager: Any) -> dict[str, str]:
     return {key: raw for key in manager if (raw := manager.raw(key)) is not None}
 
 
-def _listing(registry: Any, raws: dict[str, str]) -> Response:
-    return etag_response([preference_payload(p, raws.get(p.identifier)) for p in registry], etag_of(raws))
+def _listing(preferences: Any, raws: dict[str, str]) -> Response:
+    return etag_response([preference_payload(p, raws.get(p.identifier)) for p in preferences], etag_of(raws))
 
 
 class _ScopeMixin:
@@ -137,11 +136,22 @@ class _ScopeMixin:
     def get_store(self, request: Request) -> ScopeStore:
         return self.get_manager(request).store()
 
-    def get_preference(self, manager: Any, key: str) -> BasePreferenceType:
+    def visible(self, request: Request, manager: Any) -> list[BasePreferenceType]:
+        """Return the preferences the user may see: theirs, or the tenant's of the sections they may change."""
+        if self.scope != "global":
+            return list(manager.registry)
+        sections = changeable_sections(request.user, manager.registry)
+        return [preference for preference in manager.registry if preference.section_name in sections]
+
+    def get_preference(self, manager: Any, key: str, request: Request | None = None) -> BasePreferenceType:
+        """Return the preference `key` (404 if unknown; 403 if `request`'s user may not see its section)."""
         try:
-            return manager.registry.get(key)
+            preference = manager.registry.get(key)
         except KeyError as exc:
             raise Http404(str(exc.args[0])) from None
+        if request is not None and preference not in self.visible(request, manager):
+            raise PermissionDenied(f"You may not change {preference.identifier}.")
+        return preference
 
     def check_change(self, request: Request, preference: BasePreferenceType) -> None:
         owner = request.user if self.scope == "user" else None
@@ -163,7 +173,7 @@ class PreferenceListView(_ScopeMixin, APIView):
     @extend_schema(parameters=[ETAG], responses=PreferenceOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         manager = self.get_manager(request)
-        return _listing(manager.registry, stored_raws(manager))
+        return _listing(self.visible(request, manager), stored_raws(manager))
 
     @extend_schema(
         parameters=[IF_MATCH, ETAG],
@@ -186,7 +196,7 @@ class PreferenceListView(_ScopeMixin, APIView):
         for key in values:
             self.check_change(request, manager.registry.get(key))
         raws = stored_raws(manager)
-        stale = stale_response(request, etag_of(raws), lambda: _listing(manager.registry, raws).data)
+        stale = stale_response(request, etag_of(raws), lambda: _listing(self.visible(request, manager), raws).data)
         if stale is not None:
             return stale
         # The list matched: the service then checks, under the write's lock, that the keys to change still hold
@@ -203,7 +213,7 @@ class PreferenceListView(_ScopeMixin, APIView):
             )
         except StaleValueError:
             # Someone wrote between this request's read and the lock: answer what is stored now.
-            current = _listing(manager.registry, {key: raw for key, (raw, _) in store.load().items()})
+            current = _listing(self.visible(request, manager), {key: raw for key, (raw, _) in store.load().items()})
             return precondition_failed(current=current.data, etag=current["ETag"])
         except ValidationError as exc:
             return errors_response(validation_errors(exc))
@@ -227,7 +237,7 @@ class PreferenceDetailView(_ScopeMixin, APIView):
     def _write(self, request: Request, key: str, data: Any = ANY) -> Response:
         """Set `key` to the value in the body `data` (ANY: reset it), unless If-Match names another version."""
         manager = self.get_manager(request)
-        preference = self.get_preference(manager, key)
+        preference = self.get_preference(manager, key, request)
         self.check_change(request, preference)
         value = ANY
         if data is not ANY:
@@ -267,7 +277,7 @@ class PreferenceDetailView(_ScopeMixin, APIView):
     @extend_schema(parameters=[_KEY, ETAG], responses={200: PreferenceOutputSerializer, 404: OpenApiResponse()})
     def get(self, request: Request, key: str) -> Response:
         manager = self.get_manager(request)
-        preference = self.get_preference(manager, key)
+        preference = self.get_preference(manager, key, request)
         return self._one(preference, manager.raw(preference.identifier))
 
     @extend_schema(
@@ -308,20 +318,18 @@ class PreferenceSchemaView(_ScopeMixin, APIView):
 @extend_schema_view(patch=extend_schema(operation_id="preferences_global_bulk_update"))
 class GlobalPreferenceListView(PreferenceListView):
     scope = "global"
-    permission_classes = [IsAuthenticated, IsTenantOwner]
-    permission_denied_message = "Only the tenant's owners may manage its preferences."
+    # Who may open the organisation's preferences page (apps.preferences.permissions.may_change_section).
+    permission_classes = [IsAuthenticated, MayChangeTenantPreferences]
 
 
 class GlobalPreferenceDetailView(PreferenceDetailView):
     scope = "global"
-    permission_classes = [IsAuthenticated, IsTenantOwner]
-    permission_denied_message = GlobalPreferenceListView.permission_denied_message
+    permission_classes = [IsAuthenticated, MayChangeTenantPreferences]
 
 
 class GlobalPreferenceSchemaView(PreferenceSchemaView):
     scope = "global"
-    permission_classes = [IsAuthenticated, IsTenantOwner]
-    permission_denied_message = GlobalPreferenceListView.permission_denied_message
+    permission_classes = [IsAuthenticated, MayChangeTenantPreferences]
 
 
 @extend_schema_view(patch=extend_schema(operation_id="preferences_user_bulk_update"))

@@ -93,8 +93,10 @@ class EditScope:
         if key not in self.registry:
             raise Http404("No such preference.")
         preference: BasePreferenceType = self.registry.get(key)
-        if not self.may_open(preference.section_name):
-            raise PermissionDenied("You may not change the preferences of this section.")
+        # Only what a tab of this page shows: a section edited on a page of its own (a live setting's tenant
+        # value) is refused before anything is written, as its tab is.
+        if not any(tab.section == preference.section_name for tab in self.tabs):
+            raise PermissionDenied("You may not change the preferences of this section here.")
         return preference
 
     def can_edit(self, preference: BasePreferenceType) -> bool:

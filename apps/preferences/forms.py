@@ -11,6 +11,7 @@ from typing import Any
 
 from django import forms
 
+from apps.core.inputs import GuardedTextForm
 from apps.preferences.registries import global_preferences_registry
 from apps.preferences.services import PreferenceChangeResult, StaleValueError, preferences_set
 from apps.preferences.types import BasePreferenceType
@@ -18,7 +19,7 @@ from apps.preferences.types import BasePreferenceType
 SEEN_SUFFIX = "__seen"
 
 
-class PreferenceForm(forms.Form):
+class PreferenceForm(GuardedTextForm, forms.Form):
     """A form over preferences of one manager; `save()` writes only the fields that changed."""
 
     # request.POST (a QueryDict), a dict, or the empty MultiValueDict Django puts for None: all dicts.

@@ -9,6 +9,9 @@
 
 from typing import Any
 
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
 from apps.core.roles import is_owner, is_superadmin
 from apps.preferences.types import BasePreferenceType
 
@@ -37,3 +40,25 @@ def can_change(user: Any, preference: BasePreferenceType, *, scope: str, owner: 
     if scope == "user":
         return owner is not None and owner.pk == user.pk
     return is_owner(user)
+
+
+def changeable_sections(user: Any, registry: Any) -> set[str]:
+    """Return the sections of the tenant's preferences (`registry`) `user` may change (all of them for owners)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return set()
+    sections = {preference.section_name for preference in registry}
+    return {section for section in sections if may_change_section(user, section)}
+
+
+class MayChangeTenantPreferences(BasePermission):
+    """The tenant's preferences API lets in whom the page lets in: owners, or holders of a section's permission.
+
+    Which keys such a holder may read and change is then the section rule (`may_change_section`), checked per
+    preference by the views, as the page shows them only their sections' tabs.
+    """
+
+    message = "Only the tenant's owners, or people allowed to change one of its sections, may manage its preferences."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        # The view knows its registry (the tenant's preferences); this module sits below the registries.
+        return bool(changeable_sections(request.user, view.get_manager(request).registry))

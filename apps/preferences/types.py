@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from apps.core.inputs import guard_text_field
 from apps.preferences import serializers
 
 _UNSET: Any = object()
@@ -129,6 +130,8 @@ class BasePreferenceType:
         kwargs.update(overrides)
         field = self.get_field_class()(**kwargs)
         field.validators.append(self.validate)
+        # Free text refuses control characters (apps.core.inputs), on the page and through the API alike.
+        guard_text_field(field)
         return field
 
     def clean(self, value: Any) -> Any:
@@ -312,6 +315,10 @@ class ChoicePreference(BasePreferenceType):
     def clean(self, value: Any) -> Any:
         # ChoiceField answers strings; keep the declared value (an int choice stays an int).
         cleaned = super().clean(value)
+        # The form field is optional (a form may leave a preference out), so it lets "" through; stored, it
+        # would read as a value no choice matches. Going back to the default is a reset, not an empty value.
+        if cleaned in forms.Field.empty_values and cleaned not in self.valid_values():
+            raise ValidationError("Choose one of the options.", code="required")
         by_text = {str(v): v for v in self.valid_values()}
         return by_text.get(str(cleaned), cleaned)
 

@@ -4,12 +4,13 @@ from typing import Any
 
 from django import forms
 
+from apps.core.inputs import GuardedTextForm
 from apps.lov.forms import lov_choice_field_for
 from apps.projects.lists.models import JobTitle, TaskStatus
 from apps.projects.models import Task
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(GuardedTextForm, forms.ModelForm):
     """A task's title and status; the status choices are what the tenant offers (plus the task's own)."""
 
     class Meta:
@@ -24,7 +25,7 @@ class TaskForm(forms.ModelForm):
         )
 
 
-class JobTitleForm(forms.Form):
+class JobTitleForm(GuardedTextForm, forms.Form):
     job_title = forms.ModelChoiceField(queryset=JobTitle.objects.none(), label="Job title")
 
     def __init__(self, *args: Any, tenant: Any, current: JobTitle | None, **kwargs: Any) -> None:

@@ -7,12 +7,13 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 
+from apps.core.inputs import GuardedTextForm
 from apps.tenants.models import Tenant
 from apps.tenants.services import OwnerAccount, tenant_create_errors
 from apps.tenants.validation import validate_subdomain, validate_tenant_name
 
 
-class TenantCreateForm(forms.Form):
+class TenantCreateForm(GuardedTextForm, forms.Form):
     name = forms.CharField(max_length=100, validators=[validate_tenant_name], help_text="Shown in the tenant's portal.")
     subdomain = forms.CharField(
         max_length=40,
@@ -84,7 +85,7 @@ class TenantCreateForm(forms.Form):
         )
 
 
-class TenantDeleteForm(forms.Form):
+class TenantDeleteForm(GuardedTextForm, forms.Form):
     confirm_subdomain = forms.CharField(
         label="Type the tenant's subdomain to confirm",
         # Focus lands in the field whenever the dialog is rendered open (a refused value, or no JavaScript).

@@ -50,6 +50,8 @@ SHARED_APPS = [
     "apps.projects.lists",
     # Login throttling; its failed attempts live beside the users they name, so in both kinds of schema.
     "axes",
+    # Content-Security-Policy header on every response (the policy is CONTENT_SECURITY_POLICY below).
+    "csp",
 ]
 # Each tenant's schema: its own users, groups, permissions, sessions and data.
 TENANT_APPS = [
@@ -85,6 +87,7 @@ MIDDLEWARE = [
     # answer can tell htmx requests apart and carry Django messages.
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -93,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in person's pages and API answers are never stored by a cache.
+    "apps.core.middleware.PrivateCacheMiddleware",
     # One Redis round trip per request: pins the site's and the tenant's preference snapshots.
     "apps.preferences.middleware.PreferencesMiddleware",
     "apps.preferences.middleware.UserTimezoneMiddleware",
@@ -242,6 +247,37 @@ AUTH_PASSWORD_VALIDATORS = [
 # Cookies are host-only (no SESSION_COOKIE_DOMAIN): a login on one tenant's domain is not a login on another's.
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", IS_PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- HTTPS and browser policies ------------------------------------------------------------------
+# Production sits behind a proxy that ends TLS: it says so in X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER, which
+# must only be trusted behind a proxy that sets it), Django redirects plain HTTP to HTTPS and asks browsers to
+# keep to HTTPS for a year (HSTS). Development serves plain HTTP, so all three are off there.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", IS_PRODUCTION)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if IS_PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", IS_PRODUCTION)
+_proxy_ssl_header = env_str("DJANGO_SECURE_PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO" if IS_PRODUCTION else "")
+SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
+# /healthz answers the container's health check over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from the site itself only, no inline
+# script or style, no plugins, no framing. htmx's own indicator style is turned off (templates/_base.html's
+# htmx-config) and lives in static/css/portal.css. The API docs page (Swagger UI) relaxes it for itself only
+# (apps.core.csp.api_docs_policy).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
 
 # Login throttling (django-axes), in each schema for its own users: the tenant logins, the console's and the admin.

@@ -529,7 +529,11 @@ def test_the_public_docs_page_renders_for_a_superadmin_from_local_files(api):
     assert response.status_code == 200
     assert "swagger-ui-bundle.js" in body and "/static/drf_spectacular_sidecar/" in body
     assert "cdn." not in body and "unpkg" not in body
-    assert '"/api/schema/"' in body
+    # Its start-up script is a file of its own (the Content-Security-Policy allows no inline script).
+    assert '<script src="/api/docs/?script="></script>' in body
+    script = api.get("/api/docs/?script=")
+    assert script["Content-Type"].startswith("application/javascript")
+    assert '"/api/schema/"' in script.content.decode()
 
 
 def test_the_public_schema_and_docs_are_for_superadmins_only(tenants):

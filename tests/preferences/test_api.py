@@ -2,6 +2,7 @@
 
 import json
 
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
@@ -457,3 +458,23 @@ def test_a_uuid_keyed_row_is_set_and_read_through_the_api(acme, acme_owner, badg
     assert response.status_code == 200, response.content
     assert response.json()["value"] == str(gold.pk)
     assert client.get("/api/preferences/global/testing__favourite_badge/").json()["value"] == str(gold.pk)
+
+
+def test_a_section_permission_opens_that_section_of_the_api_as_on_the_page(acme, acme_member):
+    with schema_context("acme"):
+        acme_member.user_permissions.add(Permission.objects.get(codename="change_section_locale"))
+    client = client_for("acme.localhost", acme_member, acme)
+
+    listing = client.get("/api/preferences/global/")
+    saved = client.put("/api/preferences/global/locale__week_start/", {"value": "sunday"}, content_type=JSON)
+    bulk = client.patch("/api/preferences/global/", {"values": {"locale__week_start": "monday"}}, content_type=JSON)
+    other_read = client.get("/api/preferences/global/general__title/")
+    other_write = client.put("/api/preferences/global/general__title/", {"value": "Mine now"}, content_type=JSON)
+    other_bulk = client.patch("/api/preferences/global/", {"values": {"general__title": "Mine"}}, content_type=JSON)
+
+    assert listing.status_code == 200
+    assert {item["section"] for item in listing.json()} == {"locale"}
+    assert saved.status_code == 200 and saved.json()["value"] == "sunday"
+    assert bulk.status_code == 200 and bulk.json()["changed"] == ["locale__week_start"]
+    assert [other_read.status_code, other_write.status_code, other_bulk.status_code] == [403, 403, 403]
+    assert _global_values("acme") == {"week_start": '"monday"'}

@@ -668,3 +668,18 @@ def test_sections_managed_by_a_page_of_their_own_are_not_organisation_tabs(acme,
     assert "section=general" in page.content.decode()
     assert "section=livesettings" not in page.content.decode()
     assert hidden.status_code == 403  # it exists, but is not edited here
+
+
+def test_a_live_setting_of_the_tenant_is_not_saved_through_the_organisation_page(acme, acme_owner):
+    client = client_for("acme.localhost", acme_owner, acme)
+    url = reverse("preferences:global-field", args=["livesettings__session_expire_seconds"])
+
+    plain = client.post(url, {"livesettings__session_expire_seconds": "600"})
+    htmx = client.post(url, {"livesettings__session_expire_seconds": "600"}, **HTMX)
+    reset = client.post(reverse("preferences:global-reset", args=["livesettings__session_expire_seconds"]))
+
+    # Refused before writing (it used to write, then redirect to a tab that answers 403); /owner/settings/ edits it.
+    assert (plain.status_code, htmx.status_code, reset.status_code) == (403, 403, 403)
+    with schema_context("acme"):
+        assert not GlobalPreference.objects.exists()
+        assert not PreferenceChange.objects.exists()

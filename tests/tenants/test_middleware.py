@@ -70,3 +70,20 @@ def test_logging_in_on_acme_does_not_log_in_on_globex(acme, globex):
         assert Session.objects.count() == 0
     with schema_context("public"):
         assert Session.objects.count() == 0
+
+
+def test_host_names_match_whatever_their_case_and_a_trailing_dot(acme, acme_member):
+    for host in ("ACME.LocalHost", "acme.localhost.", "Acme.LOCALHOST.:8000"):
+        client = client_for(host, acme_member, acme)
+
+        response = client.get("/")
+
+        assert response.status_code == 200, host
+        assert response.context["portal_tenant"].schema_name == "acme", host
+
+
+def test_the_bare_domain_matches_in_upper_case_with_a_trailing_dot(tenants):
+    response = client_for("LOCALHOST.").get("/console/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
