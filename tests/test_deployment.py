@@ -293,6 +293,8 @@ def _production_settings(**env: str) -> dict[str, Any]:
     )
     # Every required variable set (URLs to this machine's services, which the settings only parse).
     required = {name: os.environ.get(name) or "redis://127.0.0.1:6379/0" for name in settings_variables()[1]}
+    # The database URL must name a database engine (CI's environment sets none, so the default above would not do).
+    required["DATABASE_URL"] = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/portal"
     required["DJANGO_SECRET_KEY"] = "a-test-secret"
     environment = {**os.environ, **required, "DJANGO_ENV": "production", **env}
     environment.pop("DJANGO_SETTINGS_MODULE", None)
