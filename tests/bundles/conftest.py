@@ -1,11 +1,12 @@
-"""A configured acme: stored preferences, a live-setting override, notification defaults, lists of values."""
+"""A configured acme: stored preferences, a live-setting override, notification defaults, lists of values
+(custom values, selections, its own order of job titles and "Done" shown as "Finished")."""
 
 import pytest
 from django_tenants.utils import schema_context
 
 from apps.accounts.services import group_ensure
 from apps.livesettings.services import tenant_override_set
-from apps.lov.services import lov_custom_value_create, lov_value_select
+from apps.lov.services import lov_custom_value_create, lov_order_set, lov_value_label_set, lov_value_select
 from apps.notifications.services import group_preferences_update, tenant_defaults_update
 from apps.preferences.registries import global_preferences_registry
 from apps.preferences.services import preferences_set
@@ -27,6 +28,8 @@ def configure(tenant):
         lov_value_select(value=JobTitle.objects.get(name="Engineer"), tenant=tenant, selected=True)
         lov_custom_value_create(model=JobTitle, tenant=tenant, name="Chief widget officer")
         lov_custom_value_create(model=TaskStatus, tenant=tenant, name="Parked", select=False)
+        lov_order_set(model=JobTitle, tenant=tenant, value_ids=[JobTitle.objects.get(name="Engineer").pk])
+        lov_value_label_set(value=TaskStatus.objects.get(name="Done"), tenant=tenant, label="Finished")
 
 
 @pytest.fixture

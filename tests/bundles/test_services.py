@@ -11,7 +11,7 @@ from apps.bundles.schema import BUNDLE_VERSION
 from apps.bundles.services import BundleRefused, bundle_export, bundle_import, bundle_plan, configuration_of
 from apps.notifications.models import NotificationSetting
 from apps.preferences.models import GlobalPreference, PreferenceChange
-from apps.projects.lists.models import JobTitle, JobTitleSelection, TaskStatus
+from apps.projects.lists.models import JobTitle, JobTitleSelection, TaskStatus, TaskStatusSelection
 
 
 def _state(tenant):
@@ -24,7 +24,15 @@ def _state(tenant):
             sorted(Group.objects.values_list("name", flat=True)),
             sorted(JobTitle.objects.filter(lov_tenant=tenant).values_list("name", "deleted")),
             sorted(JobTitleSelection.objects.filter(lov_tenant=tenant).values_list("lov_value__name", flat=True)),
+            sorted(_curation(JobTitleSelection, tenant)),
+            sorted(_curation(TaskStatusSelection, tenant)),
         )
+
+
+def _curation(selection_model, tenant):
+    """Return the tenant's positions and labels of one list."""
+    rows = selection_model.objects.filter(lov_tenant=tenant)
+    return rows.values_list("lov_value__name", "lov_position", "lov_label")
 
 
 def test_export_holds_every_section_of_the_configuration(configured_acme):
@@ -41,8 +49,15 @@ def test_export_holds_every_section_of_the_configuration(configured_acme):
     assert document["lists"]["job-titles"] == {
         "custom": ["Chief widget officer"],
         "selected": ["Chief widget officer", "Engineer"],
+        "order": ["Engineer", "Chief widget officer", "Manager", "Team member"],
+        "labels": {},
     }
-    assert document["lists"]["task-statuses"] == {"custom": ["Parked"], "selected": []}
+    assert document["lists"]["task-statuses"] == {
+        "custom": ["Parked"],
+        "selected": [],
+        "order": ["To do", "In progress", "Done"],
+        "labels": {"Done": "Finished"},
+    }
 
 
 def test_a_bundle_imported_into_globex_reproduces_acme_exactly_key_by_key(configured_acme, globex):
@@ -55,6 +70,13 @@ def test_a_bundle_imported_into_globex_reproduces_acme_exactly_key_by_key(config
     assert target.keys() == expected.keys()
     for section in expected:
         assert target[section] == expected[section], section
+    assert target["lists"]["job-titles"]["order"][0] == "Engineer"  # acme's own order, not the name order
+    assert target["lists"]["task-statuses"]["labels"] == {"Done": "Finished"}
+    with schema_context("globex"):
+        done = TaskStatus.objects.get(name="Done")
+        assert done.name == "Done"  # the shared value keeps its name
+        statuses = TaskStatusSelection.objects.selected_values_for_tenant(globex)
+        assert [value.lov_display for value in statuses] == ["To do", "In progress", "Finished"]
     assert plan.changes  # it did something
     with schema_context("globex"):
         assert set(Group.objects.values_list("name", flat=True)) >= {"Sales", "Support"}
@@ -107,7 +129,12 @@ def test_a_bundle_replaces_the_parts_it_holds_and_the_diff_says_old_and_new(conf
     assert after["preferences"] == {"general__title": "Acme renamed"}
     assert after["live_settings"] == {"SESSION_EXPIRE_SECONDS": 1800}
     assert after["notifications"]["groups"] == {"Sales": {"task_assigned": {"sms": False}}}
-    assert after["lists"]["job-titles"] == {"custom": ["Chief widget officer", "Tea maker"], "selected": ["Tea maker"]}
+    assert after["lists"]["job-titles"] == {
+        "custom": ["Chief widget officer", "Tea maker"],
+        "selected": ["Tea maker"],
+        "order": ["Manager", "Team member", "Tea maker"],  # no order given: the kept places hold, new ones follow
+        "labels": {},
+    }
 
 
 @pytest.mark.parametrize(
@@ -134,7 +161,27 @@ def test_a_bundle_replaces_the_parts_it_holds_and_the_diff_says_old_and_new(conf
         (lambda d: d["lists"]["job-titles"]["selected"].append("Manager"), "/lists/job-titles/selected/2"),
         (lambda d: d["notifications"]["groups"].update({"x" * 151: {}}), "/notifications/groups/" + "x" * 151),
         (lambda d: d.update(colour="blue"), "/colour"),
-        (lambda d: d["lists"]["job-titles"].update(order=[]), "/lists/job-titles/order"),
+        (lambda d: d["lists"]["job-titles"].update(colours=[]), "/lists/job-titles/colours"),
+        (lambda d: d["lists"]["job-titles"]["order"].append("Astronaut"), "/lists/job-titles/order/4"),
+        (lambda d: d["lists"]["job-titles"]["order"].append("Intern"), "/lists/job-titles/order/4"),
+        (lambda d: d["lists"]["job-titles"]["order"].append("engineer"), "/lists/job-titles/order/4"),
+        (lambda d: d["lists"]["job-titles"]["order"].append(""), "/lists/job-titles/order/4"),
+        (lambda d: d["lists"]["task-statuses"]["labels"].update(Nope="x"), "/lists/task-statuses/labels/Nope"),
+        (lambda d: d["lists"]["task-statuses"]["labels"].update(Blocked="x"), "/lists/task-statuses/labels/Blocked"),
+        (lambda d: d["lists"]["task-statuses"]["labels"].update(done="Closed"), "/lists/task-statuses/labels/done"),
+        (
+            lambda d: d["lists"]["task-statuses"]["labels"].update({"To do": "Finished"}),
+            "/lists/task-statuses/labels/To do",
+        ),
+        (
+            lambda d: d["lists"]["task-statuses"]["labels"].update({"To do": "In progress"}),
+            "/lists/task-statuses/labels/To do",
+        ),
+        (
+            lambda d: d["lists"]["job-titles"]["labels"].update({"Chief widget officer": "CWO"}),
+            "/lists/job-titles/labels/Chief widget officer",
+        ),
+        (lambda d: d["lists"]["task-statuses"]["labels"].update(Done="x" * 101), "/lists/task-statuses/labels/Done"),
         (lambda d: d.update(version=99), "/version"),
         (
             lambda d: d["notifications"]["tenant"]["weekly_digest"].update(email="no"),
@@ -165,6 +212,14 @@ def test_the_dry_run_writes_nothing_and_shows_what_would_change(configured_acme,
     assert paths["/preferences/general__title"] == NEW
     assert paths["/notifications/groups/Sales"] == NEW  # the group is created
     assert paths["/lists/job-titles/custom/Chief widget officer"] == NEW
+    assert paths["/lists/job-titles/order"] == CHANGED
+    assert paths["/lists/task-statuses/labels/Done"] == NEW
+    changes = {change.path: change for change in plan.changes}
+    assert changes["/lists/job-titles/order"].new == ["Engineer", "Chief widget officer", "Manager", "Team member"]
+    assert (changes["/lists/task-statuses/labels/Done"].old, changes["/lists/task-statuses/labels/Done"].new) == (
+        None,
+        "Finished",
+    )
     assert _state(globex) == before
 
 
@@ -208,3 +263,25 @@ def test_defaults_of_a_notification_removed_from_the_code_are_neither_exported_n
     assert document["notifications"] == {"tenant": {}, "groups": {"Sales": {"task_assigned": {"sms": True}}}}
     with schema_context("acme"):
         assert NotificationSetting.objects.filter(notification_type__name="weekly_digest").count() == 2
+
+
+def test_a_bundle_reorders_and_relabels_a_list_all_at_once(configured_acme):
+    document = configuration_of(bundle_export(tenant=configured_acme))
+    document["lists"]["task-statuses"]["order"] = ["Done", "To do"]
+    document["lists"]["task-statuses"]["labels"] = {"To do": "Finished"}  # the label moves from "Done"
+
+    plan = bundle_plan(tenant=configured_acme, document=document)
+
+    changes = {change.path: change for change in plan.changes}
+    assert changes["/lists/task-statuses/order"].old == ["To do", "In progress", "Done"]
+    assert changes["/lists/task-statuses/order"].new == ["Done", "To do", "In progress"]
+    assert (changes["/lists/task-statuses/labels/Done"].kind, changes["/lists/task-statuses/labels/Done"].old) == (
+        REMOVED,
+        "Finished",
+    )
+    assert changes["/lists/task-statuses/labels/To do"].kind == NEW
+
+    bundle_import(tenant=configured_acme, document=document)
+
+    statuses = TaskStatusSelection.objects.selected_values_for_tenant(configured_acme)
+    assert [value.lov_display for value in statuses] == ["Done", "Finished", "In progress"]

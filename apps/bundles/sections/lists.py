@@ -1,10 +1,19 @@
-"""The lists of values: per list, the tenant's custom values and the optional and custom values it offers."""
+"""The lists of values: per list, the tenant's custom values, the values it offers, their order and labels."""
 
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from apps.bundles.plan import CHANGED, NEW, REMOVED, BundlePlan, call, pointer
+from apps.bundles.sections.list_display import (
+    LABELS,
+    LABELS_SCHEMA,
+    ORDER,
+    ORDER_SCHEMA,
+    display_export,
+    display_plan,
+    offered_after_names,
+)
 from apps.lov import LOVValueType
 from apps.lov.models import NAME_MAX_LENGTH, AbstractLOVValue, lov_name_normalise
 from apps.lov.registry import LOVList, lov_list_get, lov_lists
@@ -32,7 +41,11 @@ def _selected(lov_list: LOVList, tenant: Tenant) -> list[str]:
 
 
 class ListsSection:
-    """`"lists": {list key: {"custom": [names], "selected": [names]}}`; `selected` names optional or custom values."""
+    """`"lists": {list key: {"custom": [names], "selected": [names], "order": [names], "labels": {name: label}}}`.
+
+    `selected` names optional or custom values; `order` the offered values in the tenant's order; `labels` the
+    tenant's labels of default values (see `list_display`).
+    """
 
     key = "lists"
 
@@ -40,11 +53,12 @@ class ListsSection:
         return {
             "type": "object",
             "description": "Per list of values (by its key, e.g. job-titles): the tenant's custom values, and the "
-            "optional and custom values it offers (mandatory values are always offered).",
+            "optional and custom values it offers (mandatory values are always offered), the offered values in the "
+            "tenant's order, and the tenant's labels of default values.",
             "additionalProperties": {
                 "type": "object",
                 "additionalProperties": False,
-                "properties": {CUSTOM: _NAMES, SELECTED: _NAMES},
+                "properties": {CUSTOM: _NAMES, SELECTED: _NAMES, ORDER: ORDER_SCHEMA, LABELS: LABELS_SCHEMA},
             },
         }
 
@@ -53,6 +67,7 @@ class ListsSection:
             lov_list.key: {
                 CUSTOM: sorted(v.name for v in _customs(lov_list, tenant).values()),
                 SELECTED: _selected(lov_list, tenant),
+                **display_export(lov_list, tenant),
             }
             for lov_list in lov_lists()
         }
@@ -75,6 +90,9 @@ class ListsSection:
             self._customs_plan(plan, tenant, lov_list, names, customs)
         if SELECTED in wanted:
             self._selected_plan(plan, tenant, lov_list, wanted[SELECTED], defaults, names)
+        if ORDER in wanted or LABELS in wanted:
+            selected = wanted[SELECTED] if SELECTED in wanted else _selected(lov_list, tenant)
+            display_plan(plan, tenant, lov_list, wanted, offered_after_names(defaults, names, selected))
 
     def _custom_names_check(
         self, plan: BundlePlan, path: tuple[str, ...], names: list[str], defaults: dict[str, AbstractLOVValue]
