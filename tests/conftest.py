@@ -24,6 +24,7 @@ from tests.support.processes import (
     stop_process,
 )
 from tests.support.redis import StalledRedis
+from tests.support.smtp import SmtpSink
 from tests.support.tenants import empty_tenant_schemas, ensure_test_tenants
 
 # Tests that predate tests/support import these helpers from here; new code imports them from tests.support.
@@ -197,3 +198,21 @@ def redis_at(settings: Any) -> Callable[[str], None]:
         settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": url}}
 
     return point
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[SmtpSink]:
+    """A real SMTP server on a free port, with Django's mail settings pointed at it for this test.
+
+    Processes a test starts (Celery workers, runserver) get the same address through EMAIL_HOST/EMAIL_PORT in
+    their environment when the test passes them in its environment (see how EMAIL_* settings are read).
+    """
+    with SmtpSink() as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = sink.host
+        settings.EMAIL_PORT = sink.port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        yield sink

@@ -60,6 +60,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "django.contrib.admin",
     "rest_framework.authtoken",
+    "apps.audit",
     "apps.accounts",
     "apps.preferences",
     "apps.notifications",
