@@ -28,6 +28,8 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("apps.livesettings.api_urls_tenant")),
     # bundles: /api/bundle/ (export, dry run, import), /api/bundle/schema/ (owners)
     path("", include("apps.bundles.api_urls")),
+    # people: /api/people/, /api/groups/, /api/invitations/ (owners)
+    path("", include("apps.people.api_urls")),
     # drf-spectacular: /api/schema/, /api/docs/
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Signed-in people only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); the docs page sends others to log in.
@@ -56,6 +58,8 @@ urlpatterns = [
     path("", include("apps.livesettings.urls")),
     # bundles: /owner/bundle/… (download, upload, diff, apply)
     path("", include("apps.bundles.urls")),
+    # people: /owner/people/…, /owner/groups/…, /invitations/… (accepting one)
+    path("", include("apps.people.urls")),
     path("api/", include(api_patterns)),
     # Django's auth views: /accounts/login/, logout/, password/
     path("accounts/", include("apps.accounts.auth_urls")),

@@ -1,7 +1,9 @@
 """What a tenant knows about each of its users beyond Django's User: role and contact details."""
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import models
+from phonenumber_field.modelfields import PhoneNumberField
 
 from apps.core.roles import Role
 
@@ -13,7 +15,28 @@ class Profile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
-    phone_number = models.CharField(max_length=32, blank=True, help_text="In international format, +44…")
+    # Stored in E.164 (+447700900123); only a confirmed number receives text messages.
+    phone_number = PhoneNumberField(blank=True, help_text="In international format, +44…")
+    phone_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Set when an owner adds a person with a one-time password; cleared by their first password change.
+    must_change_password = models.BooleanField(default=False)
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()})"
+
+
+class GroupProfile(models.Model):
+    """What a tenant knows about each group beyond Django's Group: its priority among the groups.
+
+    When several of a person's groups set a default, the group with the lowest `priority` wins; owners
+    order the groups explicitly, and pages show that order.
+    """
+
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="profile")
+    priority = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        ordering = ["priority", "group__name"]
+
+    def __str__(self) -> str:
+        return f"{self.group} (priority {self.priority})"

@@ -41,6 +41,7 @@ SHARED_APPS = [
     "template_partials",
     "crispy_forms",
     "crispy_bootstrap5",
+    "phonenumber_field",
     "bootstrap",
     "rest_framework",
     "rest_framework.authtoken",
@@ -66,6 +67,7 @@ TENANT_APPS = [
     "apps.notifications",
     "apps.lov",
     "apps.projects",
+    "apps.people",
     "axes",
     # No tables; last, so its tenant_ready receiver runs after the others have seeded the new schema.
     "apps.bundles",

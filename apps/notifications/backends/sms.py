@@ -59,7 +59,8 @@ class SmsBackend(BaseBackend):
 
     def send(self, delivery: Delivery) -> dict[str, object]:
         try:
-            phone = delivery.user.profile.phone_number
+            # E.164 text ("+447700900123"): the provider and the JSON payload take a string.
+            phone = str(delivery.user.profile.phone_number or "")
         except ObjectDoesNotExist:
             phone = ""
         if not phone:
