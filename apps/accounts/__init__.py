@@ -2,7 +2,8 @@
 
 Public surface for other apps:
 - `apps.accounts.models.Profile` (`role`, `phone_number`)
-- `apps.accounts.services`: `member_create`, `group_ensure`
+- `apps.accounts.services`: `member_create`, `members_bulk_create` (with `NewMember`), `group_ensure`
+- `apps.accounts.grants`: the permissions owners may grant groups (`grantable_permission_register`, …)
 
 Creates a new tenant's first owner itself, on `apps.tenants.signals.tenant_ready` (`apps.accounts.receivers`).
 """

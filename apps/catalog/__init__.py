@@ -7,7 +7,9 @@ app's would be:
   preferences;
 - `apps.catalog.notifications`: `task_assigned`, `weekly_digest`, `security_alert`, `billing_invoice`,
   `test_message`;
-- `apps.catalog.livesettings`: the `settings.py` names superadmins may change at runtime.
+- `apps.catalog.livesettings`: the `settings.py` names superadmins may change at runtime;
+- `apps.catalog.permissions`: the permissions owners may grant a group (`notifications.view_billing`), imported
+  in `ready()` into the registry of `apps.accounts.grants`.
 
 Other apps read these by key or name through the engines, never by importing this app. It has no models.
 """

@@ -15,6 +15,8 @@ def test_demo_data_loads_twice_without_duplicates(tenants, capsys):
         assert get_user_model().objects.filter(username="olivia").count() == 1
         assert is_owner(get_user_model().objects.get(username="olivia"))
         assert sorted(Group.objects.values_list("name", flat=True)) == ["Sales", "Support"]
+        order = Group.objects.order_by("profile__priority").values_list("name", "profile__priority")
+        assert list(order) == [("Sales", 1), ("Support", 2)]
         assert get_user_model().objects.count() == 5
     with schema_context("globex"):
         assert get_user_model().objects.filter(username="olivia").count() == 0

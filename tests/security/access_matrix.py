@@ -34,7 +34,18 @@ class Route:
         return any(value in OBJECT_VALUES for value in self.kwargs.values())
 
 
-OBJECT_VALUES = {"person", "change", "task", "delivery", "token", "custom_value"}
+OBJECT_VALUES = {
+    "person",
+    "change",
+    "task",
+    "delivery",
+    "token",
+    "custom_value",
+    "group",
+    "doomed_group",
+    "doomed_group_api",
+    "import_job",
+}
 
 
 def route(name: str, kwargs: dict[str, str] | None = None, *, ends_session: bool = False, **methods: str) -> Route:
@@ -136,6 +147,19 @@ TENANT_ROUTES = [
     route("bundles:owner", GET=OWNER_PAGE),
     route("bundles:owner-export", GET=OWNER_PAGE),
     route("bundles:owner-apply", GET="302 403 405 405 302", POST="302 403 400 400 302"),
+    # people: groups (the delete rows act on groups of their own, so "group" stays for the other rows)
+    route("people:group-list", GET=OWNER_PAGE),
+    route("people:group-create", GET="302 403 405 405 302", POST="302 403 200 200 302"),
+    route("people:group-detail", {"pk": "group"}, GET=OWNER_OBJECT),
+    route("people:group-move", {"pk": "group"}, GET="302 403 405 405 302", POST="302 403 302 404 302"),
+    route("people:group-rename", {"pk": "group"}, GET="302 403 405 405 302", POST="302 403 200 404 302"),
+    route("people:group-members-add", {"pk": "group"}, GET="302 403 405 405 302", POST="302 403 302 404 302"),
+    route("people:group-members-remove", {"pk": "group"}, GET="302 403 405 405 302", POST="302 403 302 404 302"),
+    route("people:group-permissions", {"pk": "group"}, GET="302 403 405 405 302", POST="302 403 302 404 302"),
+    route("people:group-delete", {"pk": "doomed_group"}, GET=OWNER_OBJECT, POST="302 403 302 404 302"),
+    # people: the CSV import (a job's progress lives in acme's cache keys: globex finds nothing)
+    route("people:people-import", GET=OWNER_PAGE, POST=OWNER_PAGE),
+    route("people:people-import-job", {"job_id": "import_job"}, GET=OWNER_OBJECT),
     # projects
     route("projects:task-list", GET=MEMBER_PAGE),
     route("projects:task-edit", {"pk": "task"}, GET="302 200 200 404 302", POST="302 200 200 404 302"),
@@ -191,6 +215,17 @@ TENANT_ROUTES = [
         PUT=API_OWNER_BAD_WRITE,
         PATCH=API_OWNER_BAD_WRITE,
         DELETE=API_OWNER,
+    ),
+    route("groups-api", GET=API_OWNER, POST=API_OWNER_BAD_WRITE),
+    route("groups-api-order", GET=API_OWNER, PUT=API_OWNER_BAD_WRITE),
+    route("groups-api-members", {"pk": "group"}, POST="401 403 400 404 401"),
+    route("groups-api-permissions", {"pk": "group"}, GET="401 403 200 404 401", PUT="401 403 400 404 401"),
+    route(
+        "groups-api-detail",
+        {"pk": "doomed_group_api"},
+        GET="401 403 200 404 401",
+        PATCH="401 403 400 404 401",
+        DELETE="401 403 204 404 401",
     ),
     route("api-schema", GET=API_MEMBER),
     route("api-docs", GET=MEMBER_PAGE),

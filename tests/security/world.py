@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -15,6 +15,8 @@ from apps.livesettings.services import custom_setting_save, live_setting_set, sc
 from apps.lov.services import lov_custom_value_create, lov_defaults_sync_all
 from apps.notifications.links import unsubscribe_token_make
 from apps.notifications.models import Backend, Delivery, NotificationType
+from apps.people.groups import group_create
+from apps.people.imports import import_job_start
 from apps.preferences.models import PreferenceChange
 from apps.preferences.registries import global_preferences_registry
 from apps.preferences.site.models import SitePreferenceChange
@@ -65,7 +67,9 @@ def build_world(tenants: dict[str, Tenant]) -> World:
     """Create acme's people and objects, globex's owner, a superadmin, and a client for each identity."""
     acme, globex = tenants["acme"], tenants["globex"]
     lov_defaults_sync_all()
-    ids_far("acme", ("auth_user", "projects_task", "notifications_delivery", "preferences_preferencechange"))
+    ids_far(
+        "acme", ("auth_user", "auth_group", "projects_task", "notifications_delivery", "preferences_preferencechange")
+    )
     member = make_user(acme, "alice", groups=("Sales",))
     owner = make_user(acme, "olivia", owner=True)
     person = make_user(acme, "peter")
@@ -89,6 +93,11 @@ def build_world(tenants: dict[str, Tenant]) -> World:
     # The console's lifecycle buttons act on a tenant of their own, so acme and globex stay up for the other rows.
     console_tenant = tenant_create(name="Matrix Inc", subdomain="matrix-inc")
     custom = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Matrix status")
+    with schema_context("acme"):
+        group = Group.objects.get(name="Sales")
+        doomed_group = group_create(actor=owner, name="Matrix doomed")
+        doomed_group_api = group_create(actor=owner, name="Matrix doomed by the API")
+        import_job = import_job_start(data=b"email\nnew@example.com\n", total=1)
     with schema_context(settings.PUBLIC_SCHEMA_NAME):
         live_setting_set(setting="MAINTENANCE_MESSAGE", value="Back soon.", actor=superadmin)
         site_change = SitePreferenceChange.objects.latest("pk")
@@ -103,6 +112,10 @@ def build_world(tenants: dict[str, Tenant]) -> World:
         delivery=delivery.pk,
         token=token,
         custom_value=custom.pk,
+        group=group.pk,
+        doomed_group=doomed_group.pk,
+        doomed_group_api=doomed_group_api.pk,
+        import_job=import_job.job_id,
         list_key="task-statuses",
         user_key="appearance__theme",
         global_key="general__title",

@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
+from apps.accounts.models import GroupProfile
 from apps.accounts.services import group_ensure, member_create
 from apps.notifications.shortcuts import update_preferences
 from apps.preferences.registries import global_preferences_registry
@@ -76,8 +77,11 @@ class Command(BaseCommand):
                     password_hash=password_hash,
                     first_name=username.capitalize(),
                 )
-        for group_name, usernames in spec["groups"].items():
-            group_ensure(group_name).user_set.add(*user_model.objects.filter(username__in=usernames))
+        # The groups' order (priority) is as listed: the first group's defaults win over the second's.
+        for priority, (group_name, usernames) in enumerate(spec["groups"].items(), start=1):
+            group = group_ensure(group_name)
+            group.user_set.add(*user_model.objects.filter(username__in=usernames))
+            GroupProfile.objects.update_or_create(group=group, defaults={"priority": priority})
         for group_name, notification, prefs in DEMO_NOTIFICATION_DEFAULTS:
             if group_name in spec["groups"]:
                 update_preferences(notification, group_ensure(group_name), prefs)
