@@ -4,6 +4,8 @@ import json
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from apps.people import groups as services
@@ -88,3 +90,19 @@ def test_the_schema_documents_the_group_endpoints(api):
         "/api/groups/{id}/members/",
         "/api/groups/{id}/permissions/",
     ]
+
+
+def test_listing_groups_costs_the_same_for_5_or_200_groups(api, acme_owner, django_assert_max_num_queries):
+    def make(count: int) -> None:
+        with schema_context("acme"):
+            Group.objects.all().delete()
+            for i in range(count):
+                group = services.group_create(actor=acme_owner, name=f"G{count}-{i}")
+                services.group_permission_grant(actor=acme_owner, group=group, name="notifications.view_billing")
+
+    make(5)
+    with CaptureQueriesContext(connection) as few:
+        assert len(api.get("/api/groups/").json()) == 5
+    make(200)
+    with django_assert_max_num_queries(len(few)):
+        assert len(api.get("/api/groups/").json()) == 200
