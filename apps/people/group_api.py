@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -191,10 +192,11 @@ class GroupMembersView(_OwnersOnly):
         body = GroupMembersSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            added = services.group_members_add(actor=request.user, group=group, user_ids=body.validated_data["add"])
-            removed = services.group_members_remove(
-                actor=request.user, group=group, user_ids=body.validated_data["remove"]
-            )
+            with transaction.atomic():  # both lists or neither
+                added = services.group_members_add(actor=request.user, group=group, user_ids=body.validated_data["add"])
+                removed = services.group_members_remove(
+                    actor=request.user, group=group, user_ids=body.validated_data["remove"]
+                )
         except DjangoValidationError as exc:
             return errors_response(validation_errors(exc))
         return Response({"added": added, "removed": removed})
