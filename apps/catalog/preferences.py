@@ -11,6 +11,7 @@ from apps.notifications.timing import (
     PAUSED_UNTIL_NAME,
     UNSUBSCRIBED_ALL_NAME,
     digest_preference_name,
+    pause_parse,
     quiet_preference_name,
     quiet_window_parse,
 )
@@ -18,7 +19,6 @@ from apps.preferences.registries import global_preferences_registry, user_prefer
 from apps.preferences.types import (
     BooleanPreference,
     ChoicePreference,
-    DateTimePreference,
     IntegerPreference,
     Section,
     StringPreference,
@@ -187,13 +187,20 @@ class DigestTime(TimePreference):
 
 
 @user_preferences_registry.register
-class PausedUntil(DateTimePreference):
+class PausedUntil(StringPreference):
+    # Text (an ISO 8601 instant, empty when not paused): the engine's date-time type has no "no value".
     section = notifications
     name = PAUSED_UNTIL_NAME
     verbose_name = "Notifications paused until"
-    help_text = "Nothing but mandatory notifications reaches you until then. Use the pause buttons to change it."
-    default = None
-    field_kwargs = {"required": False}
+    help_text = "An instant such as 2026-12-24T08:00+01:00; empty when not paused. The pause buttons set it."
+    default = ""
+    field_kwargs = {"max_length": 40, "required": False}
+
+    def validate(self, value: str) -> None:
+        try:
+            pause_parse(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid") from None
 
 
 @user_preferences_registry.register

@@ -285,7 +285,7 @@ def notification_send(
             )
     # Quiet hours, digests, a pause or unsubscribe-from-all turn some pending rows into held, digested or skipped
     # ones, each with its reason; only the rows still pending are queued.
-    timing.rows_time(rows, declaration, moment=now)
+    timing.rows_time(rows, declaration)
     Delivery.objects.bulk_create(rows, batch_size=2000)
     pending = [row for row in rows if row.status == Status.PENDING]
     deliveries_enqueue_on_commit([row.pk for row in pending])

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from apps.notifications.models import Delivery
@@ -154,9 +155,10 @@ def timing_read(preferences: Any, *, categories: Iterable[str], backends: Iterab
     digests = {
         category: preferences.get(key(digest_preference_name(category))) or IMMEDIATELY for category in categories
     }
-    paused_until = preferences.get(key(PAUSED_UNTIL_NAME))
-    if paused_until is not None and timezone.is_naive(paused_until):
-        paused_until = timezone.make_aware(paused_until, dt.UTC)
+    try:
+        paused_until = pause_parse(preferences.get(key(PAUSED_UNTIL_NAME)) or "")
+    except ValueError:
+        paused_until = None
     return Timing(
         zone=_zone(preferences.get(TIME_ZONE_KEY) or "UTC"),
         quiet=quiet,
@@ -255,6 +257,16 @@ def held_label(row: Delivery) -> str:
         local.strftime("%H:%M") if row.held_until - now() < dt.timedelta(hours=23) else local.strftime("%a %d %b %H:%M")
     )
     return f"held until {when} {zone.key}"
+
+
+def pause_parse(text: str) -> dt.datetime | None:
+    """Return the end of a pause stored as ISO 8601 text (None when empty); a time without a zone is UTC."""
+    if not text:
+        return None
+    moment = parse_datetime(text)
+    if moment is None:
+        raise ValueError("Enter an instant such as 2026-12-24T08:00+01:00, or leave it empty.")
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=dt.UTC)
 
 
 def pause_until(choice: str, *, moment: dt.datetime | None = None) -> dt.datetime:

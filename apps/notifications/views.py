@@ -357,7 +357,7 @@ def pause(request: HttpRequest) -> HttpResponse:
         except ValueError as exc:
             messages.error(request, str(exc))
             return redirect("notifications:preferences")
-        preferences_set(store=store, values={paused_key: until}, actor=request.user, source="notifications")
+        preferences_set(store=store, values={paused_key: until.isoformat()}, actor=request.user, source="notifications")
         messages.success(request, "Notifications paused. Mandatory notifications are still sent.")
     return redirect("notifications:preferences")
 
