@@ -1,9 +1,10 @@
 """When people hear: quiet hours per backend, email digests per category, a pause, unsubscribe from all email.
 
 Each choice is an ordinary user preference (section "notifications", declared in `apps.catalog.preferences`), so
-organisation and group defaults reach it through the preferences engine; this module reads them through
-`user.preferences` and decides, when an outbox row is written, whether it goes out now, is held until the end of
-the recipient's quiet hours, waits for a digest, or is skipped with its reason. Mandatory and `critical`
+organisation and group defaults reach it through the preferences engine; this module reads them through the
+preferences managers (many people at once: `timings_load`) and decides, when an outbox row is written, whether it
+goes out now, is held until the end of the recipient's quiet hours, waits for a digest, or is skipped with its
+reason. Mandatory and `critical`
 notifications bypass all of it (they are still marked when they reach someone who paused).
 
 Times are computed in the recipient's zone with zoneinfo, so a window crossing a DST change ends at the right
@@ -19,6 +20,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
@@ -169,35 +171,64 @@ def timing_read(preferences: Any, *, categories: Iterable[str], backends: Iterab
     )
 
 
-def timings_load(user_ids: Iterable[int], *, categories: Iterable[str], backends: Iterable[str]) -> dict[int, Timing]:
-    """Return user id → Timing for many people with a number of queries that does not grow with the crowd.
+class _Layered:
+    """One person's values: their own stored ones, else what everyone without one reads (`shared`)."""
 
-    People with a value of their own in the sections read here are read one by one through `user.preferences`;
-    everyone else shares one reading (defaults from code and the organisation's defaults).
+    def __init__(self, own: dict[str, Any], shared: Any) -> None:
+        self.own, self.shared = own, shared
+
+    def get(self, name: str) -> Any:
+        return self.own[name] if name in self.own else self.shared.get(name)
+
+
+def _keys(categories: list[str], backends: list[str]) -> list[str]:
+    names = [quiet_preference_name(backend) for backend in backends]
+    names += [digest_preference_name(category) for category in categories]
+    names += [DIGEST_TIME_NAME, PAUSED_UNTIL_NAME, UNSUBSCRIBED_ALL_NAME]
+    return [TIME_ZONE_KEY, *(key(name) for name in names)]
+
+
+def timings_load(user_ids: Iterable[int], *, categories: Iterable[str], backends: Iterable[str]) -> dict[int, Timing]:
+    """Return user id → Timing for many people in a constant number of queries (three), whatever their number.
+
+    Own values come from one query over the recipients' stored rows of the keys read here, decoded by each
+    preference's declaration; everything else is read once through the preferences manager of a recipient who
+    stores none of them, so the organisation's defaults apply to all of them alike.
     """
     from apps.preferences.models import UserPreference
+    from apps.preferences.registries import user_preferences_registry
 
     ids = set(user_ids)
     if not ids:
         return {}
     categories, backends = list(categories), list(backends)
-    own = set(
-        UserPreference.objects.filter(user_id__in=ids, section__in=[SECTION, TIME_ZONE_KEY.split("__")[0]])
-        .values_list("user_id", flat=True)
-        .distinct()
+    keys = [name for name in _keys(categories, backends) if name in user_preferences_registry]
+    wanted = Q(pk__in=[])
+    for name in keys:
+        section, _, short = name.partition("__")
+        wanted |= Q(section=section, name=short)
+    own: dict[int, dict[str, Any]] = {}
+    for user_id, section, short, raw in UserPreference.objects.filter(wanted, user_id__in=ids).values_list(
+        "user_id", "section", "name", "raw_value"
+    ):
+        name = f"{section}__{short}"
+        decoded = user_preferences_registry.get(name).stored_value(raw)
+        if decoded.decodes:
+            own.setdefault(user_id, {})[name] = decoded.value
+    sample = get_user_model().objects.filter(pk__in=ids - set(own)).first()
+    shared: Any = (
+        preferences_of(sample)
+        if sample is not None
+        else {name: user_preferences_registry.get(name).get_default() for name in keys}
     )
-    user_model = get_user_model()
     timings = {
-        user.pk: timing_read(preferences_of(user), categories=categories, backends=backends)
-        for user in user_model.objects.filter(pk__in=own & ids)
+        user_id: timing_read(_Layered(values, shared), categories=categories, backends=backends)
+        for user_id, values in own.items()
+        if user_id in ids
     }
-    rest = ids - own
+    rest = ids - set(timings)
     if rest:
-        # Any one of them stands for all: none has a value of their own, so they read the same values.
-        sample = user_model.objects.filter(pk__in=rest).first()
-        if sample is not None:
-            shared = timing_read(preferences_of(sample), categories=categories, backends=backends)
-            timings.update(dict.fromkeys(rest, shared))
+        timings.update(dict.fromkeys(rest, timing_read(shared, categories=categories, backends=backends)))
     return timings
 
 

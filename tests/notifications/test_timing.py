@@ -12,7 +12,7 @@ from apps.notifications.registry import Notification, registry
 from apps.notifications.services import deliveries_release_held
 from apps.notifications.shortcuts import send_notification
 from apps.notifications.sync import notifications_sync
-from apps.notifications.timing import digest_due_at, held_label, quiet_release_at, quiet_window_parse
+from apps.notifications.timing import digest_due_at, held_label, quiet_release_at, quiet_window_parse, timings_load
 from tests.support.people import client_for
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -174,3 +174,33 @@ def test_critical_notifications_bypass_quiet_hours_and_pause(night_owl, critical
     statuses = list(Delivery.objects.filter(notification_type__name="server_down").values_list("status", flat=True))
     assert statuses == ["pending", "pending"]
     assert rows_of(night_owl)["in_app"].reason == "paused"
+
+
+@pytest.mark.parametrize("crowd", [3, 30])
+def test_reading_when_people_hear_costs_the_same_for_3_or_30_people(person, crowd, django_assert_max_num_queries):
+    people = [person(f"p{index}") for index in range(crowd)]
+    for someone in people[::2]:
+        someone.preferences["locale__time_zone"] = "Europe/Paris"
+        someone.preferences["notifications__quiet_sms"] = "22:00-07:00"
+
+    with django_assert_max_num_queries(3):
+        timings = timings_load([p.pk for p in people], categories=["Projects"], backends=["sms", "email"])
+
+    assert timings[people[0].pk].zone.key == "Europe/Paris" and "sms" in timings[people[0].pk].quiet
+    assert timings[people[1].pk].zone.key == "UTC" and timings[people[1].pk].quiet == {}
+
+
+def test_optional_emails_link_to_unsubscribe_from_all_and_mandatory_ones_do_not(
+    person, mailoutbox, django_capture_on_commit_callbacks
+):
+    alice = person("alice")
+    alice.email = "alice@example.com"
+    alice.save(update_fields=["email"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_notification("task_assigned", users=[alice])
+        send_notification("security_alert", users=[alice])
+
+    optional, mandatory = sorted(mailoutbox, key=lambda message: "task" not in message.subject.lower())
+    assert "/notifications/unsubscribe-all/" in optional.body
+    assert "/notifications/unsubscribe-all/" not in mandatory.body
