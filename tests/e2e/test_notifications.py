@@ -149,6 +149,9 @@ def test_when_people_hear_pause_held_rows_on_a_phone_and_unsubscribe_from_all(
     card.get_by_role("button", name="for 1 day").click()
     expect(page.get_by_test_id("paused")).to_contain_text("Mandatory notifications")
     snap("paused")
+    page.get_by_role("link", name="Quiet hours, digests and your time zone").click()
+    expect(page.get_by_label("Quiet hours for text messages")).to_be_visible()
+    snap("when-you-hear-preferences")
 
     phone = browser.new_page(viewport={"width": 375, "height": 740})
     log_in(phone, site_url("acme", "/owner/notifications/deliveries/"), "olivia")
