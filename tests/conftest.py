@@ -1,5 +1,6 @@
 """Fixtures shared by every test: tenants, people, clients on each domain, other processes, Redis, the clock."""
 
+import datetime
 import subprocess
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -10,6 +11,7 @@ from django.db import connection
 from django.test import Client
 
 from apps.livesettings import sessions
+from apps.notifications import timing as notification_timing
 from apps.preferences.cache import clear_local
 from apps.tenants.models import Tenant
 from portal.celery import app as celery_app
@@ -177,9 +179,10 @@ def second_process(committed_tenants: dict[str, Tenant]) -> Iterator[int]:
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    """Freeze the time the session expiry rules see (in this process, the live server's thread included)."""
+    """Freeze the time the session expiry rules and the notifications' quiet hours and digests see (this process)."""
     moving = Clock()
     monkeypatch.setattr(sessions, "now", moving)
+    monkeypatch.setattr(notification_timing, "now", lambda: datetime.datetime.fromtimestamp(moving(), datetime.UTC))
     return moving
 
 

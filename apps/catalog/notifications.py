@@ -28,6 +28,7 @@ security_alert = register(
         backends=("email", "sms", "in_app"),
         default={"email": True, "in_app": True},
         mandatory=True,
+        critical=True,
     )
 )
 billing_invoice = register(

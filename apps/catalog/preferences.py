@@ -1,7 +1,20 @@
 """The portal's preferences: what a tenant calls itself, and how each user likes the portal."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 
+from apps.catalog.notifications import billing_invoice, task_assigned, test_message, weekly_digest
+from apps.notifications.timing import (
+    DIGEST_CHOICES,
+    IMMEDIATELY,
+    PAUSED_UNTIL_NAME,
+    UNSUBSCRIBED_ALL_NAME,
+    digest_preference_name,
+    pause_parse,
+    quiet_preference_name,
+    quiet_window_parse,
+)
 from apps.preferences.registries import global_preferences_registry, user_preferences_registry
 from apps.preferences.types import (
     BooleanPreference,
@@ -9,6 +22,7 @@ from apps.preferences.types import (
     IntegerPreference,
     Section,
     StringPreference,
+    TimePreference,
 )
 
 general = Section("general", "General", "How your organisation appears in the portal.")
@@ -101,3 +115,98 @@ class TimeZone(ChoicePreference):
     help_text = "Dates and times are shown in this zone."
     choices = TIME_ZONES
     default = "UTC"
+
+
+# --- When people hear: quiet hours, digests, pause (read by apps.notifications.timing) -----------------------
+
+notifications = Section("notifications", "When you hear", "Quiet hours, email digests and pausing notifications.")
+
+
+class _QuietHours(StringPreference):
+    """A window such as "22:00-07:00" in the user's time zone; empty means no quiet hours for the backend."""
+
+    section = notifications
+    default = ""
+    help_text = "For example 22:00-07:00, in your time zone. Leave empty to receive them at any time."
+    field_kwargs = {"max_length": 11, "required": False}
+
+    def validate(self, value: str) -> None:
+        try:
+            quiet_window_parse(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid") from None
+
+
+@user_preferences_registry.register
+class QuietHoursSms(_QuietHours):
+    name = quiet_preference_name("sms")
+    verbose_name = "Quiet hours for text messages"
+
+
+@user_preferences_registry.register
+class QuietHoursEmail(_QuietHours):
+    name = quiet_preference_name("email")
+    verbose_name = "Quiet hours for email"
+
+
+@user_preferences_registry.register
+class QuietHoursInApp(_QuietHours):
+    name = quiet_preference_name("in_app")
+    verbose_name = "Quiet hours for in-app notifications"
+
+
+def _digest_preference(category: str) -> type[ChoicePreference]:
+    return type(
+        f"Digest{category.replace(' ', '')}",
+        (ChoicePreference,),
+        {
+            "__module__": __name__,
+            "section": notifications,
+            "name": digest_preference_name(category),
+            "verbose_name": f"{category} emails",
+            "help_text": "Each email as it happens, or one email listing them.",
+            "choices": DIGEST_CHOICES,
+            "default": IMMEDIATELY,
+        },
+    )
+
+
+# One choice per category of the portal's own notifications that a member may turn off (mandatory ones always
+# go out at once, so a category holding only those has nothing to choose).
+for _category in sorted({n.category for n in (task_assigned, weekly_digest, billing_invoice, test_message)}):
+    user_preferences_registry.register(_digest_preference(_category))
+
+
+@user_preferences_registry.register
+class DigestTime(TimePreference):
+    section = notifications
+    name = "digest_time"
+    verbose_name = "Daily digest at"
+    help_text = "When daily digests are sent, in your time zone."
+    default = datetime.time(8, 0)
+
+
+@user_preferences_registry.register
+class PausedUntil(StringPreference):
+    # Text (an ISO 8601 instant, empty when not paused): the engine's date-time type has no "no value".
+    section = notifications
+    name = PAUSED_UNTIL_NAME
+    verbose_name = "Notifications paused until"
+    help_text = "An instant such as 2026-12-24T08:00+01:00; empty when not paused. The pause buttons set it."
+    default = ""
+    field_kwargs = {"max_length": 40, "required": False}
+
+    def validate(self, value: str) -> None:
+        try:
+            pause_parse(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc), code="invalid") from None
+
+
+@user_preferences_registry.register
+class EmailUnsubscribedAll(BooleanPreference):
+    section = notifications
+    name = UNSUBSCRIBED_ALL_NAME
+    verbose_name = "Unsubscribed from all email"
+    help_text = "Only mandatory notifications are emailed to you."
+    default = False

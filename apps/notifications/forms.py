@@ -12,6 +12,7 @@ from apps.core.inline import InlineField
 from apps.core.inputs import GuardedTextForm
 from apps.notifications.models import Delivery
 from apps.notifications.registry import Notification, registry
+from apps.notifications.resolution import inherited_words
 from apps.notifications.selectors import Cell, Row
 from apps.notifications.services import StaleSettingError
 
@@ -76,12 +77,13 @@ class ScopeMatrixForm(GuardedTextForm, forms.Form):
     def __init__(self, *args: Any, rows: list[Row], inherit_label: str = "Inherit", **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "f-%s")
         super().__init__(*args, **kwargs)
-        choices = [("", inherit_label), *TRI_STATE[1:]]
         for row in rows:
             for cell in row.cells:
                 if cell.allowed:
+                    # The empty choice says what it resolves to: "Not set (on — from the organisation)".
+                    empty = f"{inherit_label} ({inherited_words(cell.inherited)})" if cell.inherited else inherit_label
                     self.fields[cell_field_name(cell.notification, cell.backend)] = forms.ChoiceField(
-                        choices=choices,
+                        choices=[("", empty), *TRI_STATE[1:]],
                         required=False,
                         initial=cell_version(cell.stored),
                         show_hidden_initial=True,

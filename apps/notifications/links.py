@@ -9,6 +9,7 @@ from apps.core.tenancy import current_schema_name
 from apps.notifications import conf
 
 _SALT = "apps.notifications.unsubscribe"
+_ALL_SALT = "apps.notifications.unsubscribe-all"
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class UnsubscribeRequest:
     user_id: int
     notification: str
     backend: str
+    # Set instead of `notification` by a digest's link: turn off every notification of this category.
+    category: str = ""
 
 
 def site_url(path: str) -> str:
@@ -44,10 +47,40 @@ def unsubscribe_token_read(token: str) -> UnsubscribeRequest:
     payload = signing.loads(token, salt=_SALT, max_age=conf.get("NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_SECONDS"))
     if payload.get("s") != current_schema_name():
         raise signing.BadSignature("The token belongs to another site.")
-    return UnsubscribeRequest(user_id=int(payload["u"]), notification=str(payload["n"]), backend=str(payload["b"]))
+    return UnsubscribeRequest(
+        user_id=int(payload["u"]),
+        notification=str(payload["n"]),
+        backend=str(payload["b"]),
+        category=str(payload.get("c", "")),
+    )
 
 
 def unsubscribe_url(*, user_id: int, notification: str, backend: str) -> str:
     """Return the absolute one-click unsubscribe URL for one user, notification and backend."""
     token = unsubscribe_token_make(user_id=user_id, notification=notification, backend=backend)
     return site_url(reverse("notifications:unsubscribe", args=[token]))
+
+
+def category_unsubscribe_url(*, user_id: int, category: str, backend: str) -> str:
+    """Return the absolute link that turns off `backend` for every notification of `category` (digests use it)."""
+    payload = {"s": current_schema_name(), "u": user_id, "n": "", "b": backend, "c": category}
+    token = signing.dumps(payload, salt=_SALT, compress=True)
+    return site_url(reverse("notifications:unsubscribe", args=[token]))
+
+
+def unsubscribe_all_token_make(*, user_id: int) -> str:
+    """Return a signed token for "unsubscribe from all email", naming the tenant schema."""
+    return signing.dumps({"s": current_schema_name(), "u": user_id}, salt=_ALL_SALT, compress=True)
+
+
+def unsubscribe_all_token_read(token: str) -> int:
+    """Return the user id an unsubscribe-from-all token names; raise signing.BadSignature if it is not valid here."""
+    payload = signing.loads(token, salt=_ALL_SALT, max_age=conf.get("NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_SECONDS"))
+    if payload.get("s") != current_schema_name():
+        raise signing.BadSignature("The token belongs to another site.")
+    return int(payload["u"])
+
+
+def unsubscribe_all_url(*, user_id: int) -> str:
+    """Return the absolute one-click (RFC 8058) "unsubscribe from all email" URL of one user."""
+    return site_url(reverse("notifications:unsubscribe-all", args=[unsubscribe_all_token_make(user_id=user_id)]))

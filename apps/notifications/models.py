@@ -119,6 +119,10 @@ class Delivery(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped"
+        # Waiting for the end of the recipient's quiet hours (`held_until`); released as pending then.
+        HELD = "held", "Held"
+        # Waiting to go out in the recipient's next email digest (`digest_due_at`), then sent in it or left out.
+        DIGESTED = "digested", "In a digest"
 
     class Reason(models.TextChoices):
         NONE = "", "—"
@@ -128,6 +132,11 @@ class Delivery(models.Model):
         NO_PHONE_NUMBER = "no_phone_number", "No phone number"
         NO_EMAIL_ADDRESS = "no_email_address", "No email address"
         INACTIVE_USER = "inactive_user", "User is inactive"
+        QUIET_HOURS = "quiet_hours", "Quiet hours"
+        DIGEST = "digest", "Collected for a digest"
+        PAUSED = "paused", "Notifications paused"
+        UNSUBSCRIBED_ALL = "unsubscribed_all", "Unsubscribed from all email"
+        ALREADY_READ = "already_read", "Already read in the inbox"
 
     notification_type = models.ForeignKey(NotificationType, on_delete=models.PROTECT, related_name="deliveries")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_deliveries")
@@ -145,6 +154,12 @@ class Delivery(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     next_attempt_at = models.DateTimeField(help_text="When a worker should pick the row up; re-queued when stale.")
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Quiet hours: when a held row is released, and the zone it was computed in (shown as "until 07:00 Europe/Paris").
+    held_until = models.DateTimeField(null=True, blank=True)
+    held_zone = models.CharField(max_length=64, blank=True)
+    # Digests: when the digest that carries this row is due, and the digest that carried it once sent.
+    digest_due_at = models.DateTimeField(null=True, blank=True)
+    digest = models.ForeignKey("Digest", null=True, blank=True, on_delete=models.SET_NULL, related_name="items")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -152,10 +167,32 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notif_delivery_due"),
             models.Index(fields=["notification_type", "status"], name="notif_delivery_type_status"),
+            models.Index(fields=["status", "held_until"], name="notif_delivery_held"),
+            models.Index(fields=["status", "digest_due_at"], name="notif_delivery_digest_due"),
         ]
 
     def __str__(self) -> str:
         return f"{self.notification_type.name} → {self.user} via {self.backend.name}: {self.status}"
+
+
+class Digest(models.Model):
+    """One digest email: the digested rows of one user due at one time, sent once (the unique key)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_digests")
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    # What went to the SMTP server (to, subject, headers, text), like Delivery.sent_payload.
+    sent_payload = models.JSONField(default=dict, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-due_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "due_at"], name="notif_digest_user_due_unique")]
+
+    def __str__(self) -> str:
+        return f"digest for {self.user} due {self.due_at:%Y-%m-%d %H:%M}"
 
 
 class InboxMessage(models.Model):

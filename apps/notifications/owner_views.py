@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.models import Group
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.core.htmx import render_page
 from apps.core.inline import ERROR, IDLE, SAVED, STALE, InlineField, StaleEdit, inline_response, posted_version
 from apps.core.inputs import parse_id
+from apps.core.pagination import paginate
 from apps.core.roles import owner_required
 from apps.notifications import services
 from apps.notifications.forms import (
@@ -27,8 +27,10 @@ from apps.notifications.forms import (
 )
 from apps.notifications.models import Backend, Delivery, NotificationSetting
 from apps.notifications.registry import registry
+from apps.notifications.resolution import inherited_words
 from apps.notifications.selectors import Cell, Row, backends_by_name, deliveries_filter, matrix_cell, scope_matrix
 from apps.notifications.services import StaleSettingError
+from apps.notifications.timing import held_label
 
 DEFAULTS = "notifications/owner_defaults.html"
 DELIVERIES = "notifications/owner_deliveries.html"
@@ -148,6 +150,11 @@ def defaults_cell(request: HttpRequest) -> HttpResponse:
     return inline_response(request, field, redirect_to=_page_url(group), saved_message="Defaults saved.")
 
 
+def note_of(cell: Cell) -> str:
+    """Return what an unset cell resolves to and why."""
+    return inherited_words(cell.inherited) if cell.inherited is not None else ""
+
+
 def _cell_field(
     cell: Cell, group: Group | None, form: ScopeMatrixForm, *, refusal: Refusal | None = None, saved: bool = False
 ) -> InlineField:
@@ -157,13 +164,12 @@ def _cell_field(
         query["group"] = str(group.pk)
     stale = errors = None
     if isinstance(refusal, StaleSettingError):
-        now = _inherit_label(group) if cell.stored is None else "On" if cell.stored else "Off"
+        now = f"{_inherit_label(group)} ({note_of(cell)})" if cell.stored is None else "On" if cell.stored else "Off"
         stale = StaleEdit(who="someone else", when=refusal.changed_at, current=now)
     elif refusal:
         errors = refusal
-    note = ""
-    if group is None and cell.stored is None:
-        note = f"notification default: {'on' if registry.get(cell.notification).default_for(cell.backend) else 'off'}"
+    # An unset cell says what it resolves to and why, from the resolver: "off — notification default".
+    note = note_of(cell) if cell.stored is None else ""
     return InlineField(
         form[cell_field_name(cell.notification, cell.backend)],
         save_url=f"{reverse('notifications:owner-cell')}?{urlencode(query)}",
@@ -209,25 +215,44 @@ def _page(
     return render(request, DEFAULTS, context)
 
 
+# Rows that are still going to change by themselves: the log polls while one of them is on the page.
+UNSETTLED = (Delivery.Status.PENDING, Delivery.Status.HELD)
+# htmx stops polling an element when the server answers 286.
+STOP_POLLING = 286
+
+
 @owner_required
 @require_GET
 def deliveries(request: HttpRequest) -> HttpResponse:
-    """List deliveries with filters; failed rows offer a retry."""
+    """List deliveries with filters; failed rows offer a retry; pending and held rows refresh until settled."""
     filters = DeliveryFilterForm(request.GET)
     filters.is_valid()
     rows = deliveries_filter(**{k: v or "" for k, v in filters.cleaned_data.items()})
-    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     query = request.GET.copy()
     query.pop("page", None)
+    for name in ("test_notification", "test_recipient"):
+        query.pop(name, None)
+    entries = [(row, held_label(row)) for row in page]
+    polling = any(row.status in UNSETTLED for row in page)
     context = {
         "filters": filters,
         "page": page,
+        "entries": entries,
+        "polling": polling,
+        "poll_url": f"{reverse('notifications:deliveries')}?{request.GET.urlencode()}",
         "query_string": query.urlencode(),
         "backends": list(backends_by_name()),
         "notifications": registry.all(),
         "test_form": TestNotificationForm(),
+        # The test-send form shows again what was just sent, so sending twice takes one click.
+        "test_notification": request.GET.get("test_notification", ""),
+        "test_recipient": parse_id(request.GET.get("test_recipient", "")) or request.user.pk,
     }
-    return render_page(request, DELIVERIES, context, partial="results")
+    response = render_page(request, DELIVERIES, context, partial="results")
+    if getattr(request, "htmx", False) and not polling:
+        response.status_code = STOP_POLLING
+    return response
 
 
 @owner_required
@@ -262,4 +287,5 @@ def send_test(request: HttpRequest) -> HttpResponse:
             context={"title": "Test notification", "sent_by": request.user.get_username()},
         )
     messages.success(request, f"{len(rows)} deliver{'y' if len(rows) == 1 else 'ies'} queued; see the log below.")
-    return redirect("notifications:deliveries")
+    keep = {"test_notification": form.cleaned_data["notification"], "test_recipient": form.cleaned_data["recipient"].pk}
+    return redirect(f"{reverse('notifications:deliveries')}?{urlencode(keep)}")

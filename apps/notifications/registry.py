@@ -23,6 +23,8 @@ class Notification:
     default: Mapping[str, bool] = field(default_factory=dict)
     mandatory: bool = False
     description: str = ""
+    # Critical: still opt-out-able, but never held by quiet hours, collected into a digest or paused.
+    critical: bool = False
 
     def __post_init__(self) -> None:
         # Accept lists in declarations but keep the instance hashable and immutable.

@@ -135,11 +135,7 @@ class NotificationSettings:
             for group_id, value in self.group_values.get(key, {}).items()
         }
         memberships = self.memberships if verdicts else {}
-        inherited = (
-            Resolution(self.tenant_values[key], "tenant")
-            if key in self.tenant_values
-            else Resolution(declaration.default_for(backend), "default")
-        )
+        inherited = self.fallback(notification, backend)
 
         def resolve(user_id: int) -> Resolution:
             if user_id not in active:
@@ -163,6 +159,16 @@ class NotificationSettings:
 
         return resolve
 
+    def fallback(self, notification: str, backend: str, *, tenant: bool = True) -> Resolution:
+        """Return what a cell no user or group sets resolves to: the tenant default, else the declared default.
+
+        `tenant=False` skips the tenant's own value (what the tenant's "Notification default" cell resolves to).
+        """
+        key = (notification, backend)
+        if tenant and key in self.tenant_values:
+            return Resolution(self.tenant_values[key], "tenant")
+        return Resolution(self.declarations[notification].default_for(backend), "default")
+
     def _permitted_for(self, declaration: Notification) -> set[int]:
         """Return the ids holding every permission `declaration` requires (superusers count as holding all)."""
         perms = declaration.required_permissions
@@ -170,6 +176,14 @@ class NotificationSettings:
             held = [self.holders.get(perm, set()) for perm in perms]
             self._permitted[perms] = (set.intersection(*held) if held else set(self.user_ids)) | self.superusers
         return self._permitted[perms]
+
+
+def inherited_words(resolution: Resolution) -> str:
+    """Return what an unset cell resolves to and why: "on — from the organisation", "off — notification default"."""
+    why = {"tenant": "from the organisation", "default": "notification default"}.get(
+        resolution.source, resolution.source
+    )
+    return f"{'on' if resolution.value else 'off'} — {why}"
 
 
 def sorted_by_name(memberships: Iterable[tuple[int, int]], group_names: dict[int, str]) -> dict[int, list[int]]:

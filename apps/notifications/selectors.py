@@ -217,6 +217,8 @@ class Cell:
     resolution: Resolution | None = None  # user matrix: the effective value; owners' matrix: only "mandatory"
     stored: bool | None = None  # the value stored at this scope, None when inherited
     label: str = ""  # "Weekly digest by Email", for screen readers
+    # Owners' matrix: what the cell resolves to when this scope sets nothing (tenant default or declared default).
+    inherited: Resolution | None = None
 
     @property
     def locked(self) -> bool:
@@ -273,8 +275,11 @@ def scope_matrix(*, group: Group | None) -> tuple[list[Backend], list[Row]]:
             stored = loaded.stored(notification=declaration.name, backend=backend.name, group_id=group_id)
             locked = MANDATORY if declaration.mandatory and uses else None
             label = _label(declaration, backend)
+            inherited = loaded.fallback(declaration.name, backend.name, tenant=group is not None) if uses else None
             cells.append(
-                Cell(declaration.name, backend.name, uses and not declaration.mandatory, locked, stored, label)
+                Cell(
+                    declaration.name, backend.name, uses and not declaration.mandatory, locked, stored, label, inherited
+                )
             )
         rows.append(Row(declaration, cells))
     return list(loaded.backends.values()), rows

@@ -20,7 +20,7 @@ from django_tenants.utils import schema_context
 from kombu.exceptions import OperationalError
 
 from apps.core.tenancy import current_schema_name
-from apps.notifications import conf
+from apps.notifications import conf, timing
 from apps.notifications.backends import BaseBackend, DeliverySkipped, backend_get
 from apps.notifications.models import Backend, Delivery, InboxMessage, NotificationSetting
 from apps.notifications.registry import Notification, registry
@@ -283,6 +283,9 @@ def notification_send(
                     next_attempt_at=now,
                 )
             )
+    # Quiet hours, digests, a pause or unsubscribe-from-all turn some pending rows into held, digested or skipped
+    # ones, each with its reason; only the rows still pending are queued.
+    timing.rows_time(rows, declaration)
     Delivery.objects.bulk_create(rows, batch_size=2000)
     pending = [row for row in rows if row.status == Status.PENDING]
     deliveries_enqueue_on_commit([row.pk for row in pending])
@@ -379,6 +382,20 @@ def deliveries_requeue_stale() -> int:
         )
         # Moving the clock forward stops the next run from queueing them again while they wait in the queue.
         Delivery.objects.filter(pk__in=ids).update(next_attempt_at=now)
+        deliveries_enqueue_on_commit(ids)
+    return len(ids)
+
+
+def deliveries_release_held() -> int:
+    """Turn this schema's held rows whose quiet hours ended into pending ones and queue them; return how many."""
+    moment = timing.now()
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(status=Status.HELD, held_until__lte=moment)
+            .values_list("pk", flat=True)[:10000]
+        )
+        Delivery.objects.filter(pk__in=ids).update(status=Status.PENDING, next_attempt_at=moment, updated_at=moment)
         deliveries_enqueue_on_commit(ids)
     return len(ids)
 

@@ -6,7 +6,8 @@ from celery import shared_task
 from django.conf import settings
 from django_tenants.utils import schema_context
 
-from apps.notifications.services import deliveries_requeue_stale, delivery_deliver
+from apps.notifications.digests import digests_send_due
+from apps.notifications.services import deliveries_release_held, deliveries_requeue_stale, delivery_deliver
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
@@ -22,7 +23,10 @@ def deliver(self: Any, delivery_id: int) -> str | None:
 
 @shared_task
 def requeue_stale_deliveries() -> dict[str, int]:
-    """Queue again pending rows nobody picked up, in each ready tenant's schema; return counts per schema."""
+    """Queue again pending rows nobody picked up, in each ready tenant's schema; return counts per schema.
+
+    The same minute also releases rows held by quiet hours that ended and sends the digests that are due.
+    """
     from apps.tenants.models import Tenant
 
     counts: dict[str, int] = {}
@@ -31,5 +35,7 @@ def requeue_stale_deliveries() -> dict[str, int]:
     )
     for schema in tenants.values_list("schema_name", flat=True):
         with schema_context(schema):
+            deliveries_release_held()
+            digests_send_due()
             counts[schema] = deliveries_requeue_stale()
     return counts

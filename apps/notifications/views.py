@@ -1,5 +1,7 @@
 """Members' pages: the notification matrix, the inbox, and the one-click unsubscribe page (no login)."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -28,7 +30,7 @@ from apps.core.inline import (
     posted_version,
 )
 from apps.core.inputs import id_param
-from apps.notifications import services
+from apps.notifications import services, timing
 from apps.notifications.forms import (
     Refusal,
     UserMatrixForm,
@@ -37,8 +39,8 @@ from apps.notifications.forms import (
     cell_version,
     matrix_rows,
 )
-from apps.notifications.links import unsubscribe_token_read
-from apps.notifications.models import Backend, NotificationSetting
+from apps.notifications.links import unsubscribe_all_token_read, unsubscribe_token_read
+from apps.notifications.models import Backend, Delivery, NotificationSetting
 from apps.notifications.registry import registry
 from apps.notifications.resolution import NO_PERMISSION
 from apps.notifications.selectors import (
@@ -52,6 +54,7 @@ from apps.notifications.selectors import (
 )
 from apps.notifications.services import StaleSettingError
 from apps.notifications.templatetags.notifications_tags import source_label
+from apps.preferences.services import preference_reset, preferences_set
 
 PREFERENCES = "notifications/preferences.html"
 INBOX = "notifications/inbox.html"
@@ -230,7 +233,7 @@ def _page(
             return _cell_field(cell, posted, refusal=refused[name])
         return _cell_field(cell, form, saved=name in saved)
 
-    context = {"backends": backends, "rows": matrix_rows(rows, field_of), "form": form}
+    context = {"backends": backends, "rows": matrix_rows(rows, field_of), "form": form, **timing_context(request.user)}
     return render(request, PREFERENCES, context)
 
 
@@ -271,8 +274,10 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """Confirm (GET) and apply (POST) an unsubscribe link without logging in; refuse bad or expired tokens."""
     try:
         target = unsubscribe_token_read(token)
-        declaration = registry.get(target.notification)
         user = get_user_model().objects.get(pk=target.user_id, is_active=True)
+        if target.category:
+            return _unsubscribe_category(request, user, target.category, target.backend)
+        declaration = registry.get(target.notification)
     except signing.SignatureExpired:
         return _unsubscribe_refused(request, "This unsubscribe link has expired.")
     except (signing.BadSignature, LookupError, get_user_model().DoesNotExist):
@@ -291,3 +296,101 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 def _unsubscribe_refused(request: HttpRequest, reason: str) -> HttpResponse:
     return render(request, "notifications/unsubscribe.html", {"error": reason}, status=400)
+
+
+def _unsubscribe_category(request: HttpRequest, user: Any, category: str, backend: str) -> HttpResponse:
+    """Confirm (GET) and apply (POST) a digest's link: `backend` off for every optional notification of `category`."""
+    declarations = [d for d in registry.all() if d.category == category and backend in d.backends and not d.mandatory]
+    if not declarations:
+        return _unsubscribe_refused(request, f"Nothing in “{category}” can be turned off.")
+    context: dict[str, Any] = {"category": category, "declarations": declarations, "backend": backend, "done": False}
+    if request.method == "POST":
+        for declaration in declarations:
+            try:
+                services.user_preferences_update(user=user, notification=declaration.name, prefs={backend: False})
+            except (ValueError, PermissionDenied):
+                continue  # not offered to this person any more: nothing to turn off
+        context["done"] = True
+    return render(request, "notifications/unsubscribe.html", context)
+
+
+def _mandatory_names() -> list[str]:
+    return [d.display_name for d in registry.all() if d.mandatory]
+
+
+@csrf_exempt  # the one-click POST (RFC 8058) comes from mail clients without a CSRF token; the token authorises it
+@require_http_methods(["GET", "POST"])
+def unsubscribe_all(request: HttpRequest, token: str) -> HttpResponse:
+    """Confirm (GET) and apply (POST) "unsubscribe from all email" without logging in; mandatory email still goes."""
+    try:
+        user = get_user_model().objects.get(pk=unsubscribe_all_token_read(token), is_active=True)
+    except signing.SignatureExpired:
+        return _unsubscribe_refused(request, "This unsubscribe link has expired.")
+    except (signing.BadSignature, get_user_model().DoesNotExist):
+        return _unsubscribe_refused(request, "This unsubscribe link is not valid.")
+    done = False
+    if request.method == "POST":
+        preferences_set(
+            store=timing.preferences_of(user).store(),
+            values={timing.key(timing.UNSUBSCRIBED_ALL_NAME): True},
+            actor=user,
+            source="unsubscribe-all",
+        )
+        done = True
+    context = {"done": done, "mandatory": _mandatory_names()}
+    return render(request, "notifications/unsubscribe_all.html", context)
+
+
+@login_required
+@require_POST
+def pause(request: HttpRequest) -> HttpResponse:
+    """Pause notifications for a day, a week or until resumed (`until`), or resume them (`until=none`)."""
+    choice = request.POST.get("until", "")
+    store = timing.preferences_of(request.user).store()
+    paused_key = timing.key(timing.PAUSED_UNTIL_NAME)
+    if choice == "none":
+        preference_reset(store=store, key=paused_key, actor=request.user, source="notifications")
+        messages.success(request, "Notifications resumed.")
+    else:
+        try:
+            until = timing.pause_until(choice)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+            return redirect("notifications:preferences")
+        preferences_set(store=store, values={paused_key: until.isoformat()}, actor=request.user, source="notifications")
+        messages.success(request, "Notifications paused. Mandatory notifications are still sent.")
+    return redirect("notifications:preferences")
+
+
+@login_required
+@require_POST
+def email_resubscribe(request: HttpRequest) -> HttpResponse:
+    """Undo "unsubscribe from all email"."""
+    store = timing.preferences_of(request.user).store()
+    preference_reset(
+        store=store, key=timing.key(timing.UNSUBSCRIBED_ALL_NAME), actor=request.user, source="notifications"
+    )
+    messages.success(request, "You receive email notifications again.")
+    return redirect("notifications:preferences")
+
+
+def timing_context(user: Any) -> dict[str, Any]:
+    """Return what the member's page shows about when they hear: pause, unsubscribe-from-all, held rows."""
+    moment = timing.now()
+    current = timing.timing_read(timing.preferences_of(user), categories=[], backends=[])
+    held = list(
+        Delivery.objects.filter(user=user, status=Delivery.Status.HELD)
+        .select_related("notification_type", "backend")
+        .order_by("held_until")[:20]
+    )
+    digested = Delivery.objects.filter(user=user, status=Delivery.Status.DIGESTED).count()
+    paused_until = current.paused_until if current.paused(moment) else None
+    return {
+        "paused_until": paused_until,
+        "paused_until_resumed": paused_until is not None and paused_until >= timing.UNTIL_RESUMED,
+        "zone": current.zone.key,
+        "unsubscribed_all": current.unsubscribed_all,
+        "held": [(row, timing.held_label(row)) for row in held],
+        "digested": digested,
+        "mandatory": _mandatory_names(),
+    }

@@ -128,3 +128,42 @@ def test_owner_defaults_show_an_invalid_value_in_place_and_refuse_a_stale_one(
     cell.get_by_role("button", name="Apply my value again").click()
     expect(cell.get_by_test_id("saved")).to_be_visible()
     expect(page.get_by_label("Weekly digest by Email")).to_have_value("on")
+
+
+def test_when_people_hear_pause_held_rows_on_a_phone_and_unsubscribe_from_all(
+    page: Page, committed_tenants, site_url, snap, browser
+):
+    from apps.notifications.links import unsubscribe_all_token_make
+    from apps.notifications.shortcuts import send_notification
+
+    alice = make_user(committed_tenants["acme"], "alice")
+    make_user(committed_tenants["acme"], "olivia", owner=True)
+    with schema_context("acme"):
+        alice.preferences["notifications__quiet_in_app"] = "00:00-23:59"
+        send_notification("task_assigned", users=[alice], context={"title": "Call Initech"})
+        token = unsubscribe_all_token_make(user_id=alice.pk)
+
+    log_in(page, site_url("acme", "/preferences/notifications/"), "alice")
+    card = page.get_by_test_id("when-you-hear")
+    expect(card.get_by_test_id("held")).to_contain_text("held until")
+    card.get_by_role("button", name="for 1 day").click()
+    expect(page.get_by_test_id("paused")).to_contain_text("Mandatory notifications")
+    snap("paused")
+    page.get_by_role("link", name="Quiet hours, digests and your time zone").click()
+    expect(page.get_by_label("Quiet hours for text messages")).to_be_visible()
+    snap("when-you-hear-preferences")
+
+    phone = browser.new_page(viewport={"width": 375, "height": 740})
+    log_in(phone, site_url("acme", "/owner/notifications/deliveries/"), "olivia")
+    expect(phone.get_by_test_id("deliveries")).to_contain_text("held until")
+    expect(phone.locator("#results")).to_have_attribute("data-polling", "true")
+    # Stacked rows: the table is no wider than the phone.
+    width = phone.evaluate("document.querySelector('[data-testid=deliveries]').getBoundingClientRect().width")
+    assert width <= 375
+    phone.close()
+
+    anonymous = browser.new_page()
+    anonymous.goto(site_url("acme", f"/notifications/unsubscribe-all/{token}/"))
+    anonymous.get_by_role("button", name="Unsubscribe from all email").click()
+    expect(anonymous.get_by_test_id("unsubscribe-all-done")).to_contain_text("only email you mandatory")
+    anonymous.close()

@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -539,3 +540,63 @@ def test_two_owners_saving_one_cell_from_the_same_page_one_wins_the_other_is_ref
         [row] = NotificationSetting.objects.filter(scope="tenant")
     winner = next(html for html in answers if 'data-testid="saved"' in html)
     assert ('<option value="on" selected>' in winner) == row.value
+
+
+# --- When people hear: the deliveries log polls while rows are unsettled; defaults say what they mean -------------
+
+
+def test_the_deliveries_log_polls_while_a_row_is_pending_and_stops_once_settled(alice, as_owner):
+    send_notification("task_assigned", users=[alice])  # eager tasks run on commit; these rows stay pending
+    url = reverse("notifications:deliveries")
+
+    polling = as_owner.get(url, headers={"HX-Request": "true"})
+    Delivery.objects.filter(status="pending").update(status="sent")
+    settled = as_owner.get(url, headers={"HX-Request": "true"})
+
+    assert polling.status_code == 200
+    assert 'hx-trigger="every 2s"' in polling.content.decode()
+    assert settled.status_code == 286  # htmx stops polling on 286
+    assert "every 2s" not in settled.content.decode()
+    assert "<table" in settled.content.decode()  # the last answer still shows the settled rows
+
+
+def test_held_rows_poll_and_say_until_when(alice, as_owner, clock):
+    clock.now = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=datetime.UTC).timestamp()
+    alice.preferences["notifications__quiet_email"] = "00:00-23:59"
+    send_notification("task_assigned", users=[alice])
+
+    html = as_owner.get(reverse("notifications:deliveries"), {"status": "held"}).content.decode()
+
+    assert "held until 23:59 UTC" in html
+    assert 'hx-trigger="every 2s"' in html
+
+
+def test_the_test_send_form_keeps_its_selection(alice, as_owner):
+    sent = as_owner.post(reverse("notifications:send-test"), {"notification": "task_assigned", "recipient": alice.pk})
+    page = as_owner.get(sent.url).content.decode()
+
+    assert '<option value="task_assigned" selected>' in page
+    assert f'<option value="{alice.pk}" selected>alice</option>' in page
+
+
+def test_unset_owner_cells_say_what_they_resolve_to_and_why(as_owner, in_acme):
+    sales = group("Sales")
+    services.tenant_defaults_update(notification="task_assigned", prefs={"sms": True})
+
+    tenant_page = as_owner.get(reverse("notifications:owner")).content.decode()
+    group_page = as_owner.get(reverse("notifications:owner"), {"group": sales.pk}).content.decode()
+
+    assert "Notification default (off — notification default)" in tenant_page  # e.g. weekly digest by SMS
+    assert "Not set (on — from the organisation)" in group_page  # task_assigned by SMS, from the tenant
+    assert "Not set (off — notification default)" in group_page
+
+
+def test_the_member_page_offers_pause_and_shows_held_rows(alice, as_alice, clock):
+    clock.now = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=datetime.UTC).timestamp()
+    alice.preferences["notifications__quiet_in_app"] = "00:00-23:59"
+    send_notification("task_assigned", users=[alice])
+
+    html = as_alice.get(reverse("notifications:preferences")).content.decode()
+
+    assert "Pause all notifications" in html and "until I resume" in html
+    assert "held until 23:59 UTC" in html

@@ -40,6 +40,7 @@ OBJECT_VALUES = {
     "task",
     "delivery",
     "token",
+    "token_all",
     "custom_value",
     "group",
     "doomed_group",
@@ -107,6 +108,12 @@ TENANT_ROUTES = [
     route("notifications:inbox-count", GET=MEMBER_PAGE),
     # Anyone holding the signed link may unsubscribe; the token names acme's schema, so globex refuses it.
     route("notifications:unsubscribe", {"token": "token"}, GET="200 200 200 400 200", POST="200 200 200 400 200"),
+    # The one-click "unsubscribe from all email" (RFC 8058) works the same way, with its own signed token.
+    route(
+        "notifications:unsubscribe-all", {"token": "token_all"}, GET="200 200 200 400 200", POST="200 200 200 400 200"
+    ),
+    route("notifications:pause", GET=NOT_THIS_METHOD, POST="302 302 302 302 302"),
+    route("notifications:email-resubscribe", GET=NOT_THIS_METHOD, POST="302 302 302 302 302"),
     route("notifications:owner", GET=OWNER_PAGE, POST="302 403 302 302 302"),
     route("notifications:owner-cell", GET="302 403 405 405 302", POST="302 403 400 400 302"),
     route("notifications:deliveries", GET=OWNER_PAGE),

@@ -13,7 +13,7 @@ from django_tenants.utils import schema_context
 
 from apps.livesettings.services import custom_setting_save, live_setting_set, scheduled_change_create
 from apps.lov.services import lov_custom_value_create, lov_defaults_sync_all
-from apps.notifications.links import unsubscribe_token_make
+from apps.notifications.links import unsubscribe_all_token_make, unsubscribe_token_make
 from apps.notifications.models import Backend, Delivery, NotificationType
 from apps.people.groups import group_create
 from apps.people.imports import import_job_start
@@ -90,6 +90,7 @@ def build_world(tenants: dict[str, Tenant]) -> World:
             next_attempt_at=task.created,
         )
         token = unsubscribe_token_make(user_id=member.pk, notification="task_assigned", backend="email")
+        token_all = unsubscribe_all_token_make(user_id=member.pk)
     # The console's lifecycle buttons act on a tenant of their own, so acme and globex stay up for the other rows.
     console_tenant = tenant_create(name="Matrix Inc", subdomain="matrix-inc")
     custom = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Matrix status")
@@ -111,6 +112,7 @@ def build_world(tenants: dict[str, Tenant]) -> World:
         task=task.pk,
         delivery=delivery.pk,
         token=token,
+        token_all=token_all,
         custom_value=custom.pk,
         group=group.pk,
         doomed_group=doomed_group.pk,

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 
+from apps.notifications.links import unsubscribe_all_url
 from apps.notifications.selectors import inbox_unread_count
 
 register = template.Library()
@@ -17,6 +18,12 @@ def inbox_unread(context: dict[str, Any]) -> int:
     if user is None or not user.is_authenticated:
         return 0
     return inbox_unread_count(user)
+
+
+@register.simple_tag
+def unsubscribe_all_link(user: Any) -> str:
+    """Return the one-click "unsubscribe from all email" URL of `user` (for the footer of optional emails)."""
+    return unsubscribe_all_url(user_id=user.pk)
 
 
 @register.filter
