@@ -23,6 +23,8 @@ class Notification:
     default: Mapping[str, bool] = field(default_factory=dict)
     mandatory: bool = False
     description: str = ""
+    # Delivered to inactive users too: an invitation reaches the invited person before they are activated.
+    reaches_inactive: bool = False
 
     def __post_init__(self) -> None:
         # Accept lists in declarations but keep the instance hashable and immutable.

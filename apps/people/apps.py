@@ -5,3 +5,13 @@ class PeopleConfig(AppConfig):
     name = "apps.people"
     label = "people"
     verbose_name = "People"
+
+    def ready(self) -> None:
+        from apps.core.navigation import Audience, NavItem, PageItem, nav_register, page_register
+
+        nav_register(NavItem("People", "people:list", Audience.OWNER, order=50))
+        page_register(PageItem("Invite a person", "people:invite", parent="people:list"))
+        page_register(PageItem("Add a person", "people:add", parent="people:list"))
+        page_register(PageItem("Deactivate or reactivate", "people:person-active", parent="people:list"))
+        page_register(PageItem("Revoke an invitation", "people:invitation-revoke", parent="people:list"))
+        page_register(PageItem("Accept the invitation", "people:invitation-accept"))

@@ -15,6 +15,7 @@ from apps.livesettings.services import custom_setting_save, live_setting_set, sc
 from apps.lov.services import lov_custom_value_create, lov_defaults_sync_all
 from apps.notifications.links import unsubscribe_token_make
 from apps.notifications.models import Backend, Delivery, NotificationType
+from apps.people.services import invitation_send
 from apps.preferences.models import PreferenceChange
 from apps.preferences.registries import global_preferences_registry
 from apps.preferences.site.models import SitePreferenceChange
@@ -65,7 +66,10 @@ def build_world(tenants: dict[str, Tenant]) -> World:
     """Create acme's people and objects, globex's owner, a superadmin, and a client for each identity."""
     acme, globex = tenants["acme"], tenants["globex"]
     lov_defaults_sync_all()
-    ids_far("acme", ("auth_user", "projects_task", "notifications_delivery", "preferences_preferencechange"))
+    ids_far(
+        "acme",
+        ("auth_user", "projects_task", "notifications_delivery", "preferences_preferencechange", "people_invitation"),
+    )
     member = make_user(acme, "alice", groups=("Sales",))
     owner = make_user(acme, "olivia", owner=True)
     person = make_user(acme, "peter")
@@ -86,6 +90,10 @@ def build_world(tenants: dict[str, Tenant]) -> World:
             next_attempt_at=task.created,
         )
         token = unsubscribe_token_make(user_id=member.pk, notification="task_assigned", backend="email")
+        # Invitations: one the pages resend and revoke, one the API does, one whose link the accept rows open.
+        invitation = invitation_send(actor=owner, email="invited@example.com").invitation
+        api_invitation = invitation_send(actor=owner, email="invited-api@example.com").invitation
+        invitation_token = invitation_send(actor=owner, email="invited-too@example.com").token
     # The console's lifecycle buttons act on a tenant of their own, so acme and globex stay up for the other rows.
     console_tenant = tenant_create(name="Matrix Inc", subdomain="matrix-inc")
     custom = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Matrix status")
@@ -103,6 +111,9 @@ def build_world(tenants: dict[str, Tenant]) -> World:
         delivery=delivery.pk,
         token=token,
         custom_value=custom.pk,
+        invitation=invitation.pk,
+        api_invitation=api_invitation.pk,
+        invitation_token=invitation_token,
         list_key="task-statuses",
         user_key="appearance__theme",
         global_key="general__title",
