@@ -130,3 +130,19 @@ def test_members_and_other_tenants_cannot_reach_acmes_people(acme, globex, acme_
     assert other.post(f"/owner/people/invitations/{invitation.pk}/revoke/").status_code == 404
     with schema_context("acme"):
         assert Invitation.objects.get(pk=invitation.pk).is_open
+
+
+def test_the_history_page_lists_people_changes_beside_preferences_filtered_by_kind(acme, acme_owner, acme_member):
+    owner = client_for("acme.localhost", acme_owner, acme)
+    owner.post(f"/owner/people/{acme_member.pk}/role/", {"role": "owner"})
+    with schema_context("acme"):
+        services.invitation_send(actor=acme_owner, email="hist@example.com")
+
+    everything = owner.get("/owner/history/").content.decode()
+    people_only = owner.get("/owner/history/?kind=person").content.decode()
+    preferences_only = owner.get("/owner/history/?kind=preferences").content.decode()
+
+    assert "person.role_changed" in everything and "invitation.sent" in everything
+    assert "role: member" in everything and "History of preferences" in everything
+    assert "person.role_changed" in people_only and "invitation.sent" not in people_only
+    assert 'data-testid="audit"' not in preferences_only
