@@ -8,6 +8,10 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.core.navigation import Audience, NavItem, PageItem, nav_register, page_register
+        from apps.people.receivers import owner_invite_on_request
+        from apps.tenants.signals import owner_invitation_requested
+
+        owner_invitation_requested.connect(owner_invite_on_request, dispatch_uid="people-owner-invite-on-request")
 
         nav_register(NavItem("People", "people:list", Audience.OWNER, order=50))
         page_register(PageItem("Invite a person", "people:invite", parent="people:list"))

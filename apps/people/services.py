@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -65,13 +66,16 @@ def _person_taken(email: str) -> None:
         raise ValidationError({"email": f"{email} is already a person of this organisation."})
 
 
-def _invitation_mail(invitation: Invitation, token: str, *, actor: Actor, tenant_name: str) -> None:
-    inviter = person_label(actor) if actor is not None and actor.is_authenticated else ""
+def _invitation_mail(
+    invitation: Invitation, token: str, *, actor: Actor, tenant_name: str, on_behalf_of: str = ""
+) -> None:
+    inviter = person_label(actor) if actor is not None and actor.is_authenticated else on_behalf_of
     notification_send(
         name=INVITATION_NOTIFICATION,
         users=[invitation.user],
         context={
-            "url": site_url(reverse("people:invitation-accept", args=[token])),
+            # The tenants' urlconf, also when the console (on the public domain's urlconf) sends an invitation.
+            "url": site_url(reverse("people:invitation-accept", args=[token], urlconf=settings.ROOT_URLCONF)),
             "inviter": inviter,
             "tenant_name": tenant_name,
             "role_label": str(Role(invitation.role).label),
@@ -93,9 +97,18 @@ def _audit_invitation(actor: Actor, action: str, invitation: Invitation, **value
 
 @transaction.atomic
 def invitation_send(
-    *, actor: Actor, email: str, role: str = Role.MEMBER, groups: list[Group] | None = None, tenant_name: str = ""
+    *,
+    actor: Actor,
+    email: str,
+    role: str = Role.MEMBER,
+    groups: list[Group] | None = None,
+    tenant_name: str = "",
+    on_behalf_of: str = "",
 ) -> Sent:
-    """Invite `email` with `role` into `groups`: an inactive person ("invited"), the invitation and its email."""
+    """Invite `email` with `role` into `groups`: an inactive person ("invited"), the invitation and its email.
+
+    `on_behalf_of` names an inviter who is not a person of this tenant (a superadmin, from the console).
+    """
     email = _email_normalize(email)
     _role_check(role)
     if Invitation.objects.filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True).exists():
@@ -120,9 +133,14 @@ def invitation_send(
         actor,
         "invitation.sent",
         invitation,
-        new={"email": email, "role": role, "groups": sorted(group.name for group in groups)},
+        new={
+            "email": email,
+            "role": role,
+            "groups": sorted(group.name for group in groups),
+            **({"by": on_behalf_of} if on_behalf_of else {}),
+        },
     )
-    _invitation_mail(invitation, token, actor=actor, tenant_name=tenant_name)
+    _invitation_mail(invitation, token, actor=actor, tenant_name=tenant_name, on_behalf_of=on_behalf_of)
     return Sent(invitation, token)
 
 

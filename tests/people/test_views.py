@@ -146,3 +146,23 @@ def test_the_history_page_lists_people_changes_beside_preferences_filtered_by_ki
     assert "role: member" in everything and "History of preferences" in everything
     assert "person.role_changed" in people_only and "invitation.sent" not in people_only
     assert 'data-testid="audit"' not in preferences_only
+
+
+def test_a_superadmin_sees_people_and_owners_and_invites_a_new_owner_from_the_console(
+    acme, acme_owner, acme_member, superadmin, smtp_server, django_capture_on_commit_callbacks
+):
+    console = client_for("localhost", superadmin)
+    page = console.get(f"/console/tenants/{acme.pk}/").content.decode()
+    assert re.search(r'data-testid="tenant-people">\s*2<', page)
+    assert acme_owner.get_username() in re.search(r'data-testid="tenant-owners">(.*?)</dd>', page)[1]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = console.post(f"/console/tenants/{acme.pk}/invite-owner/", {"email": "rescue@example.com"})
+    assert sent.status_code == 302
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == "rescue@example.com" and "Superadmin" in message["Subject"]
+    with schema_context("acme"):
+        invitation = Invitation.objects.get(email="rescue@example.com")
+        assert invitation.role == "owner" and invitation.invited_by is None
+    again = console.post(f"/console/tenants/{acme.pk}/invite-owner/", {"email": "rescue@example.com"})
+    assert again.status_code == 400 and "already invited" in again.content.decode()
