@@ -243,8 +243,8 @@ PUBLIC_ROUTES = [
     route("tenants:tenant-list", GET=CONSOLE_PAGE),
     route("tenants:tenant-create", GET=CONSOLE_PAGE, POST=CONSOLE_PAGE),
     route("tenants:tenant-detail", {"pk": "tenant"}, GET=CONSOLE_PAGE),
-    # An empty form is refused in place (400); the tenant is the console's own, not acme.
-    route("tenants:tenant-owner-invite", {"pk": "tenant"}, GET="302 302 302 302 405", POST="302 302 302 302 400"),
+    # The console's own tenant is not provisioned: the superadmin is sent back to its page, saying so.
+    route("tenants:tenant-owner-invite", {"pk": "tenant"}, GET="302 302 302 302 405", POST="302 302 302 302 302"),
     route("tenants:tenant-deactivate", {"pk": "tenant"}, GET="302 302 302 302 405", POST="302 302 302 302 302"),
     route("tenants:tenant-reactivate", {"pk": "tenant"}, GET="302 302 302 302 405", POST="302 302 302 302 302"),
     route("tenants:tenant-delete", {"pk": "tenant"}, GET="302 302 302 302 405", POST=CONSOLE_PAGE),
