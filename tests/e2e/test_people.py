@@ -6,6 +6,7 @@ from playwright.sync_api import Page, expect
 
 from apps.accounts.services import group_ensure
 from apps.notifications.shortcuts import update_preferences
+from apps.people.services import invitation_send
 from tests.conftest import PASSWORD, make_user
 
 LINK = re.compile(r"https?://[^/\s]+(?P<path>/invitations/[\w-]+/)")
@@ -59,3 +60,33 @@ def test_an_invited_person_joins_sales_inherits_its_default_and_is_signed_out_wh
     person.reload()
     expect(person).to_have_url(re.compile(r"/accounts/login/"))
     person.close()
+
+
+def test_the_other_people_pages_pass_axe(page: Page, browser, committed_tenants, site_url, smtp_server):
+    owner = make_user(committed_tenants["acme"], "olivia", owner=True)
+    make_user(None, "root-admin", superuser=True)
+    with schema_context("acme"):
+        sent = invitation_send(actor=owner, email="pending@example.com")
+
+    log_in(page, site_url("acme", "/owner/people/add/"), "olivia")
+    page.get_by_label("Email address").fill("added@example.com")
+    page.get_by_role("button", name="Add the person").click()
+    expect(page.get_by_test_id("one-time-password")).to_be_visible()
+    page.goto(site_url("acme", "/owner/people/"))
+    page.get_by_role("link", name="Revoke the invitation of pending@example.com").click()
+    page.get_by_role("button", name="Revoke the invitation").click()
+    page.goto(site_url("acme", "/owner/history/"))
+    expect(page.get_by_test_id("audit")).to_contain_text("invitation.revoked")
+
+    visitor = browser.new_page()
+    visitor.goto(site_url("acme", f"/invitations/{sent.token}/"))
+    expect(visitor.get_by_test_id("invitation-unusable")).to_have_text("This invitation was withdrawn")
+    visitor.close()
+
+    console = browser.new_page()
+    log_in(console, site_url(None, f"/console/tenants/{committed_tenants['acme'].pk}/"), "root-admin")
+    expect(console.get_by_test_id("tenant-owners")).to_contain_text("olivia")
+    console.get_by_label("New owner's email").fill("rescue@example.com")
+    console.get_by_role("button", name="Send the owner invitation").click()
+    expect(console.get_by_test_id("tenant-people")).to_have_text("3")
+    console.close()
