@@ -7,13 +7,18 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from apps.accounts.receivers import owner_create_on_tenant_ready
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_save
+
+        from apps.accounts.receivers import owner_create_on_tenant_ready, password_change_clears_flag
         from apps.core.navigation import Audience, NavItem, PageItem, nav_register, page_register
         from apps.tenants.signals import tenant_ready
 
         tenant_ready.connect(owner_create_on_tenant_ready, dispatch_uid="accounts-owner-on-tenant-ready")
+        post_save.connect(
+            password_change_clears_flag, sender=get_user_model(), dispatch_uid="accounts-password-change-clears-flag"
+        )
 
         nav_register(NavItem("Dashboard", "home", Audience.MEMBER, order=10))
-        nav_register(NavItem("People", "owner-overview", Audience.OWNER, order=50))
         page_register(PageItem("Change password", "password_change"))
         page_register(PageItem("Password changed", "password_change_done", parent="password_change"))

@@ -1,7 +1,8 @@
-"""Create the first owner of a new tenant when its schema is ready."""
+"""Create the first owner of a new tenant when its schema is ready; clear a forced password change once done."""
 
 from typing import Any
 
+from apps.accounts.models import Profile
 from apps.accounts.services import member_create
 from apps.tenants.services import OwnerAccount
 
@@ -11,3 +12,14 @@ def owner_create_on_tenant_ready(sender: Any, tenant: Any, owner: OwnerAccount |
     if owner is None:
         return
     member_create(username=owner.username, email=owner.email, password_hash=owner.password_hash, is_owner=True)
+
+
+def password_change_clears_flag(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> None:
+    """After a user's password was set (`set_password` then `save`), stop forcing them to change it.
+
+    AbstractBaseUser keeps the new raw password in `_password` until its save finishes, so this post_save sees
+    whether this save changed the password, whichever view or command did it.
+    """
+    if created or getattr(instance, "_password", None) is None:
+        return
+    Profile.objects.filter(user_id=instance.pk, must_change_password=True).update(must_change_password=False)

@@ -1,16 +1,13 @@
-"""Tenant pages for every signed-in user (dashboard) and for owners (their tenant's people)."""
+"""Tenant pages for every signed-in user (dashboard); for owners, unlocking a person (the list is apps.people)."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import Group
-from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from apps.accounts.throttling import locked_usernames, login_unlock
+from apps.accounts.throttling import login_unlock
 from apps.core.roles import owner_required
 
 
@@ -22,21 +19,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @owner_required
 def owner_overview(request: HttpRequest) -> HttpResponse:
-    """List the tenant's people with their roles and groups (owners only)."""
-    users = (
-        get_user_model()
-        .objects.select_related("profile")
-        .prefetch_related(Prefetch("groups", queryset=Group.objects.order_by("name")))
-        .order_by("username")
-    )
-    query = request.GET.get("q", "").strip()
-    if query:
-        users = users.filter(username__icontains=query)
-    page = Paginator(users, 25).get_page(request.GET.get("page"))
-    groups = Group.objects.order_by("name")
-    locked = locked_usernames(person.get_username() for person in page)
-    context = {"page": page, "query": query, "groups": groups, "locked": locked}
-    return render(request, "accounts/owner_overview.html", context)
+    """Send owners to the people page (apps.people), which replaced the read-only list that lived here."""
+    return redirect("people:list")
 
 
 @owner_required
@@ -46,4 +30,4 @@ def owner_login_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(get_user_model(), pk=pk)
     login_unlock(username=person.get_username())
     messages.success(request, f"{person.get_username()} may sign in again.")
-    return redirect("owner-overview")
+    return redirect("people:list")

@@ -51,3 +51,15 @@ test_message = register(
         default={"email": True, "sms": True, "in_app": True},
     )
 )
+invitation = register(
+    Notification(
+        name="invitation",
+        display_name="Invitation to join",
+        category="Account",
+        description="The link an owner's invitation sends; the invited person is not active until they accept.",
+        backends=("email",),
+        default={"email": True},
+        mandatory=True,
+        reaches_inactive=True,
+    )
+)

@@ -25,6 +25,8 @@ class Notification:
     description: str = ""
     # Critical: still opt-out-able, but never held by quiet hours, collected into a digest or paused.
     critical: bool = False
+    # Delivered to inactive users too: an invitation reaches the invited person before they are activated.
+    reaches_inactive: bool = False
 
     def __post_init__(self) -> None:
         # Accept lists in declarations but keep the instance hashable and immutable.

@@ -2,8 +2,9 @@
 
 `selectors.notification_settings_load` builds a `NotificationSettings` with one query per kind of row
 (notifications, backends, people, permissions, stored values, group memberships); sending, the member's matrix
-and the owners' matrix all read it. The order: inactive user → mandatory → missing permission → the user's own
-choice → any group on → groups only off → tenant default → declared default.
+and the owners' matrix all read it. The order: inactive user (unless the declaration `reaches_inactive`) →
+mandatory → missing permission → the user's own choice → any group on → groups only off → tenant default →
+declared default.
 """
 
 from __future__ import annotations
@@ -126,7 +127,8 @@ class NotificationSettings:
         if backend not in declaration.backends:
             raise ValueError(f"Notification {notification!r} does not use backend {backend!r}.")
         key = (notification, backend)
-        active = self.active
+        # A declaration that reaches inactive people (an invitation) treats everyone loaded as active.
+        active = set(self.user_ids) if declaration.reaches_inactive else self.active
         mandatory = declaration.mandatory
         permitted = self._permitted_for(declaration) if declaration.required_permissions else None
         own = self.user_values.get(key, {})

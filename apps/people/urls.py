@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from apps.people import group_views, import_views
+from apps.people import group_views, import_views, views
 
 app_name = "people"
 
@@ -20,4 +20,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # the CSV import of people and its progress
     path("owner/people/import/", import_views.people_import, name="people-import"),
     path("owner/people/import/<slug:job_id>/", import_views.people_import_job, name="people-import-job"),
+    path("owner/people/", views.people_list, name="list"),
+    path("owner/people/invite/", views.invitation_create, name="invite"),
+    path("owner/people/add/", views.person_add, name="add"),
+    path("owner/people/<int:pk>/role/", views.person_role, name="person-role"),
+    path("owner/people/<int:pk>/active/", views.person_active, name="person-active"),
+    path("owner/people/invitations/<int:pk>/resend/", views.invitation_resend, name="invitation-resend"),
+    path("owner/people/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
 ]

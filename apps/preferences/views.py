@@ -6,6 +6,8 @@ refusal in place); without JavaScript the whole tab posts to the page and redire
 shows the page again with the errors in place.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,8 +16,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.audit.models import AuditEntry
+from apps.audit.selectors import audit_entries
 from apps.core.htmx import HtmxHttpRequest, render_page
 from apps.core.inline import IDLE, SAVED, StaleEdit, inline_response, posted_version
+from apps.core.pagination import paginate, query_without_page
 from apps.core.roles import owner_required
 from apps.preferences.editing import EditScope, global_edit_scope, stale_edit, user_edit_scope
 from apps.preferences.history import change_get, change_list, change_preference, change_revertible, change_rows
@@ -27,6 +32,9 @@ PAGE = "preferences/preferences.html"
 HISTORY = "preferences/history.html"
 REVERT = "preferences/revert_confirm.html"
 HISTORY_PAGE_SIZE = 25
+# The kind of the preference changes among the audit trail's target types, and how many audit entries show beside.
+PREFERENCES_KIND = "preferences"
+AUDIT_RECENT = 10
 
 _PAGES = {
     "user": {"title": "My preferences", "intro": "How the portal looks and behaves for you."},
@@ -99,15 +107,43 @@ def global_reset(request: HtmxHttpRequest, key: str) -> HttpResponse:
 @owner_required
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
-    """List every preference change in the tenant, newest first, filtered by scope and key."""
+    """List every change in the tenant, newest first: preference changes and the audit trail (people, invitations,
+    groups…), filtered by kind (`?kind=preferences` or an audit target type), scope and key."""
+    kinds = history_kinds()
+    kind = request.GET.get("kind", "")
+    if kind not in dict(kinds):
+        kind = ""
     scope = request.GET.get("scope", "")
     if scope not in PreferenceChange.Scope.values:
         scope = ""
     query = request.GET.get("q", "").strip()
-    page = Paginator(change_list(scope=scope, query=query), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    show_preferences = kind in ("", PREFERENCES_KIND)
+    page = audit_page = None
+    rows: list[Any] = []
+    if show_preferences:
+        page = Paginator(change_list(scope=scope, query=query), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = change_rows(list(page), viewer=request.user)
+    if kind != PREFERENCES_KIND:
+        entries = audit_entries(target_type=kind, query=query)
+        if kind:
+            audit_page = paginate(request, entries)
+            audit_rows = list(audit_page)
+        else:
+            audit_rows = list(entries[:AUDIT_RECENT])  # beside the preferences: the latest; a kind lists them all
+    else:
+        audit_rows = []
+    for entry in audit_rows:
+        entry.old_text, entry.new_text = _audit_text(entry.old), _audit_text(entry.new)
     context = {
         "page": page,
-        "rows": change_rows(list(page), viewer=request.user),
+        "rows": rows,
+        "audit_page": audit_page,
+        "audit_rows": audit_rows,
+        "audit_recent": AUDIT_RECENT,
+        "kind": kind,
+        "kinds": kinds,
+        "show_preferences": show_preferences,
+        "page_query": query_without_page(request),
         "scope": scope,
         "query": query,
         "scopes": PreferenceChange.Scope.choices,
@@ -115,6 +151,24 @@ def history(request: HttpRequest) -> HttpResponse:
         "time_zone": request.user.preferences["locale__time_zone"],  # type: ignore[union-attr]
     }
     return render_page(request, HISTORY, context, partial="results")
+
+
+def _audit_text(values: Any) -> str:
+    """Return an audit entry's old or new value as one line: "role: owner, groups: Sales, Support"."""
+    if not isinstance(values, dict):
+        return "" if values is None else str(values)
+    parts = []
+    for key, value in values.items():
+        shown = ", ".join(map(str, value)) or "none" if isinstance(value, list) else str(value)
+        parts.append(f"{key.replace('_', ' ')}: {shown}")
+    return "; ".join(parts)
+
+
+def history_kinds() -> list[tuple[str, str]]:
+    """Return the history page's kinds: preference changes, then each kind of target the audit trail holds."""
+    targets = AuditEntry.objects.order_by("target_type").values_list("target_type", flat=True).distinct()
+    audit_kinds = [(target, f"{target.capitalize()} changes") for target in targets]
+    return [(PREFERENCES_KIND, "Preference changes"), *audit_kinds]
 
 
 @owner_required

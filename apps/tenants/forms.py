@@ -92,3 +92,7 @@ class TenantDeleteForm(GuardedTextForm, forms.Form):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
         error_messages={"required": "Type the tenant's subdomain to confirm the deletion."},
     )
+
+
+class OwnerInvitationForm(GuardedTextForm, forms.Form):
+    email = forms.EmailField(label="New owner's email", help_text="They receive an invitation to join as owner.")

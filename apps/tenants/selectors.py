@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from apps.core.roles import Role
 from apps.tenants.models import Domain, Tenant, TenantEvent
 
 
@@ -55,3 +56,23 @@ def tenant_subdomain_taken(subdomain: str, schema_name: str) -> bool:
 def tenant_events_recent(*, limit: int = 20) -> QuerySet[TenantEvent]:
     """Return the newest entries of the tenant audit log."""
     return TenantEvent.objects.all()[:limit]
+
+
+def tenant_people(tenant: Tenant) -> tuple[int, list[str]] | None:
+    """Return (number of people, usernames of the active owners) of a ready tenant, None before it is ready.
+
+    Read across the schema with SQL, as `tenant_user_counts` does: the console runs on the public schema, and the
+    profiles' table (apps.accounts) belongs to an app above this one.
+    """
+    if tenant.state != Tenant.State.READY or tenant.is_public:
+        return None
+    schema = connection.ops.quote_name(tenant.schema_name)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {schema}.auth_user")
+        (count,) = cursor.fetchone()
+        cursor.execute(
+            f"SELECT u.username FROM {schema}.auth_user u JOIN {schema}.accounts_profile p ON p.user_id = u.id "
+            "WHERE p.role = %s AND u.is_active ORDER BY u.username",
+            [Role.OWNER.value],
+        )
+        return int(count), [row[0] for row in cursor.fetchall()]

@@ -7,3 +7,8 @@ from django.dispatch import Signal
 # notifications), accounts can create the first owner and bundles can copy another tenant's configuration.
 # Sent with `send`, not `send_robust`: a receiver's error fails the provisioning.
 tenant_ready = Signal()
+
+# Sent (sender=Tenant, tenant=<Tenant>, email=<str>, actor_name=<str>) by the console inside the tenant's schema,
+# to invite a new owner into a tenant that lost its own. apps.people answers it (the tenants app sits below it and
+# cannot call it); a receiver raises django.core.exceptions.ValidationError to refuse the address.
+owner_invitation_requested = Signal()

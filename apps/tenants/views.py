@@ -9,14 +9,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
+from django_tenants.utils import schema_context
 
 from apps.core.health import health_report
 from apps.core.htmx import render_page
 from apps.core.roles import superadmin_required
-from apps.tenants.forms import TenantCreateForm, TenantDeleteForm
+from apps.tenants.forms import OwnerInvitationForm, TenantCreateForm, TenantDeleteForm
 from apps.tenants.models import Tenant
-from apps.tenants.selectors import tenant_domain_url, tenant_events_recent, tenant_list, tenant_user_counts
+from apps.tenants.selectors import (
+    tenant_domain_url,
+    tenant_events_recent,
+    tenant_list,
+    tenant_people,
+    tenant_user_counts,
+)
 from apps.tenants.services import tenant_create, tenant_deactivate, tenant_delete, tenant_reactivate
+from apps.tenants.signals import owner_invitation_requested
 
 
 def _console_tenant(pk: int) -> Tenant:
@@ -88,6 +96,8 @@ def _detail_context(request: HttpRequest, tenant: Tenant, **extra: object) -> di
         "tenant": tenant,
         "url": tenant_domain_url(tenant, request) if tenant.is_serving else None,
         "users": tenant_user_counts([tenant]).get(tenant.pk),
+        "people": tenant_people(tenant),
+        "owner_form": extra.pop("owner_form", None) or OwnerInvitationForm(),
         "delete_form": TenantDeleteForm(),
         **extra,
     }
@@ -103,6 +113,33 @@ def tenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     open_dialog = "delete" if request.GET.get("confirm") == "delete" else None
     context = _detail_context(request, tenant, open_dialog=open_dialog)
     return render_page(request, "tenants/tenant_detail.html", context, partial="progress")
+
+
+@superadmin_required
+@require_POST
+def tenant_owner_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Invite a new owner into a ready tenant (for one that lost its owner); the tenant's people app sends it."""
+    tenant = _console_tenant(pk)
+    form = OwnerInvitationForm(request.POST)
+    if tenant.state != Tenant.State.READY:
+        messages.error(request, f"{tenant.name} is not ready yet: invite its owner once it is.")
+        return redirect("tenants:tenant-detail", pk=pk)
+    if form.is_valid():
+        try:
+            with schema_context(tenant.schema_name):
+                owner_invitation_requested.send(
+                    sender=Tenant,
+                    tenant=tenant,
+                    email=form.cleaned_data["email"],
+                    actor_name=request.user.get_username(),
+                )
+        except ValidationError as exc:
+            form.add_error("email", exc.messages)
+        else:
+            messages.success(request, f"Owner invitation sent to {form.cleaned_data['email']} for {tenant.name}.")
+            return redirect("tenants:tenant-detail", pk=pk)
+    context = _detail_context(request, tenant, owner_form=form)
+    return render(request, "tenants/tenant_detail.html", context, status=400)
 
 
 @superadmin_required

@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication: a signed-in person's pages and API answers are never stored by a cache.
     "apps.core.middleware.PrivateCacheMiddleware",
+    # A person added with a one-time password changes it before anything else (apps.accounts).
+    "apps.accounts.middleware.PasswordChangeRequiredMiddleware",
     # One Redis round trip per request: pins the site's and the tenant's preference snapshots.
     "apps.preferences.middleware.PreferencesMiddleware",
     "apps.preferences.middleware.UserTimezoneMiddleware",

@@ -137,12 +137,12 @@ def test_an_owner_sees_who_is_locked_and_unlocks_them(tenants, client_of):
     guess("tenant", "victim")
     client = client_of(owner, acme)
 
-    page = client.get("/owner/").content.decode()
+    page = client.get("/owner/people/").content.decode()
     response = client.post(f"/owner/people/{victim.pk}/unlock/")
 
     assert page.count("Locked after failed sign-ins") == 1
     assert response.status_code == 302
-    assert "Locked after failed sign-ins" not in client.get("/owner/").content.decode()
+    assert "Locked after failed sign-ins" not in client.get("/owner/people/").content.decode()
     assert sign_in("tenant", "victim", PASSWORD)[:2] == (302, True)
 
 

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django_tenants.utils import schema_context
 
 from apps.core.roles import is_owner
+from apps.people.models import Invitation
 
 
 def test_demo_data_loads_twice_without_duplicates(tenants, capsys):
@@ -17,7 +18,10 @@ def test_demo_data_loads_twice_without_duplicates(tenants, capsys):
         assert sorted(Group.objects.values_list("name", flat=True)) == ["Sales", "Support"]
         order = Group.objects.order_by("profile__priority").values_list("name", "profile__priority")
         assert list(order) == [("Sales", 1), ("Support", 2)]
-        assert get_user_model().objects.count() == 5
+        # olivia, alice, bob, carol, dave, frank (deactivated) and erin (invited, not yet active).
+        assert get_user_model().objects.count() == 7
+        assert not get_user_model().objects.get(username="frank").is_active
+        assert Invitation.objects.get(email="erin@example.com").is_open
     with schema_context("globex"):
         assert get_user_model().objects.filter(username="olivia").count() == 0
         assert get_user_model().objects.count() == 4

@@ -46,6 +46,9 @@ OBJECT_VALUES = {
     "doomed_group",
     "doomed_group_api",
     "import_job",
+    "invitation",
+    "invitation_token",
+    "api_invitation",
 }
 
 
@@ -74,7 +77,8 @@ NOT_THIS_METHOD = "302 405 405 405 302"
 TENANT_ROUTES = [
     # accounts
     route("home", GET=MEMBER_PAGE),
-    route("owner-overview", GET=OWNER_PAGE),
+    # /owner/ sends owners on to the people page.
+    route("owner-overview", GET="302 403 302 302 302"),
     route("owner-login-unlock", {"pk": "person"}, GET="302 403 405 405 302", POST="302 403 302 404 302"),
     route("login", GET="200 302 302 302 200", POST="200 302 302 302 200"),
     route("logout", GET="405 405 405 405 405", POST="302 302 302 302 302", ends_session=True),
@@ -150,6 +154,24 @@ TENANT_ROUTES = [
     ),
     # Last of the lists' rows: it deletes the custom value the rows above name.
     route("lov:value-delete", {"key": "list_key", "pk": "custom_value"}, GET=OWNER_OBJECT, POST="302 403 302 404 302"),
+    # people
+    route("people:list", GET=OWNER_PAGE),
+    route("people:invite", GET=OWNER_PAGE, POST=OWNER_PAGE),
+    route("people:add", GET=OWNER_PAGE, POST=OWNER_PAGE),
+    # An empty form changes nothing and says so on the list (302 with a message).
+    route("people:person-role", {"pk": "person"}, GET="302 403 405 405 302", POST="302 403 302 404 302"),
+    route("people:person-active", {"pk": "person"}, GET=OWNER_OBJECT, POST="302 403 302 404 302"),
+    route("people:invitation-resend", {"pk": "invitation"}, GET="302 403 405 405 302", POST="302 403 302 404 302"),
+    # Last of the invitation rows: it revokes the invitation the rows above name.
+    route("people:invitation-revoke", {"pk": "invitation"}, GET=OWNER_OBJECT, POST="302 403 302 404 302"),
+    # Anyone holding the link may open it; a signed-in person is told to log out first (409); globex knows no
+    # such token (410, "not valid").
+    route(
+        "people:invitation-accept",
+        {"token": "invitation_token"},
+        GET="200 409 409 410 200",
+        POST="200 409 409 410 200",
+    ),
     # bundles
     route("bundles:owner", GET=OWNER_PAGE),
     route("bundles:owner-export", GET=OWNER_PAGE),
@@ -234,6 +256,12 @@ TENANT_ROUTES = [
         PATCH="401 403 400 404 401",
         DELETE="401 403 204 404 401",
     ),
+    route("people-api-list", GET=API_OWNER, POST=API_OWNER_BAD_WRITE),
+    route("people-api-detail", {"pk": "person"}, GET="401 403 200 404 401", PATCH="401 403 400 404 401"),
+    route("invitations-api-list", GET=API_OWNER, POST=API_OWNER_BAD_WRITE),
+    route("invitations-api-detail", {"pk": "api_invitation"}, GET="401 403 200 404 401"),
+    route("invitations-api-resend", {"pk": "api_invitation"}, GET="401 403 405 405 401", POST="401 403 200 404 401"),
+    route("invitations-api-revoke", {"pk": "api_invitation"}, GET="401 403 405 405 401", POST="401 403 200 404 401"),
     route("api-schema", GET=API_MEMBER),
     route("api-docs", GET=MEMBER_PAGE),
     route("api-not-found", {"path": "api_path"}, GET="404 404 404 404 404", POST="404 404 404 404 404"),
@@ -250,6 +278,8 @@ PUBLIC_ROUTES = [
     route("tenants:tenant-list", GET=CONSOLE_PAGE),
     route("tenants:tenant-create", GET=CONSOLE_PAGE, POST=CONSOLE_PAGE),
     route("tenants:tenant-detail", {"pk": "tenant"}, GET=CONSOLE_PAGE),
+    # The console's own tenant is not provisioned: the superadmin is sent back to its page, saying so.
+    route("tenants:tenant-owner-invite", {"pk": "tenant"}, GET="302 302 302 302 405", POST="302 302 302 302 302"),
     route("tenants:tenant-deactivate", {"pk": "tenant"}, GET="302 302 302 302 405", POST="302 302 302 302 302"),
     route("tenants:tenant-reactivate", {"pk": "tenant"}, GET="302 302 302 302 405", POST="302 302 302 302 302"),
     route("tenants:tenant-delete", {"pk": "tenant"}, GET="302 302 302 302 405", POST=CONSOLE_PAGE),

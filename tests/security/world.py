@@ -17,6 +17,7 @@ from apps.notifications.links import unsubscribe_all_token_make, unsubscribe_tok
 from apps.notifications.models import Backend, Delivery, NotificationType
 from apps.people.groups import group_create
 from apps.people.imports import import_job_start
+from apps.people.services import invitation_send
 from apps.preferences.models import PreferenceChange
 from apps.preferences.registries import global_preferences_registry
 from apps.preferences.site.models import SitePreferenceChange
@@ -68,7 +69,15 @@ def build_world(tenants: dict[str, Tenant]) -> World:
     acme, globex = tenants["acme"], tenants["globex"]
     lov_defaults_sync_all()
     ids_far(
-        "acme", ("auth_user", "auth_group", "projects_task", "notifications_delivery", "preferences_preferencechange")
+        "acme",
+        (
+            "auth_user",
+            "auth_group",
+            "projects_task",
+            "notifications_delivery",
+            "preferences_preferencechange",
+            "people_invitation",
+        ),
     )
     member = make_user(acme, "alice", groups=("Sales",))
     owner = make_user(acme, "olivia", owner=True)
@@ -91,6 +100,10 @@ def build_world(tenants: dict[str, Tenant]) -> World:
         )
         token = unsubscribe_token_make(user_id=member.pk, notification="task_assigned", backend="email")
         token_all = unsubscribe_all_token_make(user_id=member.pk)
+        # Invitations: one the pages resend and revoke, one the API does, one whose link the accept rows open.
+        invitation = invitation_send(actor=owner, email="invited@example.com").invitation
+        api_invitation = invitation_send(actor=owner, email="invited-api@example.com").invitation
+        invitation_token = invitation_send(actor=owner, email="invited-too@example.com").token
     # The console's lifecycle buttons act on a tenant of their own, so acme and globex stay up for the other rows.
     console_tenant = tenant_create(name="Matrix Inc", subdomain="matrix-inc")
     custom = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Matrix status")
@@ -118,6 +131,9 @@ def build_world(tenants: dict[str, Tenant]) -> World:
         doomed_group=doomed_group.pk,
         doomed_group_api=doomed_group_api.pk,
         import_job=import_job.job_id,
+        invitation=invitation.pk,
+        api_invitation=api_invitation.pk,
+        invitation_token=invitation_token,
         list_key="task-statuses",
         user_key="appearance__theme",
         global_key="general__title",

@@ -1,9 +1,11 @@
-"""The whole demo: the superadmin, the demo tenants with their people, groups, defaults and projects content."""
+"""The whole demo: the superadmin, the demo tenants with their people (one invited, one deactivated), groups,
+defaults and projects content."""
 
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django_tenants.utils import schema_context
 
@@ -29,8 +31,11 @@ DEMO_TENANTS: dict[str, dict[str, Any]] = {
         "name": "Acme Corporation",
         "owner": "olivia",
         "groups": {"Sales": ["alice", "bob"], "Support": ["carol", "bob"]},
-        "members": ["alice", "bob", "carol", "dave"],
+        "members": ["alice", "bob", "carol", "dave", "frank"],
         "preferences": {"general__title": "Acme Portal", "general__support_email": "help@acme.example"},
+        # People management in use: an invitation waiting to be accepted, and a person who left.
+        "invited": [("erin@example.com", "Sales")],
+        "deactivated": ["frank"],
     },
     "globex": {
         "name": "Globex",
@@ -85,6 +90,13 @@ class Command(BaseCommand):
         for group_name, notification, prefs in DEMO_NOTIFICATION_DEFAULTS:
             if group_name in spec["groups"]:
                 update_preferences(notification, group_ensure(group_name), prefs)
+        # apps.people sits beside this app (it cannot be imported here): its command does it, by name.
+        call_command(
+            "load_people_demo",
+            *[f"--invite={email}:{group}" for email, group in spec.get("invited", [])],
+            *[f"--deactivate={username}" for username in spec.get("deactivated", [])],
+            f"--tenant-name={spec['name']}",
+        )
         # Through the service, like any other write: validated, recorded in the history, no-op if already set.
         preferences_set(
             store=global_preferences_registry.store(),
