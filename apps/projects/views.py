@@ -4,18 +4,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django_htmx.middleware import HtmxDetails
 
 from apps.core.htmx import render_page
 from apps.core.inline import IDLE, SAVED, InlineField, InlineState, inline_response
+from apps.core.pagination import paginate, query_without_page
 from apps.projects.forms import JobTitleForm, TaskForm
 from apps.projects.models import MemberJobTitle, Task
-from apps.projects.selectors import member_job_title_get, task_list
-from apps.projects.services import member_job_title_set, task_create, task_update
+from apps.projects.selectors import member_job_title_get, task_get, task_list
+from apps.projects.services import member_job_title_set, task_create, task_delete, task_update
 from apps.tenants.models import Tenant
 
 PROFILE = "projects/profile.html"
@@ -46,6 +46,7 @@ def task_list_view(request: _MemberRequest) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 status=form.cleaned_data["status"],
                 created_by=request.user,
+                assignee=form.cleaned_data["assignee"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -55,15 +56,16 @@ def task_list_view(request: _MemberRequest) -> HttpResponse:
                 return redirect("projects:task-list")
             form = TaskForm(tenant=request.tenant)
     query = request.GET.get("q", "").strip()
-    page = Paginator(task_list(query=query), 20).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": query}
+    mine = request.GET.get("mine") == "1"
+    page = paginate(request, task_list(query=query, assignee=request.user if mine else None))
+    context = {"form": form, "page": page, "query": query, "mine": mine, "page_query": query_without_page(request)}
     return render_page(request, "projects/task_list.html", context, partial="tasks")
 
 
 @login_required
 def task_edit_view(request: _MemberRequest, pk: int) -> HttpResponse:
     """Edit a task; a status no longer offered stays available to this task only (shown as archived)."""
-    task = get_object_or_404(Task.objects.select_related("status"), pk=pk)
+    task = get_object_or_404(Task.objects.select_related("status", "assignee"), pk=pk, deleted_at__isnull=True)
     form = TaskForm(request.POST or None, instance=task, tenant=request.tenant)
     if request.method == "POST" and form.is_valid():
         try:
@@ -72,6 +74,8 @@ def task_edit_view(request: _MemberRequest, pk: int) -> HttpResponse:
                 tenant=request.tenant,
                 title=form.cleaned_data["title"],
                 status=form.cleaned_data["status"],
+                assignee=form.cleaned_data["assignee"],
+                actor=request.user,
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -79,6 +83,19 @@ def task_edit_view(request: _MemberRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Task “{task.title}” saved.")
             return redirect("projects:task-list")
     return render_page(request, "projects/task_edit.html", {"form": form, "task": task}, partial="form")
+
+
+@login_required
+def task_delete_view(request: _MemberRequest, pk: int) -> HttpResponse:
+    """Ask before deleting a task, naming it; the POST deletes it (softly) and goes back to the list."""
+    task = task_get(pk=pk)
+    if task is None:
+        raise Http404("No such task.")
+    if request.method == "POST":
+        task_delete(task=task, by=request.user)
+        messages.success(request, f"Task “{task.title}” deleted.")
+        return redirect("projects:task-list")
+    return render(request, "projects/task_delete.html", {"task": task})
 
 
 @login_required

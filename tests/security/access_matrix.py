@@ -139,6 +139,8 @@ TENANT_ROUTES = [
     # projects
     route("projects:task-list", GET=MEMBER_PAGE),
     route("projects:task-edit", {"pk": "task"}, GET="302 200 200 404 302", POST="302 200 200 404 302"),
+    # The member's POST deletes the task (softly): from then on it is gone for everyone.
+    route("projects:task-delete", {"pk": "task"}, GET="302 200 200 404 302", POST="302 302 404 404 302"),
     route("projects:profile", GET=MEMBER_PAGE, POST=MEMBER_PAGE),
     # livesettings
     route("livesettings:owner-settings", GET=OWNER_PAGE),
