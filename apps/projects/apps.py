@@ -13,3 +13,6 @@ class ProjectsConfig(AppConfig):
         nav_register(NavItem("Profile", "projects:profile", Audience.MEMBER, order=35))
         page_register(PageItem("Edit task", "projects:task-edit", parent="projects:task-list"))
         page_register(PageItem("Delete task", "projects:task-delete", parent="projects:task-list"))
+        page_register(
+            PageItem("Confirm your email address", "projects:profile-email-confirm", parent="projects:profile")
+        )

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.models import User
+from phonenumber_field.formfields import PhoneNumberField
 
 from apps.core.inputs import GuardedTextForm
 from apps.lov.forms import lov_choice_field_for
@@ -44,7 +45,9 @@ class TaskForm(GuardedTextForm, forms.ModelForm):
 
 
 class JobTitleForm(GuardedTextForm, forms.Form):
-    job_title = forms.ModelChoiceField(queryset=JobTitle.objects.none(), label="Job title")
+    """A job title the tenant offers, or none ("No job title" clears it)."""
+
+    job_title = forms.ModelChoiceField(queryset=JobTitle.objects.none(), label="Job title", required=False)
 
     def __init__(self, *args: Any, tenant: Any, current: JobTitle | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -53,6 +56,33 @@ class JobTitleForm(GuardedTextForm, forms.Form):
             tenant=tenant,
             current=current,
             label="Job title",
-            empty_label="Choose your job title",
+            empty_label="No job title",
+            required=False,
             initial=current.pk if current else None,
         )
+
+
+class NameForm(GuardedTextForm, forms.Form):
+    first_name = forms.CharField(max_length=150, required=False, label="First name")
+    last_name = forms.CharField(max_length=150, required=False, label="Last name")
+
+
+class EmailForm(GuardedTextForm, forms.Form):
+    email = forms.EmailField(label="New email address", max_length=254)
+
+
+class PhoneForm(GuardedTextForm, forms.Form):
+    phone_number = PhoneNumberField(
+        label="Mobile phone number",
+        help_text="In international format, with the country code: +44 7911 123456.",
+        region=None,
+    )
+
+
+class PhoneCodeForm(GuardedTextForm, forms.Form):
+    code = forms.RegexField(
+        regex=r"^\s*\d{6}\s*$",
+        label="Code from the text message",
+        error_messages={"invalid": "The code has 6 digits."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )

@@ -106,9 +106,13 @@ def task_delete(*, task: Task, by: User | None) -> Task:
 
 
 @transaction.atomic
-def member_job_title_set(*, user: User, tenant: Any, job_title: JobTitle) -> MemberJobTitle:
-    """Set a member's job title to one the tenant offers (or keep their current, archived one)."""
+def member_job_title_set(*, user: User, tenant: Any, job_title: JobTitle | None) -> MemberJobTitle | None:
+    """Set a member's job title to one the tenant offers (or keep their current, archived one); None clears it."""
     record = MemberJobTitle.objects.select_related("job_title").filter(user=user).first()
+    if job_title is None:
+        if record is not None:
+            record.delete()
+        return None
     _check_offered(
         JobTitleSelection,
         tenant=tenant,

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from apps.accounts.contact import email_change_token
 from apps.livesettings.services import custom_setting_save, live_setting_set, scheduled_change_create
 from apps.lov.services import lov_custom_value_create, lov_defaults_sync_all
 from apps.notifications.links import unsubscribe_token_make
@@ -86,6 +87,7 @@ def build_world(tenants: dict[str, Tenant]) -> World:
             next_attempt_at=task.created,
         )
         token = unsubscribe_token_make(user_id=member.pk, notification="task_assigned", backend="email")
+        email_token = email_change_token(user=member, new_email="matrix.member@example.com")
     # The console's lifecycle buttons act on a tenant of their own, so acme and globex stay up for the other rows.
     console_tenant = tenant_create(name="Matrix Inc", subdomain="matrix-inc")
     custom = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Matrix status")
@@ -102,6 +104,9 @@ def build_world(tenants: dict[str, Tenant]) -> World:
         task=task.pk,
         delivery=delivery.pk,
         token=token,
+        email_token=email_token,
+        reset_uid="MQ",
+        reset_token="not-a-reset-token",
         custom_value=custom.pk,
         list_key="task-statuses",
         user_key="appearance__theme",
