@@ -110,8 +110,11 @@ def _token_tracker(client: Any) -> TokenTracker | None:
     global _tracker
     if not _setting("PREFERENCES_CLIENT_TRACKING", True):
         return None
-    if _tracker is None:
-        _tracker = TokenTracker([VERSION_KEY_PREFIX], connection_factory_for(client))
+    if _tracker is None or _tracker.source is not client.connection_pool:
+        # First use, or the cache now points elsewhere (a settings change): track the server it reads.
+        if _tracker is not None:
+            _tracker.close()
+        _tracker = TokenTracker([VERSION_KEY_PREFIX], connection_factory_for(client), source=client.connection_pool)
     return _tracker
 
 

@@ -38,7 +38,9 @@ Fetch = Callable[[list[str]], list[Any]]
 class TokenTracker:
     """The tokens of tracked keys this process holds, kept current by the pushes Redis sends."""
 
-    def __init__(self, prefixes: list[str], connection_factory: Callable[[], Any]) -> None:
+    def __init__(self, prefixes: list[str], connection_factory: Callable[[], Any], *, source: object = None) -> None:
+        # What the connections are made for (the cache client's pool): a new pool needs a new tracker.
+        self.source = source
         self._prefixes = prefixes
         self._connection_factory = connection_factory
         self._connection: Any = None
@@ -56,10 +58,17 @@ class TokenTracker:
         return self._connection is not None and self._pid == os.getpid()
 
     def tokens(self, keys: list[str], fetch: Fetch) -> dict[str, Any]:
-        """The current token of each key; `fetch` (one MGET) is called for those not held, if any."""
+        """The current token of each key; `fetch` (one MGET) is called for those not held, if any.
+
+        Without a tracking connection every key is fetched, and the connection is opened only once that fetch
+        proved Redis answers (an unreachable or stalled server costs one attempt, not two).
+        """
         with self._lock:
-            if not self._ensure_connected():
-                return dict(zip(keys, fetch(keys), strict=True))
+            if not self._connected():
+                values = fetch(keys)
+                # Nothing fetched before the subscription can be kept: a change may have come in between.
+                self._try_connect()
+                return dict(zip(keys, values, strict=True))
             try:
                 self._drain()
             except Exception as exc:  # A broken or confused connection: trust nothing it held.
@@ -75,7 +84,7 @@ class TokenTracker:
                 self._drain()
             except Exception as exc:
                 self._disconnect(exc)
-                return {key: self._tokens.get(key, fetched.get(key)) for key in keys}
+                return {key: fetched[key] if key in fetched else self._tokens.get(key) for key in keys}
             if self._epoch == epoch:
                 self._tokens.update(fetched)
             return {key: fetched[key] if key in fetched else self._tokens[key] for key in keys}
@@ -91,23 +100,23 @@ class TokenTracker:
             self._disconnect(None)
             self._retry_at = 0.0
 
-    def _ensure_connected(self) -> bool:
+    def _connected(self) -> bool:
         if self._connection is not None and self._pid != os.getpid():
             # A forked child inherited the parent's socket: never read it, open its own.
             self._connection, self._tokens = None, {}
-        if self._connection is not None:
-            return True
+        return self._connection is not None
+
+    def _try_connect(self) -> None:
         if time.monotonic() < self._retry_at:
-            return False
+            return
         try:
             self._connection = self._subscribe()
         except Exception as exc:
             self._disconnect(exc)
-            return False
+            return
         self._pid = os.getpid()
         self._tokens.clear()
         self._epoch += 1
-        return True
 
     def _subscribe(self) -> Any:
         connection = self._connection_factory()

@@ -9,6 +9,7 @@ from django_tenants.utils import schema_context
 
 from apps.accounts.contact import email_change_token
 from apps.accounts.models import Profile
+from apps.accounts.services import member_create
 from apps.notifications.models import Delivery, SmsMessage
 from apps.notifications.shortcuts import send_notification, update_preferences
 from apps.projects.lists.models import JobTitle
@@ -171,3 +172,17 @@ def test_a_reset_asked_for_an_unknown_address_sends_nothing_and_says_the_same(ac
     response = Client(HTTP_HOST="acme.localhost").post("/accounts/password/reset/", {"email": "nobody@example.com"})
     assert response.status_code == 302
     assert smtp_server.messages == []
+
+
+def test_a_person_without_a_password_yet_sets_one_through_a_reset_but_a_deactivated_one_gets_nothing(
+    acme, smtp_server: SmtpSink
+) -> None:
+    with schema_context("acme"):
+        imported = member_create(username="imported", email="imported@example.com")  # an unusable password
+        gone = member_create(username="gone", email="gone@example.com", password=PASSWORD)
+        gone.is_active = False
+        gone.save()
+    Client(HTTP_HOST="acme.localhost").post("/accounts/password/reset/", {"email": "gone@example.com"})
+    assert smtp_server.messages == []
+    _reset_through_the_email("acme.localhost", "imported@example.com", smtp_server)
+    assert _user(imported.pk).check_password("a-new-Pass-8421")
