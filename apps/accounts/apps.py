@@ -22,3 +22,7 @@ class AccountsConfig(AppConfig):
         nav_register(NavItem("Dashboard", "home", Audience.MEMBER, order=10))
         page_register(PageItem("Change password", "password_change"))
         page_register(PageItem("Password changed", "password_change_done", parent="password_change"))
+        page_register(PageItem("Reset your password", "password_reset", parent="login"))
+        page_register(PageItem("Check your email", "password_reset_done", parent="password_reset"))
+        page_register(PageItem("Choose a new password", "password_reset_confirm", parent="password_reset"))
+        page_register(PageItem("Password reset", "password_reset_complete", parent="password_reset"))

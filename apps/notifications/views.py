@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -233,8 +233,22 @@ def _page(
             return _cell_field(cell, posted, refusal=refused[name])
         return _cell_field(cell, form, saved=name in saved)
 
-    context = {"backends": backends, "rows": matrix_rows(rows, field_of), "form": form, **timing_context(request.user)}
+    context = {
+        "backends": backends,
+        "rows": matrix_rows(rows, field_of),
+        "form": form,
+        # A switch for SMS without a number could never deliver: the column links to the profile instead.
+        "phone_missing": not _has_phone(request.user),
+        **timing_context(request.user),
+    }
     return render(request, PREFERENCES, context)
+
+
+def _has_phone(user: Any) -> bool:
+    try:
+        return bool(user.profile.phone_number)
+    except ObjectDoesNotExist:
+        return False
 
 
 @login_required

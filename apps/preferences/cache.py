@@ -8,6 +8,9 @@ lookups: no SQL, no Redis.
 
 Redis down or stalled: its client has short timeouts, a failure opens a circuit for a few seconds, and
 scopes are read from PostgreSQL (one query per scope per request) with a logged warning; never an error.
+
+The MGET is skipped when every token is still held by this process's client-side tracking
+(apps.preferences.tracking): Redis pushes each change, so an unchanged request makes no round trip.
 """
 
 import logging
@@ -24,6 +27,7 @@ from django.conf import settings
 from django.db import connection
 
 from apps.core.tenancy import current_schema_name
+from apps.preferences.tracking import TokenTracker, connection_factory_for
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +88,8 @@ def _redis_failed(exc: Exception) -> None:
     # Writes during the outage could not bump versions: no snapshot loaded before it can be trusted after it.
     with _lock:
         _snapshots.clear()
+    if _tracker is not None:
+        _tracker.forget()
     logger.warning("Preferences: Redis unavailable (%s); reading from PostgreSQL for a while.", exc)
 
 
@@ -96,15 +102,41 @@ def _replay_pending_bumps(client: Any) -> None:
         client.set(VERSION_KEY_PREFIX + key, uuid.uuid4().hex)
 
 
+_tracker: TokenTracker | None = None
+
+
+def _token_tracker(client: Any) -> TokenTracker | None:
+    """This process's tracker of version tokens, or None when PREFERENCES_CLIENT_TRACKING is off."""
+    global _tracker
+    if not _setting("PREFERENCES_CLIENT_TRACKING", True):
+        return None
+    if _tracker is None or _tracker.source is not client.connection_pool:
+        # First use, or the cache now points elsewhere (a settings change): track the server it reads.
+        if _tracker is not None:
+            _tracker.close()
+        _tracker = TokenTracker([VERSION_KEY_PREFIX], connection_factory_for(client), source=client.connection_pool)
+    return _tracker
+
+
 def fetch_versions(scope_keys: list[str]) -> dict[str, str | None] | None:
-    """Return the version token of each scope in one round trip, or None if Redis cannot answer."""
+    """Return the version token of each scope, or None if Redis cannot answer.
+
+    Tokens this process holds and Redis has not invalidated cost no round trip (apps.preferences.tracking);
+    the others come in one MGET.
+    """
     if not scope_keys or not _redis_available():
         return None
+    redis_keys = [VERSION_KEY_PREFIX + key for key in scope_keys]
     try:
         client = _redis()
         if _pending_bumps:  # only after an outage during which this process wrote
             _replay_pending_bumps(client)
-        tokens = client.mget([VERSION_KEY_PREFIX + key for key in scope_keys])
+        tracker = _token_tracker(client)
+        if tracker is None:
+            tokens = client.mget(redis_keys)
+        else:
+            held = tracker.tokens(redis_keys, fetch=client.mget)
+            tokens = [held[key] for key in redis_keys]
     except Exception as exc:  # Any Redis failure: serve from PostgreSQL instead.
         _redis_failed(exc)
         return None
@@ -257,3 +289,5 @@ def clear_local() -> None:
         _pending_bumps.clear()
     _dirty_scopes().clear()
     _circuit_open_until = 0.0
+    if _tracker is not None:
+        _tracker.close()

@@ -12,3 +12,7 @@ class ProjectsConfig(AppConfig):
         nav_register(NavItem("Tasks", "projects:task-list", Audience.MEMBER, order=30))
         nav_register(NavItem("Profile", "projects:profile", Audience.MEMBER, order=35))
         page_register(PageItem("Edit task", "projects:task-edit", parent="projects:task-list"))
+        page_register(PageItem("Delete task", "projects:task-delete", parent="projects:task-list"))
+        page_register(
+            PageItem("Confirm your email address", "projects:profile-email-confirm", parent="projects:profile")
+        )

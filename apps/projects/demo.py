@@ -22,7 +22,7 @@ class _DemoSpec(TypedDict):
     job_titles: list[str]
     custom_status: str
     custom_job_title: str
-    tasks: list[tuple[str, str]]  # (title, status name)
+    tasks: list[tuple[str, str, str]]  # (title, status name, assignee's username)
     status_labels: dict[str, str]  # shared name → the tenant's label
 
 
@@ -32,7 +32,10 @@ DEMO: dict[str, _DemoSpec] = {
         "job_titles": ["Sales representative", "Support agent"],
         "custom_status": "Awaiting sign-off",
         "custom_job_title": "Account executive",
-        "tasks": [("Prepare the Q3 price list", "In review"), ("Call back the Initech lead", "Awaiting sign-off")],
+        "tasks": [
+            ("Prepare the Q3 price list", "In review", "alice"),
+            ("Call back the Initech lead", "Awaiting sign-off", "bob"),
+        ],
         "status_labels": {"Done": "Finished"},
     },
     "globex": {
@@ -40,7 +43,7 @@ DEMO: dict[str, _DemoSpec] = {
         "job_titles": ["Engineer", "Designer"],
         "custom_status": "Needs QA",
         "custom_job_title": "Growth hacker",
-        "tasks": [("Ship the 2.0 release", "Needs QA"), ("Refresh the landing page", "In progress")],
+        "tasks": [("Ship the 2.0 release", "Needs QA", "gina"), ("Refresh the landing page", "In progress", "ivy")],
         "status_labels": {},
     },
 }
@@ -71,8 +74,9 @@ def projects_demo_load(*, tenant: Any) -> None:
     _ensure_custom(JobTitle, tenant, spec["custom_job_title"])
     with schema_context(tenant.schema_name):
         owner = get_user_model().objects.filter(profile__role="owner").order_by("pk").first()
-        for title, status_name in spec["tasks"]:
+        for title, status_name, assignee_name in spec["tasks"]:
             if Task.objects.filter(title=title).exists():
                 continue
             status = TaskStatus.objects.for_tenant(tenant).get(name=status_name)
-            task_create(tenant=tenant, title=title, status=status, created_by=owner)
+            assignee = get_user_model().objects.filter(username=assignee_name).first()
+            task_create(tenant=tenant, title=title, status=status, created_by=owner, assignee=assignee)

@@ -20,11 +20,21 @@ class Task(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A person of the tenant; assigning or reassigning sends them `task_assigned` through the outbox.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tasks"
+    )
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
+    # Soft deletion: a deleted task leaves every list but keeps its row (and what referred to it).
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["assignee", "deleted_at"], name="projects_task_assignee")]
 
     def __str__(self) -> str:
         return self.title

@@ -6,12 +6,27 @@ from django.db.models import QuerySet
 from apps.projects.models import MemberJobTitle, Task
 
 
-def task_list(*, query: str = "") -> QuerySet[Task]:
-    """Return the active tenant's tasks, newest first, with their status (one join into the public table)."""
-    tasks = Task.objects.select_related("status", "created_by")
+def task_list(*, query: str = "", assignee: User | None = None) -> QuerySet[Task]:
+    """Return the active tenant's tasks that are not deleted, newest first, optionally only `assignee`'s.
+
+    The status comes with one join into the public table; creator and assignee with the same query.
+    """
+    tasks = Task.objects.filter(deleted_at__isnull=True).select_related("status", "created_by", "assignee")
     if query:
         tasks = tasks.filter(title__icontains=query)
+    if assignee is not None:
+        tasks = tasks.filter(assignee=assignee)
     return tasks
+
+
+def task_get(*, pk: int) -> Task | None:
+    """A task that is not deleted, or None."""
+    return task_list().filter(pk=pk).first()
+
+
+def assignable_people() -> QuerySet[User]:
+    """The active people of the tenant a task can be assigned to, by name."""
+    return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
 
 
 def member_job_title_get(*, user: User) -> MemberJobTitle | None:

@@ -1,3 +1,5 @@
+import re
+
 from playwright.sync_api import Page, expect
 
 from apps.lov.services import lov_defaults_sync_all, lov_value_select
@@ -40,3 +42,51 @@ def test_member_saves_a_job_title_in_place_and_sees_a_refused_one_in_place(
 
     page.reload()
     expect(page.get_by_label("Job title").locator("option:checked")).to_have_text("Engineer")
+
+
+def test_member_assigns_a_task_then_deletes_it_after_a_confirmation_naming_it(page: Page, committed_tenants, site_url):
+    lov_defaults_sync_all()
+    acme = committed_tenants["acme"]
+    make_user(acme, "alice")
+    make_user(acme, "bob")
+    log_in(page, site_url("acme", "/accounts/login/?next=/projects/"), "alice")
+
+    page.get_by_label("Title").fill("Order new chairs")
+    page.get_by_label("Assigned to").select_option(label="bob")
+    page.get_by_role("button", name="Add task").click()
+    row = page.get_by_test_id("task-row").filter(has_text="Order new chairs")
+    expect(row.get_by_test_id("task-assignee")).to_have_text("bob")
+
+    page.get_by_test_id("tasks-mine").click()
+    expect(page.get_by_text("No task is assigned to you.")).to_be_visible()
+    page.get_by_role("link", name="All tasks").click()
+
+    page.get_by_role("link", name="Delete Order new chairs").click()
+    expect(page.get_by_role("heading", name="Delete “Order new chairs”?")).to_be_visible()
+    page.get_by_role("button", name="Delete “Order new chairs”").click()
+    expect(page.get_by_text("Task “Order new chairs” deleted.")).to_be_visible()
+    expect(page.get_by_test_id("task-row").filter(has_text="Order new chairs")).to_have_count(0)
+
+
+def test_member_confirms_a_phone_number_with_the_texted_code(page: Page, committed_tenants, site_url):
+    lov_defaults_sync_all()
+    make_user(committed_tenants["acme"], "alice")
+    log_in(page, site_url("acme", "/accounts/login/?next=/profile/"), "alice")
+
+    page.get_by_label("Mobile phone number").fill("+44 7911 123456")
+    page.get_by_role("button", name="Text me a code").click()
+    sent = page.get_by_test_id("sent-text")
+    expect(sent).to_contain_text("Your confirmation code is")
+    code = re.search(r"\d{6}", sent.inner_text()).group()
+    page.get_by_label("Code from the text message").fill(code)
+    page.get_by_role("button", name="Confirm the number").click()
+    expect(page.get_by_test_id("phone-number")).to_contain_text("+44 7911 123456")
+    expect(page.get_by_test_id("phone-number")).to_contain_text("confirmed")
+
+
+def test_a_forgotten_password_link_is_asked_for_from_the_login_page(page: Page, committed_tenants, site_url):
+    page.goto(site_url("acme", "/accounts/login/"))
+    page.get_by_role("link", name="Forgot your password?").click()
+    page.get_by_label("Email").fill("nobody@example.com")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()

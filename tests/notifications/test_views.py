@@ -6,6 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django_tenants.utils import schema_context
 
+from apps.accounts.models import Profile
 from apps.notifications import services
 from apps.notifications.links import unsubscribe_token_make
 from apps.notifications.models import Delivery, InboxMessage, NotificationSetting
@@ -18,6 +19,8 @@ HOST = "acme.localhost"
 
 
 def test_matrix_shows_rows_by_category_with_sources(alice, as_alice):
+    with schema_context("acme"):
+        Profile.objects.filter(user=alice).update(phone_number="+15550100")
     update_preferences("task_assigned", group("Sales"), {"sms": True})
 
     response = as_alice.get(reverse("notifications:preferences"))
@@ -29,6 +32,17 @@ def test_matrix_shows_rows_by_category_with_sources(alice, as_alice):
     assert "New invoice" not in html  # needs a permission alice lacks
     locked = re.search(r'<input[^>]* id="f-security_alert__email"[^>]*>', html).group()
     assert " checked" in locked and " disabled" in locked
+
+
+def test_without_a_phone_number_the_sms_column_links_to_the_profile_instead_of_a_switch(alice, as_alice):
+    update_preferences("task_assigned", group("Sales"), {"sms": True})
+
+    html = as_alice.get(reverse("notifications:preferences")).content.decode()
+
+    assert 'id="f-task_assigned__sms"' not in html
+    link = re.search(r'<a href="([^"]+)" data-testid="cell-task_assigned-sms-add-phone">Add a phone number', html)
+    assert link is not None and link.group(1) == "/profile/#phone"
+    assert 'id="f-task_assigned__email"' in html
 
 
 def test_plain_post_without_changes_stores_nothing(alice, as_alice):

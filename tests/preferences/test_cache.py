@@ -33,14 +33,17 @@ def preference_queries(captured):
     return [q["sql"] for q in captured if "preferences_" in q["sql"]]
 
 
-def test_warm_reads_make_no_sql_query_and_one_redis_round_trip_per_request(
-    acme, redis_commands, django_capture_on_commit_callbacks
+@pytest.mark.parametrize(("tracking", "round_trips"), [(True, []), (False, ["MGET"])])
+def test_warm_reads_make_no_sql_query_and_no_redis_round_trip_with_client_tracking(
+    tracking, round_trips, acme, redis_commands, settings, django_capture_on_commit_callbacks
 ):
+    settings.PREFERENCES_CLIENT_TRACKING = tracking
     with schema_context("acme"), django_capture_on_commit_callbacks(execute=True):
         global_preferences_registry.manager()["general__max_upload_mb"] = 42
     with schema_context("acme"):
-        with snapshots_pinned():
-            global_preferences_registry.manager()["general__title"]  # warm up this process's snapshot
+        for _ in range(2):  # warm up the snapshot; the first request also opens the tracking connection
+            with snapshots_pinned():
+                global_preferences_registry.manager()["general__title"]
         redis_commands.clear()
 
         with CaptureQueriesContext(connection) as queries, snapshots_pinned():
@@ -49,24 +52,91 @@ def test_warm_reads_make_no_sql_query_and_one_redis_round_trip_per_request(
 
     assert values[0] == 42
     assert len(queries) == 0
-    assert redis_commands == ["MGET"]
+    assert redis_commands == round_trips
 
 
-def test_a_page_request_costs_one_redis_round_trip_and_no_preference_query_when_warm(
+def test_a_page_request_costs_no_redis_round_trip_and_no_preference_query_when_warm(
     acme, redis_commands, django_capture_on_commit_callbacks
 ):
     client = client_for("acme.localhost")
     with schema_context("acme"), django_capture_on_commit_callbacks(execute=True):
         global_preferences_registry.manager()["general__title"] = "Acme Portal"
-    client.get("/accounts/login/")  # warms the snapshots
+    client.get("/accounts/login/")  # warms the snapshots and opens the tracking connection
+    client.get("/accounts/login/")  # holds the tokens
     redis_commands.clear()
 
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/accounts/login/")
 
     assert "Acme Portal" in response.content.decode()  # the navbar reads general__title
-    assert redis_commands == ["MGET"]
+    assert redis_commands == []  # the tokens are held, and Redis pushed no change
     assert preference_queries(queries.captured_queries) == []
+
+
+def _other_writer():
+    """A Redis client of its own, as another process would have."""
+    return redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13"))
+
+
+def _title_read() -> str:
+    with snapshots_pinned():
+        return global_preferences_registry.manager()["general__title"]
+
+
+def test_a_token_another_process_replaces_is_seen_at_the_next_request_without_waiting(acme, redis_commands):
+    with schema_context("acme"):
+        _title_read()  # fetches the tokens, then opens the tracking connection
+        _title_read()  # fetches them again and holds them (nothing from before the subscription is kept)
+        redis_commands.clear()
+        _title_read()
+        assert redis_commands == []  # served from the held tokens
+        other = _other_writer()
+        other.set(cache.VERSION_KEY_PREFIX + cache.global_key("acme"), "moved-elsewhere")
+        redis_commands.clear()
+        with CaptureQueriesContext(connection) as queries:
+            _title_read()
+    assert redis_commands == ["MGET"]  # the pushed invalidation dropped the token: fetched again …
+    assert len(preference_queries(queries.captured_queries)) == 1  # … and the scope reloaded
+
+
+def test_a_lost_tracking_connection_falls_back_to_one_mget_per_request(acme, redis_commands, settings):
+    settings.PREFERENCES_REDIS_RETRY_SECONDS = 60
+    with schema_context("acme"):
+        _title_read()
+        assert cache._tracker is not None and cache._tracker.active
+        _other_writer().execute_command("CLIENT", "KILL", "TYPE", "pubsub")
+        redis_commands.clear()
+        _title_read()
+        _title_read()
+        assert redis_commands == ["MGET", "MGET"]  # no tokens are trusted without the pushes
+        assert not cache._tracker.active
+        _other_writer().set(cache.VERSION_KEY_PREFIX + cache.global_key("acme"), "changed-during-the-loss")
+        with CaptureQueriesContext(connection) as queries:
+            _title_read()
+    assert len(preference_queries(queries.captured_queries)) == 1
+
+
+def test_a_flushed_redis_drops_every_token_held(acme, redis_commands):
+    with schema_context("acme"):
+        _title_read()
+        _other_writer().flushdb()
+        redis_commands.clear()
+        _title_read()
+    assert redis_commands == ["MGET"]
+
+
+def test_a_server_that_cannot_track_is_read_with_mget(acme, redis_commands, monkeypatch):
+    def refusing() -> None:
+        raise redis.ResponseError("ERR unknown command 'CLIENT TRACKING'")
+
+    with schema_context("acme"):
+        _title_read()
+        monkeypatch.setattr(cache._tracker, "_subscribe", refusing)
+        cache._tracker.close()
+        redis_commands.clear()
+        _title_read()
+        _title_read()
+    assert redis_commands == ["MGET", "MGET"]
 
 
 def test_a_changed_value_reloads_only_that_scope(acme, redis_commands, django_capture_on_commit_callbacks):

@@ -82,7 +82,7 @@ def test_member_form_query_count_is_constant_in_the_number_of_values(
         lov_custom_value_create(model=TaskStatus, tenant=acme, name=f"Custom {index}")
         lov_custom_value_create(model=JobTitle, tenant=acme, name=f"Title {index}")
 
-    with django_assert_max_num_queries(11):  # incl. the user's own preferences (time zone)
+    with django_assert_max_num_queries(12):  # incl. the user's own preferences and the people to assign
         tasks = client.get("/projects/")
     with django_assert_max_num_queries(11):  # incl. the user's own preferences (time zone)
         profile = client.get("/profile/")

@@ -73,6 +73,10 @@ API_OWNER_BAD_WRITE = "401 403 400 400 401"
 # The console: only the superadmin; tenant sessions replayed on the public domain count for nothing.
 CONSOLE_PAGE = "302 302 302 302 200"
 NOT_THIS_METHOD = "302 405 405 405 302"
+# A signed-in person's form that only takes POST; anonymous people are sent to log in first.
+POST_ONLY = "302 405 405 405 302"
+# Pages for everyone, signed in or not.
+ANYONE = "200 200 200 200 200"
 
 TENANT_ROUTES = [
     # accounts
@@ -84,6 +88,24 @@ TENANT_ROUTES = [
     route("logout", GET="405 405 405 405 405", POST="302 302 302 302 302", ends_session=True),
     route("password_change", GET=MEMBER_PAGE, POST=MEMBER_PAGE),
     route("password_change_done", GET=MEMBER_PAGE),
+    # Password reset: for anyone (a signed-in person may have forgotten the password of another account here).
+    route("password_reset", GET=ANYONE, POST=ANYONE),
+    route("password_reset_done", GET=ANYONE),
+    route("password_reset_confirm", {"uidb64": "reset_uid", "token": "reset_token"}, GET=ANYONE, POST=ANYONE),
+    route("password_reset_complete", GET=ANYONE),
+    # The profile's forms (POST only); each person changes only their own profile.
+    route("projects:profile-name", GET=POST_ONLY, POST="302 302 302 302 302"),
+    route("projects:profile-email", GET=POST_ONLY, POST="302 400 400 400 302"),
+    # The emailed link: the token is the credential; in another tenant it is refused. The first POST uses it.
+    route(
+        "projects:profile-email-confirm",
+        {"token": "email_token"},
+        GET="200 200 200 400 200",
+        POST="302 400 400 400 400",
+    ),
+    route("projects:profile-phone", GET=POST_ONLY, POST="302 400 400 400 302"),
+    route("projects:profile-phone-confirm", GET=POST_ONLY, POST="302 400 400 400 302"),
+    route("projects:profile-phone-remove", GET=POST_ONLY, POST="302 302 302 302 302"),
     # preferences
     route("preferences:user", GET=MEMBER_PAGE, POST=MEMBER_PAGE),
     route("preferences:user-field", {"key": "user_key"}, GET=NOT_THIS_METHOD, POST="302 302 302 302 302"),
@@ -192,7 +214,9 @@ TENANT_ROUTES = [
     # projects
     route("projects:task-list", GET=MEMBER_PAGE),
     route("projects:task-edit", {"pk": "task"}, GET="302 200 200 404 302", POST="302 200 200 404 302"),
-    route("projects:profile", GET=MEMBER_PAGE, POST=MEMBER_PAGE),
+    # The member's POST deletes the task (softly): from then on it is gone for everyone.
+    route("projects:task-delete", {"pk": "task"}, GET="302 200 200 404 302", POST="302 302 404 404 302"),
+    route("projects:profile", GET=MEMBER_PAGE, POST="302 302 302 302 302"),  # an empty job title clears it
     # livesettings
     route("livesettings:owner-settings", GET=OWNER_PAGE),
     route(
@@ -337,6 +361,11 @@ PUBLIC_ROUTES = [
     route("logout", GET="405 405 405 405 405", POST="302 302 302 302 302", ends_session=True),
     route("password_change", GET=CONSOLE_PAGE, POST=CONSOLE_PAGE),
     route("password_change_done", GET=CONSOLE_PAGE),
+    # Password reset: for anyone (a signed-in person may have forgotten the password of another account here).
+    route("password_reset", GET=ANYONE, POST=ANYONE),
+    route("password_reset_done", GET=ANYONE),
+    route("password_reset_confirm", {"uidb64": "reset_uid", "token": "reset_token"}, GET=ANYONE, POST=ANYONE),
+    route("password_reset_complete", GET=ANYONE),
     # core
     route("healthz", GET="200 200 200 200 200"),
     route("favicon", GET="301 301 301 301 301"),

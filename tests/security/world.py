@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from apps.accounts.contact import email_change_token
 from apps.livesettings.services import custom_setting_save, live_setting_set, scheduled_change_create
 from apps.lov.services import lov_custom_value_create, lov_defaults_sync_all
 from apps.notifications.links import unsubscribe_all_token_make, unsubscribe_token_make
@@ -104,6 +105,7 @@ def build_world(tenants: dict[str, Tenant]) -> World:
         invitation = invitation_send(actor=owner, email="invited@example.com").invitation
         api_invitation = invitation_send(actor=owner, email="invited-api@example.com").invitation
         invitation_token = invitation_send(actor=owner, email="invited-too@example.com").token
+        email_token = email_change_token(user=member, new_email="matrix.member@example.com")
     # The console's lifecycle buttons act on a tenant of their own, so acme and globex stay up for the other rows.
     console_tenant = tenant_create(name="Matrix Inc", subdomain="matrix-inc")
     custom = lov_custom_value_create(model=TaskStatus, tenant=acme, name="Matrix status")
@@ -126,6 +128,9 @@ def build_world(tenants: dict[str, Tenant]) -> World:
         delivery=delivery.pk,
         token=token,
         token_all=token_all,
+        email_token=email_token,
+        reset_uid="MQ",
+        reset_token="not-a-reset-token",
         custom_value=custom.pk,
         group=group.pk,
         doomed_group=doomed_group.pk,

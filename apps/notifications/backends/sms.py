@@ -23,21 +23,35 @@ logger = logging.getLogger(__name__)
 
 
 class SmsProvider:
-    """A gateway that sends a text message; return the provider's message id."""
+    """A gateway that sends a text message; return the provider's message id.
 
-    def send(self, *, to: str, body: str, delivery: Delivery) -> str:
+    `delivery` is the outbox row the message belongs to, or None for a message outside the outbox (the code
+    that confirms a phone number).
+    """
+
+    def send(self, *, to: str, body: str, delivery: Delivery | None) -> str:
         raise NotImplementedError
 
 
 class DevelopmentSmsProvider(SmsProvider):
     """Log the message and keep it in the SmsMessage table instead of sending it."""
 
-    def send(self, *, to: str, body: str, delivery: Delivery) -> str:
+    def send(self, *, to: str, body: str, delivery: Delivery | None) -> str:
         from apps.notifications.models import SmsMessage
 
         message = SmsMessage.objects.create(to=to, body=body, delivery=delivery)
         logger.info("SMS to %s: %s", to, body)
         return f"dev-{message.pk}"
+
+
+def text_send(*, to: str, body: str) -> str:
+    """Send one text outside the outbox through the configured provider; return the provider's id."""
+    return _provider().send(to=to, body=body, delivery=None)
+
+
+def provider_is_development() -> bool:
+    """Whether texts are kept by the development provider (pages may then show what was "sent")."""
+    return isinstance(_provider(), DevelopmentSmsProvider)
 
 
 @cache
