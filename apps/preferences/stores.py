@@ -210,10 +210,9 @@ class InstanceStore(ScopeStore):
         return {"scope": self.scope, "owner": f"{self.content_type.pk}:{self.instance.pk}"}
 
 
-# The primary key of a UNION's first half must not collide with the second's, so rows say which half they are.
 def user_and_group_rows(user: Any) -> list[tuple[Any, ...]]:
     """Return the user's own rows and their groups' default rows in one query (kind 0: own, 1: a group's)."""
-    own = UserPreference.objects.filter(user=user).values_list(
+    own = UserPreference.objects.filter(user=user).order_by().values_list(
         models.Value(0, output_field=models.IntegerField()),
         "section",
         "name",
@@ -223,7 +222,7 @@ def user_and_group_rows(user: Any) -> list[tuple[Any, ...]]:
         models.Value("", output_field=models.CharField()),
         models.Value(None, output_field=models.IntegerField()),
     )
-    groups = UserPreferenceDefault.objects.filter(group__user=user).values_list(
+    groups = UserPreferenceDefault.objects.filter(group__user=user).order_by().values_list(
         models.Value(1, output_field=models.IntegerField()),
         "section",
         "name",

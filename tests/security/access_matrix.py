@@ -34,7 +34,7 @@ class Route:
         return any(value in OBJECT_VALUES for value in self.kwargs.values())
 
 
-OBJECT_VALUES = {"person", "change", "task", "delivery", "token", "custom_value"}
+OBJECT_VALUES = {"person", "change", "task", "delivery", "token", "custom_value", "group", "group_target"}
 
 
 def route(name: str, kwargs: dict[str, str] | None = None, *, ends_session: bool = False, **methods: str) -> Route:
@@ -86,6 +86,28 @@ TENANT_ROUTES = [
     route("dynamic_preferences.user.section", {"section": "user_section"}, GET=MEMBER_PAGE),
     route("dynamic_preferences.global", GET=OWNER_PAGE),
     route("dynamic_preferences.global.section", {"section": "global_section"}, GET=OWNER_PAGE),
+    route("preferences:defaults-index", GET=OWNER_PAGE, POST=OWNER_PAGE),
+    route("preferences:defaults", {"target": "default_target"}, GET=OWNER_PAGE, POST=OWNER_PAGE),
+    route("preferences:defaults", {"target": "group_target"}, GET=OWNER_OBJECT, POST=OWNER_OBJECT),
+    route(
+        "preferences:defaults-field",
+        {"target": "default_target", "key": "user_key"},
+        GET=NOT_THIS_METHOD,
+        POST="302 403 302 302 302",
+    ),
+    route(
+        "preferences:defaults-reset",
+        {"target": "group_target", "key": "user_key"},
+        GET=NOT_THIS_METHOD,
+        POST="302 403 302 404 302",
+    ),
+    route(
+        "preferences:defaults-lock",
+        {"target": "default_target", "key": "user_key"},
+        GET=NOT_THIS_METHOD,
+        POST="302 403 302 302 302",
+    ),
+    route("people:member-effective", {"pk": "person"}, GET=OWNER_OBJECT),
     route("preferences:history", GET=OWNER_PAGE),
     route("preferences:history-revert", {"pk": "change"}, GET=OWNER_OBJECT, POST="302 403 302 404 302"),
     # notifications
@@ -166,6 +188,24 @@ TENANT_ROUTES = [
         PUT=API_OWNER_BAD_WRITE,
         PATCH=API_OWNER_BAD_WRITE,
         DELETE=API_OWNER,
+    ),
+    route("preferences-api-defaults-organisation", GET=API_OWNER),
+    route(
+        "preferences-api-defaults-organisation-detail",
+        {"key": "user_key"},
+        GET=API_OWNER,
+        PUT=API_OWNER_BAD_WRITE,
+        PATCH=API_OWNER_BAD_WRITE,
+        DELETE=API_OWNER,
+    ),
+    route("preferences-api-defaults-group", {"group": "group"}, GET="401 403 200 404 401"),
+    route(
+        "preferences-api-defaults-group-detail",
+        {"group": "group", "key": "user_key"},
+        GET="401 403 200 404 401",
+        PUT="401 403 400 404 401",
+        PATCH="401 403 400 404 401",
+        DELETE="401 403 200 404 401",
     ),
     route("preferences-api-user", GET=API_MEMBER, PATCH=API_MEMBER_BAD_WRITE),
     route("preferences-api-user-schema", GET=API_MEMBER),

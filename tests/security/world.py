@@ -5,7 +5,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, Group
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -65,7 +65,9 @@ def build_world(tenants: dict[str, Tenant]) -> World:
     """Create acme's people and objects, globex's owner, a superadmin, and a client for each identity."""
     acme, globex = tenants["acme"], tenants["globex"]
     lov_defaults_sync_all()
-    ids_far("acme", ("auth_user", "projects_task", "notifications_delivery", "preferences_preferencechange"))
+    ids_far(
+        "acme", ("auth_user", "auth_group", "projects_task", "notifications_delivery", "preferences_preferencechange")
+    )
     member = make_user(acme, "alice", groups=("Sales",))
     owner = make_user(acme, "olivia", owner=True)
     person = make_user(acme, "peter")
@@ -73,6 +75,7 @@ def build_world(tenants: dict[str, Tenant]) -> World:
     superadmin = make_user(None, "root-admin", superuser=True)
     world = World()
     with schema_context("acme"):
+        sales = Group.objects.get(name="Sales")
         global_preferences_registry.manager()["general__title"] = "Acme portal"
         change = PreferenceChange.objects.latest("pk")
         status = TaskStatus.objects.filter(lov_tenant__isnull=True).first()
@@ -113,6 +116,9 @@ def build_world(tenants: dict[str, Tenant]) -> World:
         site_change=site_change.pk,
         user_section="appearance",
         global_section="general",
+        default_target="organisation",
+        group=sales.pk,
+        group_target=f"group-{sales.pk}",
         custom_setting="MATRIX_FLAG",
         scheduled=scheduled.pk,
     )
