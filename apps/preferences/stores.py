@@ -212,25 +212,33 @@ class InstanceStore(ScopeStore):
 
 def user_and_group_rows(user: Any) -> list[tuple[Any, ...]]:
     """Return the user's own rows and their groups' default rows in one query (kind 0: own, 1: a group's)."""
-    own = UserPreference.objects.filter(user=user).order_by().values_list(
-        models.Value(0, output_field=models.IntegerField()),
-        "section",
-        "name",
-        "raw_value",
-        models.Value(False, output_field=models.BooleanField()),
-        models.Value(None, output_field=models.IntegerField()),
-        models.Value("", output_field=models.CharField()),
-        models.Value(None, output_field=models.IntegerField()),
+    own = (
+        UserPreference.objects.filter(user=user)
+        .order_by()
+        .values_list(
+            models.Value(0, output_field=models.IntegerField()),
+            "section",
+            "name",
+            "raw_value",
+            models.Value(False, output_field=models.BooleanField()),
+            models.Value(None, output_field=models.IntegerField()),
+            models.Value("", output_field=models.CharField()),
+            models.Value(None, output_field=models.IntegerField()),
+        )
     )
-    groups = UserPreferenceDefault.objects.filter(group__user=user).order_by().values_list(
-        models.Value(1, output_field=models.IntegerField()),
-        "section",
-        "name",
-        "raw_value",
-        "locked",
-        "group_id",
-        "group__name",
-        "group__profile__priority",
+    groups = (
+        UserPreferenceDefault.objects.filter(group__user=user)
+        .order_by()
+        .values_list(
+            models.Value(1, output_field=models.IntegerField()),
+            "section",
+            "name",
+            "raw_value",
+            "locked",
+            "group_id",
+            "group__name",
+            "group__profile__priority",
+        )
     )
     return list(own.union(groups, all=True))
 

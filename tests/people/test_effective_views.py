@@ -1,7 +1,6 @@
 """ "Why does Bob see this?": a member's effective values with the rule behind each, read-only, for owners."""
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import Group
