@@ -21,7 +21,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
-from apps.core.inline import IDLE, VERSION_SUFFIX, InlineAction, InlineField, InlineState, StaleEdit
+from apps.core.inline import (
+    IDLE,
+    VERSION_SUFFIX,
+    InlineAction,
+    InlineField,
+    InlineState,
+    StaleEdit,
+    version_token,
+)
 from apps.core.inputs import GuardedTextForm
 from apps.core.roles import is_owner
 from apps.preferences.display import raw_display, value_display
@@ -333,16 +341,29 @@ class EditScope:
         return InlineField(
             form[key + LOCK_SUFFIX],
             save_url=reverse(self.url_names["lock"], args=[*self.url_args, key]),
-            version=stored.raw if stored is not None else "",
+            # The lock's own version: saving the value beside it does not make the switch stale.
+            version=version_token(stored is not None and stored.locked),
             state=state,
             editable=self.can_edit(preference),
             testid=f"lock-{key}",
         )
 
     def lock(self, key: str, *, locked: bool, seen: str | None) -> PreferenceChangeResult | None:
-        """Lock or unlock the default of `key` as the visitor; raise StaleEdit if it changed since `seen`."""
+        """Lock or unlock the default of `key` as the visitor; raise StaleEdit if its lock changed since `seen`."""
         preference = self.preference(key)
         store = self.manager.store()
+        stored = self.manager.stored(key)
+        was_locked = stored is not None and stored.locked
+        if seen is not None and seen != version_token(was_locked) and was_locked != locked:
+            section, name = preference.section_name, preference.name
+            last = store.changes().filter(section=section, name=name).order_by("-changed_at", "-id").first()
+            raise StaleEdit(
+                who=last.changed_by if last is not None else "someone else",
+                when=last.changed_at if last is not None else None,
+                current="locked" if was_locked else "unlocked",
+                version=version_token(was_locked),
+                name=key + LOCK_SUFFIX,
+            )
         fallback: Any = ANY
         if self.scope == "group_default":
             organisation = user_preferences_registry.organisation_defaults().stored(preference.identifier)
@@ -356,7 +377,6 @@ class EditScope:
                 fallback=fallback,
                 actor=self.user,
                 source=FORM,
-                expected_raw=expected_raw(seen),
             )
         except StaleValueError as exc:
             raise stale_edit(exc, store) from exc

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import GroupProfile
+from apps.core.inline import version_token
 from apps.preferences.models import PreferenceChange, UserPreferenceDefault
 from apps.preferences.registries import user_preferences_registry
 from apps.preferences.services import preference_lock, preferences_set
@@ -119,7 +120,7 @@ def test_owner_sets_an_organisation_default_and_locks_it(olivia: Any, as_olivia:
     assert 'data-testid="saved"' in saved.content.decode()
     locked = as_olivia.post(
         reverse("preferences:defaults-lock", args=["organisation", KEY]),
-        {KEY + "__locked": "on", KEY + "__locked__seen": ""},
+        {KEY + "__locked": "on", KEY + "__locked__seen": version_token(False)},
         **HTMX,
     )
     assert 'data-testid="saved"' in locked.content.decode()
@@ -147,6 +148,19 @@ def test_group_defaults_page_and_history_revert(olivia: Any, as_olivia: Any, sal
     as_olivia.post(reverse("preferences:history-revert", args=[change.pk]))
 
     assert not UserPreferenceDefault.objects.filter(group=sales).exists()
+
+
+def test_a_stale_lock_switch_is_refused(olivia: Any, as_olivia: Any) -> None:
+    preference_lock(store=_org_store(), key=KEY, locked=True)  # another owner locked it meanwhile
+
+    response = as_olivia.post(
+        reverse("preferences:defaults-lock", args=["organisation", KEY]),
+        {KEY + "__locked__seen": version_token(False)},  # the page showed it unlocked; this unlocks it
+        **HTMX,
+    )
+
+    assert "now locked; your value was not saved" in response.content.decode()
+    assert UserPreferenceDefault.objects.get(group=None, name="compact_tables").locked is True
 
 
 def test_members_may_not_open_the_defaults_pages(as_alice: Any) -> None:

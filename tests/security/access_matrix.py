@@ -87,7 +87,6 @@ TENANT_ROUTES = [
     route("dynamic_preferences.global", GET=OWNER_PAGE),
     route("dynamic_preferences.global.section", {"section": "global_section"}, GET=OWNER_PAGE),
     route("preferences:defaults-index", GET=OWNER_PAGE, POST=OWNER_PAGE),
-    route("preferences:defaults", {"target": "default_target"}, GET=OWNER_PAGE, POST=OWNER_PAGE),
     route("preferences:defaults", {"target": "group_target"}, GET=OWNER_OBJECT, POST=OWNER_OBJECT),
     route(
         "preferences:defaults-field",
