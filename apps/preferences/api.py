@@ -393,10 +393,11 @@ class _DefaultsMixin:
 
     parser_classes: Sequence[type[BaseParser]] = [JSONParser]
 
-    def get_manager(self, group: int | None) -> Any:
+    def get_manager(self, group: str | None) -> Any:
         if group is None:
             return user_preferences_registry.organisation_defaults()
-        row = Group.objects.filter(pk=group).first()
+        # The URL takes any text (not <int:>), so that a malformed id is this API's JSON 404, not another view's.
+        row = Group.objects.filter(pk=int(group)).first() if group.isdigit() and len(group) < 10 else None
         if row is None:
             raise Http404("No such group.")
         return user_preferences_registry.group_defaults(row)
@@ -416,7 +417,7 @@ class DefaultListView(_DefaultsMixin, APIView):
     permission_classes = [IsAuthenticated, IsTenantOwner]
 
     @extend_schema(parameters=[ETAG], responses=DefaultOutputSerializer(many=True))
-    def get(self, request: Request, group: int | None = None) -> Response:
+    def get(self, request: Request, group: str | None = None) -> Response:
         manager = self.get_manager(group)
         defaults = manager.defaults()
         payload = [default_payload(p, defaults.get(p.identifier)) for p in user_preferences_registry]
@@ -428,28 +429,28 @@ class DefaultDetailView(_DefaultsMixin, APIView):
 
     permission_classes = [IsAuthenticated, IsTenantOwner]
 
-    def _one(self, group: int | None, preference: BasePreferenceType) -> Response:
+    def _one(self, group: str | None, preference: BasePreferenceType) -> Response:
         stored = self.get_manager(group).stored(preference.identifier)
         return etag_response(default_payload(preference, stored), etag_of(_default_version(stored)))
 
-    @extend_schema(parameters=[_KEY, ETAG], responses={200: DefaultOutputSerializer, 404: OpenApiResponse()})
-    def get(self, request: Request, key: str, group: int | None = None) -> Response:
+    @extend_schema(parameters=[_KEY, ETAG], responses={200: DefaultOutputSerializer})
+    def get(self, request: Request, key: str, group: str | None = None) -> Response:
         return self._one(group, self.preference_of(key))
 
     @extend_schema(
         parameters=[_KEY, IF_MATCH, ETAG],
         request=DefaultInputSerializer,
-        responses={200: DefaultOutputSerializer, **_ERRORS, 404: OpenApiResponse()},
+        responses={200: DefaultOutputSerializer, **_ERRORS},
     )
-    def put(self, request: Request, key: str, group: int | None = None) -> Response:
+    def put(self, request: Request, key: str, group: str | None = None) -> Response:
         """Set the default and/or its lock (all in one transaction)."""
         preference = self.preference_of(key)
+        manager = self.get_manager(group)  # an unknown group is a 404 before the body is read
         body = DefaultInputSerializer(data=request.data)
         if not body.is_valid():
             return errors_response(body.errors)
         if not body.validated_data:
             return errors_response({"non_field_errors": ["Give a value, a lock, or both."]})
-        manager = self.get_manager(group)
         stored = manager.stored(preference.identifier)
         stale = stale_response(request, etag_of(_default_version(stored)), lambda: self._one(group, preference).data)
         if stale is not None:
@@ -486,17 +487,17 @@ class DefaultDetailView(_DefaultsMixin, APIView):
     @extend_schema(
         parameters=[_KEY, IF_MATCH, ETAG],
         request=DefaultInputSerializer,
-        responses={200: DefaultOutputSerializer, **_ERRORS, 404: OpenApiResponse()},
+        responses={200: DefaultOutputSerializer, **_ERRORS},
     )
-    def patch(self, request: Request, key: str, group: int | None = None) -> Response:
+    def patch(self, request: Request, key: str, group: str | None = None) -> Response:
         """Set the default and/or its lock (same as PUT)."""
         return self.put(request, key, group)
 
     @extend_schema(
         parameters=[_KEY, IF_MATCH, ETAG],
-        responses={200: DefaultOutputSerializer, 404: OpenApiResponse(), 412: PRECONDITION_FAILED},
+        responses={200: DefaultOutputSerializer, 412: PRECONDITION_FAILED},
     )
-    def delete(self, request: Request, key: str, group: int | None = None) -> Response:
+    def delete(self, request: Request, key: str, group: str | None = None) -> Response:
         """Remove the default and its lock: members inherit from the next level."""
         preference = self.preference_of(key)
         manager = self.get_manager(group)

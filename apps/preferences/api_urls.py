@@ -22,12 +22,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="preferences-api-defaults-organisation-detail",
     ),
     path(
-        "preferences/defaults/groups/<int:group>/",
+        "preferences/defaults/groups/<str:group>/",
         api.GroupDefaultListView.as_view(),
         name="preferences-api-defaults-group",
     ),
     path(
-        "preferences/defaults/groups/<int:group>/<str:key>/",
+        "preferences/defaults/groups/<str:group>/<str:key>/",
         api.GroupDefaultDetailView.as_view(),
         name="preferences-api-defaults-group-detail",
     ),

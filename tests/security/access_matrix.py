@@ -91,19 +91,19 @@ TENANT_ROUTES = [
     route(
         "preferences:defaults-field",
         {"target": "default_target", "key": "user_key"},
-        GET=NOT_THIS_METHOD,
+        GET="302 403 405 405 302",
         POST="302 403 302 302 302",
     ),
     route(
         "preferences:defaults-reset",
         {"target": "group_target", "key": "user_key"},
-        GET=NOT_THIS_METHOD,
+        GET="302 403 405 405 302",
         POST="302 403 302 404 302",
     ),
     route(
         "preferences:defaults-lock",
         {"target": "default_target", "key": "user_key"},
-        GET=NOT_THIS_METHOD,
+        GET="302 403 405 405 302",
         POST="302 403 302 302 302",
     ),
     route("people:member-effective", {"pk": "person"}, GET=OWNER_OBJECT),
