@@ -428,7 +428,7 @@ def defaults_edit_scope(user: Any, target: str) -> EditScope:
     if target == ORGANISATION:
         manager = user_preferences_registry.organisation_defaults()
         scope = "org_default"
-    elif target.startswith(GROUP_PREFIX) and target[len(GROUP_PREFIX) :].isdigit():
+    elif target.startswith(GROUP_PREFIX) and target[len(GROUP_PREFIX) :].isdigit() and len(target) < 16:
         group = Group.objects.filter(pk=int(target[len(GROUP_PREFIX) :])).first()
         if group is None:
             raise Http404("No such group.")
