@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from apps.people import group_views, import_views, views
+from apps.people import effective_views, group_views, import_views, views
 
 app_name = "people"
 
@@ -28,4 +28,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("owner/people/invitations/<int:pk>/resend/", views.invitation_resend, name="invitation-resend"),
     path("owner/people/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation-revoke"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation-accept"),
+    path("owner/people/<int:pk>/effective/", effective_views.member_effective, name="member-effective"),
 ]

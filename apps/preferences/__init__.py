@@ -14,6 +14,13 @@ Public surface for other apps and users' code:
   `registry.store(…)` (or `manager.store()`), the actor and the source; `StaleValueError` for stale writes.
 - Per request: `apps.preferences.middleware.PreferencesMiddleware`; templates:
   `apps.preferences.context_processors.global_preferences`.
+- Inheritance of user preferences: `user.preferences[key]` is the effective value (a lock → the user's own value →
+  the highest-priority group's default → the organisation's → code's); `user.preferences.resolve(key)` →
+  `managers.Resolution(value, raw, source, group, inherited)` with `.label` ("from group Sales", …), computed by
+  `managers.user_preference_resolve`. Defaults: `user_preferences_registry.organisation_defaults()` /
+  `.group_defaults(group)` (managers with `.stored(key)`, `.locked(key)`), their stores
+  `.organisation_defaults_store()` / `.group_defaults_store(group)` for `services.preferences_set`,
+  `preference_reset` and `preference_lock`. Model: `models.UserPreferenceDefault`.
 - Signal: `apps.preferences.signals.preference_updated`.
 - Forms: `apps.preferences.forms.global_preference_form_builder`, `user_preference_form_builder`.
 - Who may change what: `apps.preferences.permissions.can_change`.

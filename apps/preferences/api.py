@@ -11,6 +11,10 @@ by the preference's rules, recorded in history with source "api", and signalled 
 - PUT/PATCH /api/preferences/<scope>/<key>/  {"value": …}
 - DELETE /api/preferences/<scope>/<key>/     back to the default
 
+Owners' defaults of user preferences (owners only): /api/preferences/defaults/organisation/[<key>/] and
+/api/preferences/defaults/groups/<group id>/[<key>/]. GET lists or reads {key, value, is_set, locked, …};
+PUT/PATCH {"value": …, "locked": true} sets either or both; DELETE removes the default and its lock.
+
 A GET answers an ETag: of the stored value for one key, of the scope's stored values for the list. A write
 with an If-Match that no longer matches answers 412 with the current value and writes nothing; the check runs
 in the service, under the same lock as the write.
@@ -23,7 +27,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -50,9 +56,10 @@ from apps.core.api import (
     stale_response,
     validation_errors,
 )
+from apps.core.roles import IsTenantOwner
 from apps.preferences.permissions import MayChangeTenantPreferences, can_change, changeable_sections
 from apps.preferences.registries import global_preferences_registry, user_preferences_registry
-from apps.preferences.services import ANY, StaleValueError, preference_reset, preferences_set
+from apps.preferences.services import ANY, StaleValueError, preference_lock, preference_reset, preferences_set
 from apps.preferences.stores import ScopeStore
 from apps.preferences.types import BasePreferenceType
 
@@ -343,3 +350,201 @@ class UserPreferenceDetailView(PreferenceDetailView):
 
 class UserPreferenceSchemaView(PreferenceSchemaView):
     scope = "user"
+
+
+# --- the owners' defaults of user preferences ---------------------------------------------------------------
+class DefaultOutputSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text='"section__name"')
+    value = serializers.JSONField(help_text="The default set at this level in its JSON form; null when none is.")
+    is_set = serializers.BooleanField(help_text="Whether this level sets a default (else members inherit past it).")
+    locked = serializers.BooleanField(help_text="Whether members may not change the value.")
+    code_default = serializers.JSONField(help_text="The default from code, in its JSON form.")
+    verbose_name = serializers.CharField()
+
+
+class DefaultInputSerializer(serializers.Serializer):
+    value = serializers.JSONField(
+        required=False, allow_null=True, help_text="The default in its JSON form; leave out to keep it."
+    )
+    locked = serializers.BooleanField(required=False, help_text="Lock or unlock it; leave out to keep the lock.")
+
+
+def default_payload(preference: BasePreferenceType, stored: Any) -> dict[str, Any]:
+    """Return the API representation of one default (`stored`: a StoredDefault, or None when unset)."""
+    return {
+        "key": preference.identifier,
+        "value": json.loads(stored.raw) if stored is not None else None,
+        "is_set": stored is not None,
+        "locked": bool(stored is not None and stored.locked),
+        "code_default": _json_form(preference, preference.get_default()),
+        "verbose_name": str(preference.get_verbose_name()),
+    }
+
+
+def _default_version(stored: Any) -> Any:
+    return [stored.raw, stored.locked] if stored is not None else None
+
+
+_GROUP = OpenApiParameter("group", OpenApiTypes.INT, OpenApiParameter.PATH, description="The group's id.")
+
+
+class _DefaultsMixin:
+    """The organisation's defaults (no `group` in the URL) or one group's; owners only."""
+
+    parser_classes: Sequence[type[BaseParser]] = [JSONParser]
+
+    def get_manager(self, group: str | None) -> Any:
+        if group is None:
+            return user_preferences_registry.organisation_defaults()
+        # The URL takes any text (not <int:>), so that a malformed id is this API's JSON 404, not another view's.
+        row = Group.objects.filter(pk=int(group)).first() if group.isdigit() and len(group) < 10 else None
+        if row is None:
+            raise Http404("No such group.")
+        return user_preferences_registry.group_defaults(row)
+
+    @staticmethod
+    def preference_of(key: str) -> BasePreferenceType:
+        try:
+            preference: BasePreferenceType = user_preferences_registry.get(key)
+        except KeyError as exc:
+            raise Http404(str(exc.args[0])) from None
+        return preference
+
+
+class DefaultListView(_DefaultsMixin, APIView):
+    """Every user preference with the default set at this level (the organisation, or one group)."""
+
+    permission_classes = [IsAuthenticated, IsTenantOwner]
+
+    @extend_schema(parameters=[ETAG], responses=DefaultOutputSerializer(many=True))
+    def get(self, request: Request, group: str | None = None) -> Response:
+        manager = self.get_manager(group)
+        defaults = manager.defaults()
+        payload = [default_payload(p, defaults.get(p.identifier)) for p in user_preferences_registry]
+        return etag_response(payload, etag_of({key: _default_version(d) for key, d in defaults.items()}))
+
+
+class DefaultDetailView(_DefaultsMixin, APIView):
+    """One default: read, set (value and/or lock), remove."""
+
+    permission_classes = [IsAuthenticated, IsTenantOwner]
+
+    def _one(self, group: str | None, preference: BasePreferenceType) -> Response:
+        stored = self.get_manager(group).stored(preference.identifier)
+        return etag_response(default_payload(preference, stored), etag_of(_default_version(stored)))
+
+    @extend_schema(parameters=[_KEY, ETAG], responses={200: DefaultOutputSerializer})
+    def get(self, request: Request, key: str, group: str | None = None) -> Response:
+        return self._one(group, self.preference_of(key))
+
+    @extend_schema(
+        parameters=[_KEY, IF_MATCH, ETAG],
+        request=DefaultInputSerializer,
+        responses={200: DefaultOutputSerializer, **_ERRORS},
+    )
+    def put(self, request: Request, key: str, group: str | None = None) -> Response:
+        """Set the default and/or its lock (all in one transaction)."""
+        preference = self.preference_of(key)
+        manager = self.get_manager(group)  # an unknown group is a 404 before the body is read
+        body = DefaultInputSerializer(data=request.data)
+        if not body.is_valid():
+            return errors_response(body.errors)
+        if not body.validated_data:
+            return errors_response({"non_field_errors": ["Give a value, a lock, or both."]})
+        stored = manager.stored(preference.identifier)
+        stale = stale_response(request, etag_of(_default_version(stored)), lambda: self._one(group, preference).data)
+        if stale is not None:
+            return stale
+        expected = (stored.raw if stored is not None else None) if if_match_given(request) else ANY
+        store = manager.store()
+        try:
+            with transaction.atomic():
+                if "value" in body.validated_data:
+                    preferences_set(
+                        store=store,
+                        values={preference.identifier: body.validated_data["value"]},
+                        actor=request.user,
+                        source=API_SOURCE,
+                        expected_raw=None if expected is ANY else {preference.identifier: expected},
+                    )
+                    expected = ANY  # checked once, under the key's lock
+                if "locked" in body.validated_data:
+                    preference_lock(
+                        store=store,
+                        key=preference.identifier,
+                        locked=body.validated_data["locked"],
+                        actor=request.user,
+                        source=API_SOURCE,
+                        expected_raw=expected,
+                    )
+        except StaleValueError:
+            current = self._one(group, preference)
+            return precondition_failed(current=current.data, etag=current["ETag"])
+        except ValidationError as exc:
+            return errors_response(validation_errors(exc))
+        return self._one(group, preference)
+
+    @extend_schema(
+        parameters=[_KEY, IF_MATCH, ETAG],
+        request=DefaultInputSerializer,
+        responses={200: DefaultOutputSerializer, **_ERRORS},
+    )
+    def patch(self, request: Request, key: str, group: str | None = None) -> Response:
+        """Set the default and/or its lock (same as PUT)."""
+        return self.put(request, key, group)
+
+    @extend_schema(
+        parameters=[_KEY, IF_MATCH, ETAG],
+        responses={200: DefaultOutputSerializer, 412: PRECONDITION_FAILED},
+    )
+    def delete(self, request: Request, key: str, group: str | None = None) -> Response:
+        """Remove the default and its lock: members inherit from the next level."""
+        preference = self.preference_of(key)
+        manager = self.get_manager(group)
+        stored = manager.stored(preference.identifier)
+        stale = stale_response(request, etag_of(_default_version(stored)), lambda: self._one(group, preference).data)
+        if stale is not None:
+            return stale
+        expected = (stored.raw if stored is not None else None) if if_match_given(request) else ANY
+        try:
+            preference_reset(
+                store=manager.store(),
+                key=preference.identifier,
+                actor=request.user,
+                source=API_SOURCE,
+                expected_raw=expected,
+            )
+        except StaleValueError:
+            current = self._one(group, preference)
+            return precondition_failed(current=current.data, etag=current["ETag"])
+        return self._one(group, preference)
+
+
+@extend_schema_view(get=extend_schema(operation_id="preferences_defaults_organisation_list"))
+class OrganisationDefaultListView(DefaultListView):
+    pass
+
+
+@extend_schema_view(
+    get=extend_schema(operation_id="preferences_defaults_organisation_retrieve"),
+    put=extend_schema(operation_id="preferences_defaults_organisation_update"),
+    patch=extend_schema(operation_id="preferences_defaults_organisation_partial_update"),
+    delete=extend_schema(operation_id="preferences_defaults_organisation_destroy"),
+)
+class OrganisationDefaultDetailView(DefaultDetailView):
+    pass
+
+
+@extend_schema_view(get=extend_schema(operation_id="preferences_defaults_group_list", parameters=[_GROUP]))
+class GroupDefaultListView(DefaultListView):
+    pass
+
+
+@extend_schema_view(
+    get=extend_schema(operation_id="preferences_defaults_group_retrieve", parameters=[_GROUP]),
+    put=extend_schema(operation_id="preferences_defaults_group_update", parameters=[_GROUP]),
+    patch=extend_schema(operation_id="preferences_defaults_group_partial_update", parameters=[_GROUP]),
+    delete=extend_schema(operation_id="preferences_defaults_group_destroy", parameters=[_GROUP]),
+)
+class GroupDefaultDetailView(DefaultDetailView):
+    pass

@@ -11,6 +11,26 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "preferences/global/<str:key>/", api.GlobalPreferenceDetailView.as_view(), name="preferences-api-global-detail"
     ),
+    path(
+        "preferences/defaults/organisation/",
+        api.OrganisationDefaultListView.as_view(),
+        name="preferences-api-defaults-organisation",
+    ),
+    path(
+        "preferences/defaults/organisation/<str:key>/",
+        api.OrganisationDefaultDetailView.as_view(),
+        name="preferences-api-defaults-organisation-detail",
+    ),
+    path(
+        "preferences/defaults/groups/<str:group>/",
+        api.GroupDefaultListView.as_view(),
+        name="preferences-api-defaults-group",
+    ),
+    path(
+        "preferences/defaults/groups/<str:group>/<str:key>/",
+        api.GroupDefaultDetailView.as_view(),
+        name="preferences-api-defaults-group-detail",
+    ),
     path("preferences/user/", api.UserPreferenceListView.as_view(), name="preferences-api-user"),
     path("preferences/user/schema/", api.UserPreferenceSchemaView.as_view(), name="preferences-api-user-schema"),
     path("preferences/user/<str:key>/", api.UserPreferenceDetailView.as_view(), name="preferences-api-user-detail"),

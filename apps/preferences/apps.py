@@ -29,7 +29,9 @@ class PreferencesConfig(AppConfig):
 
         nav_register(NavItem("My preferences", "preferences:user", Audience.MEMBER, order=32))
         nav_register(NavItem("Organisation preferences", "preferences:global", Audience.OWNER, order=52))
+        nav_register(NavItem("Member defaults", "preferences:defaults-index", Audience.OWNER, order=53))
         nav_register(NavItem("History", "preferences:history", Audience.OWNER, order=65))
+        page_register(PageItem("Defaults", "preferences:defaults", parent="preferences:defaults-index"))
         page_register(PageItem("Revert", "preferences:history-revert", parent="preferences:history"))
 
 

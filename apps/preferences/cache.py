@@ -42,17 +42,22 @@ class Snapshot:
     values: dict[str, tuple[str, Any]]
     version: str | None  # None: loaded without Redis, so never trusted beyond the current request
     loaded_at: float = field(default_factory=time.monotonic)
+    # What else the scope's rows hold, under the same version (a tenant's defaults of user preferences).
+    extra: Any = None
 
 
 # A loader reads one scope from PostgreSQL; it is found by the scope key's prefix ("global:acme" -> "global")
 # and called with the rest ("acme").
 Loader = Callable[[str], dict[str, tuple[str, Any]]]
+# An extra loader reads what else a scope's snapshot holds (a tenant's defaults of user preferences).
+ExtraLoader = Callable[[str], Any]
 
 _lock = threading.Lock()
 _snapshots: dict[str, Snapshot] = {}
 # Scopes this process wrote while Redis was unreachable; their version is replaced once it answers again.
 _pending_bumps: set[str] = set()
 _loaders: dict[str, Loader] = {}
+_extra_loaders: dict[str, ExtraLoader] = {}
 
 
 class _DirtyScopes(threading.local):
@@ -166,9 +171,14 @@ def bump_version(scope_key: str) -> None:
         pinned.pop(scope_key, None)
 
 
-def register_loader(prefix: str, loader: Loader) -> None:
-    """Say how to load the scopes whose key starts with `prefix` (done once by the engine at import)."""
+def register_loader(prefix: str, loader: Loader, extra: ExtraLoader | None = None) -> None:
+    """Say how to load the scopes whose key starts with `prefix` (done once by the engine at import).
+
+    `extra` loads what else the snapshot holds, kept current by the same version token.
+    """
     _loaders[prefix] = loader
+    if extra is not None:
+        _extra_loaders[prefix] = extra
 
 
 def _dirty_scopes() -> set[str]:
@@ -193,7 +203,8 @@ def clear_dirty(scope_key: str) -> None:
 
 def _load(scope_key: str, version: str | None) -> Snapshot:
     prefix, _, rest = scope_key.partition(":")
-    return Snapshot(values=_loaders[prefix](rest), version=version)
+    extra = _extra_loaders.get(prefix)
+    return Snapshot(values=_loaders[prefix](rest), version=version, extra=extra(rest) if extra else None)
 
 
 def _refresh(scope_keys: list[str]) -> dict[str, Snapshot]:

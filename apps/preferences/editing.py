@@ -2,7 +2,11 @@
 
 An `EditScope` bundles a registry's manager with the visitor's rights: the tabs (sections) they may open
 and the preferences they may change. The user page (`user_edit_scope`) edits the visitor's own values;
-the owners' page (`global_edit_scope`) edits the tenant's, section by section. Views stay thin: they ask
+the owners' page (`global_edit_scope`) edits the tenant's, section by section; the owners' defaults pages
+(`defaults_edit_scope`) edit the organisation's or one group's defaults of user preferences, each with a
+lock. On the user page every value says where it comes from ("your value", "from group Sales", "locked by
+your organisation", …) and an own value offers "Use inherited", naming the value it would inherit.
+Views stay thin: they ask
 the scope for a form, bind it, save it through the preferences service and render the inline-edit kit's
 `InlineField`s (`apps.core.inline`), the version of each being the stored text it shows ("" for the default).
 """
@@ -11,13 +15,31 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
-from apps.core.inline import IDLE, VERSION_SUFFIX, InlineAction, InlineField, InlineState, StaleEdit
+from apps.core.inline import (
+    IDLE,
+    VERSION_SUFFIX,
+    InlineAction,
+    InlineField,
+    InlineState,
+    StaleEdit,
+    version_token,
+)
+from apps.core.inputs import GuardedTextForm
+from apps.core.roles import is_owner
 from apps.preferences.display import raw_display, value_display
-from apps.preferences.forms import PreferenceForm, global_preference_form_builder, user_preference_form_builder
+from apps.preferences.forms import (
+    PreferenceForm,
+    global_preference_form_builder,
+    preference_form_builder,
+    user_preference_form_builder,
+)
+from apps.preferences.managers import Resolution
 from apps.preferences.models import AbstractPreferenceChange
 from apps.preferences.permissions import can_change, may_change_section
 from apps.preferences.registries import (
@@ -29,6 +51,7 @@ from apps.preferences.services import (
     ANY,
     PreferenceChangeResult,
     StaleValueError,
+    preference_lock,
     preference_reset,
     preferences_set,
 )
@@ -39,6 +62,21 @@ FORM = AbstractPreferenceChange.Source.FORM
 
 # The tab of preferences declared without a section; "-" can never be a section's name.
 NO_SECTION = "-"
+# The defaults pages' targets: the organisation, or "group-<id>".
+ORGANISATION = "organisation"
+GROUP_PREFIX = "group-"
+LOCK_SUFFIX = "__locked"
+
+
+class LockForm(GuardedTextForm, forms.Form):
+    """The lock switch of one default: `<key>__locked`."""
+
+    def __init__(self, key: str, label: str, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.key = key
+        self.fields[key + LOCK_SUFFIX] = forms.BooleanField(
+            required=False, label=f"Lock {label}", help_text="Members see this value and cannot change it."
+        )
 
 
 @dataclass(frozen=True)
@@ -63,9 +101,11 @@ class EditScope:
     registry: PreferenceRegistry
     user: Any
     build_form: Callable[..., type[PreferenceForm]]
-    url_names: dict[str, str]  # page, field, reset
+    url_names: dict[str, str]  # page, field, reset (and lock on the defaults pages)
     may_open: Callable[[str], bool]
     tabs: list[Tab] = field(default_factory=list)
+    url_args: tuple[Any, ...] = ()  # the arguments before the key (the defaults pages' target)
+    manager: Any = None  # the defaults pages' DefaultsManager
 
     def __post_init__(self) -> None:
         tabs = [Tab(s.name, str(s.verbose_name), str(s.help_text)) for s in self.registry.sections() if s.listed]
@@ -100,8 +140,21 @@ class EditScope:
         return preference
 
     def can_edit(self, preference: BasePreferenceType) -> bool:
-        """Return whether the visitor may change `preference` (its own `permission` included)."""
+        """Return whether the visitor may change `preference` (its own `permission` included; not if locked)."""
+        if self.scope in ("org_default", "group_default"):
+            return is_owner(self.user) and (not preference.permission or self.user.has_perm(preference.permission))
+        if self.scope == "user" and self.resolution(preference.identifier).locked:
+            return False
         return can_change(self.user, preference, scope=self.scope, owner=self.user)
+
+    def resolution(self, key: str) -> Resolution:
+        """Return the visitor's effective value of `key` and its source (user page only)."""
+        resolution: Resolution = self.user.preferences.resolve(key)
+        return resolution
+
+    @property
+    def is_defaults(self) -> bool:
+        return self.manager is not None
 
     def require_edit(self, preference: BasePreferenceType) -> None:
         if not self.can_edit(preference):
@@ -188,15 +241,19 @@ class EditScope:
     def _field(
         self, form: PreferenceForm, key: str, *, state: InlineState, stale: StaleEdit | None, reset_refused: bool
     ) -> InlineField:
+        if self.scope == "user":
+            return self._user_field(form, key, state=state, stale=stale, reset_refused=reset_refused)
+        if self.is_defaults:
+            return self._default_field(form, key, state=state, stale=stale, reset_refused=reset_refused)
         preference = form.preference(key)
         raw = form.manager.raw(key)
         differs = raw is not None and raw != preference.get_serializer().serialize(preference.get_default())
         editable = not form.fields[key].disabled
-        reset_url = reverse(self.url_names["reset"], args=[key])
+        reset_url = reverse(self.url_names["reset"], args=[*self.url_args, key])
         label = str(form[key].label)
         return InlineField(
             form[key],
-            save_url=reverse(self.url_names["field"], args=[key]),
+            save_url=reverse(self.url_names["field"], args=[*self.url_args, key]),
             version=raw or "",
             state=state,
             stale=stale,
@@ -209,9 +266,125 @@ class EditScope:
             testid=f"pref-{key}",
         )
 
+    def _user_field(
+        self, form: PreferenceForm, key: str, *, state: InlineState, stale: StaleEdit | None, reset_refused: bool
+    ) -> InlineField:
+        """Return a user's field with where its value comes from, and "Use inherited" over an own value."""
+        preference = form.preference(key)
+        resolution = self.resolution(key)
+        label = str(form[key].label)
+        reset_url = reverse(self.url_names["reset"], args=[*self.url_args, key])
+        actions, note = [], ""
+        inherited = resolution.inherited
+        if inherited is not None:
+            shown = value_display(preference, inherited.value)
+            note = f"inherited: {shown} ({inherited.label})"
+            actions = [
+                InlineAction(
+                    "Use inherited", reset_url, hidden_label=f" for {label}: {shown}", testid=f"use-inherited-{key}"
+                )
+            ]
+        return InlineField(
+            form[key],
+            save_url=reverse(self.url_names["field"], args=[*self.url_args, key]),
+            version=form.manager.raw(key) or "",
+            state=state,
+            stale=stale,
+            editable=not form.fields[key].disabled,
+            badge=resolution.label,
+            note=note,
+            actions=actions,
+            retry_url=reset_url if reset_refused else "",
+            retry_label="Use inherited again" if reset_refused else "Apply my value again",
+            testid=f"pref-{key}",
+        )
+
+    def _default_field(
+        self, form: PreferenceForm, key: str, *, state: InlineState, stale: StaleEdit | None, reset_refused: bool
+    ) -> InlineField:
+        """Return an owner's default: "not set" (what members inherit then) or "set", and a Reset."""
+        preference = form.preference(key)
+        stored = self.manager.stored(key)
+        label = str(form[key].label)
+        reset_url = reverse(self.url_names["reset"], args=[*self.url_args, key])
+        fallback = self.fallback(preference)
+        return InlineField(
+            form[key],
+            save_url=reverse(self.url_names["field"], args=[*self.url_args, key]),
+            version=stored.raw if stored is not None else "",
+            state=state,
+            stale=stale,
+            editable=not form.fields[key].disabled,
+            badge=("locked" if stored.locked else "set here") if stored is not None else "",
+            note=f"not set here: members inherit {fallback}" if stored is None else f"otherwise: {fallback}",
+            actions=[InlineAction("Reset", reset_url, hidden_label=f" {label}: set no default here")] if stored else [],
+            retry_url=reset_url if reset_refused else "",
+            retry_label="Reset again" if reset_refused else "Apply my value again",
+            testid=f"default-{key}",
+        )
+
+    def fallback(self, preference: BasePreferenceType) -> str:
+        """Return what members inherit where this level sets nothing: the organisation's default, or code's."""
+        if self.scope == "group_default":
+            organisation = user_preferences_registry.organisation_defaults().stored(preference.identifier)
+            if organisation is not None:
+                return f"{value_display(preference, organisation.value)} (from the organisation)"
+        return f"{value_display(preference, preference.get_default())} (default)"
+
+    def lock_field(self, key: str, *, state: InlineState = IDLE, data: Any = None) -> InlineField:
+        """Return the lock switch of an owner's default of `key`."""
+        preference = self.preference(key)
+        stored = self.manager.stored(key)
+        label = str(preference.get_verbose_name())
+        initial = {key + LOCK_SUFFIX: stored is not None and stored.locked}
+        form = LockForm(key, label, data, initial=initial)
+        return InlineField(
+            form[key + LOCK_SUFFIX],
+            save_url=reverse(self.url_names["lock"], args=[*self.url_args, key]),
+            # The lock's own version: saving the value beside it does not make the switch stale.
+            version=version_token(stored is not None and stored.locked),
+            state=state,
+            editable=self.can_edit(preference),
+            testid=f"lock-{key}",
+        )
+
+    def lock(self, key: str, *, locked: bool, seen: str | None) -> PreferenceChangeResult | None:
+        """Lock or unlock the default of `key` as the visitor; raise StaleEdit if its lock changed since `seen`."""
+        preference = self.preference(key)
+        store = self.manager.store()
+        stored = self.manager.stored(key)
+        was_locked = stored is not None and stored.locked
+        if seen is not None and seen != version_token(was_locked) and was_locked != locked:
+            section, name = preference.section_name, preference.name
+            last = store.changes().filter(section=section, name=name).order_by("-changed_at", "-id").first()
+            raise StaleEdit(
+                who=last.changed_by if last is not None else "someone else",
+                when=last.changed_at if last is not None else None,
+                current="locked" if was_locked else "unlocked",
+                version=version_token(was_locked),
+                name=key + LOCK_SUFFIX,
+            )
+        fallback: Any = ANY
+        if self.scope == "group_default":
+            organisation = user_preferences_registry.organisation_defaults().stored(preference.identifier)
+            if organisation is not None:
+                fallback = organisation.value
+        try:
+            result: PreferenceChangeResult | None = preference_lock(
+                store=store,
+                key=key,
+                locked=locked,
+                fallback=fallback,
+                actor=self.user,
+                source=FORM,
+            )
+        except StaleValueError as exc:
+            raise stale_edit(exc, store) from exc
+        return result
+
     def page_url(self, tab: Tab) -> str:
         """Return the page's URL showing `tab`."""
-        return f"{reverse(self.url_names['page'])}?section={tab.name}"
+        return f"{reverse(self.url_names['page'], args=self.url_args)}?section={tab.name}"
 
     def tab_of(self, preference: BasePreferenceType) -> Tab:
         """Return the tab that shows `preference`."""
@@ -248,6 +421,49 @@ def global_edit_scope(user: Any) -> EditScope:
         },
         may_open=may_open,
     )
+
+
+def defaults_edit_scope(user: Any, target: str) -> EditScope:
+    """Return the owners' defaults of user preferences for `target`: "organisation" or "group-<id>" (404 else)."""
+    if target == ORGANISATION:
+        manager = user_preferences_registry.organisation_defaults()
+        scope = "org_default"
+    elif target.startswith(GROUP_PREFIX) and target[len(GROUP_PREFIX) :].isdigit() and len(target) < 16:
+        group = Group.objects.filter(pk=int(target[len(GROUP_PREFIX) :])).first()
+        if group is None:
+            raise Http404("No such group.")
+        manager = user_preferences_registry.group_defaults(group)
+        scope = "group_default"
+    else:
+        raise Http404("No such defaults.")
+    return EditScope(
+        scope=scope,
+        registry=user_preferences_registry,
+        user=user,
+        build_form=lambda **kwargs: preference_form_builder(manager, **kwargs),
+        url_names={
+            "page": "preferences:defaults",
+            "field": "preferences:defaults-field",
+            "reset": "preferences:defaults-reset",
+            "lock": "preferences:defaults-lock",
+        },
+        may_open=lambda section: is_owner(user),
+        url_args=(target,),
+        manager=manager,
+    )
+
+
+def default_targets() -> list[tuple[str, str]]:
+    """Return the defaults pages' targets, (target, label): the organisation, then groups by priority."""
+    groups = Group.objects.select_related("profile").order_by("name")
+
+    def order(group: Group) -> tuple[bool, int, str]:
+        profile = getattr(group, "profile", None)
+        return (profile is None, profile.priority if profile else 0, group.name)
+
+    return [(ORGANISATION, "Organisation")] + [
+        (f"{GROUP_PREFIX}{group.pk}", f"Group {group.name}") for group in sorted(groups, key=order)
+    ]
 
 
 def expected_raw(seen: str | None) -> Any:

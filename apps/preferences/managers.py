@@ -6,8 +6,10 @@ values are loaded once per manager, which lives as long as its user or row objec
 """
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
+from apps.core.tenancy import current_schema_name
 from apps.preferences import cache
 from apps.preferences.declarations import PreferenceRegistry
 from apps.preferences.services import (
@@ -16,7 +18,8 @@ from apps.preferences.services import (
     preference_reset,
     preferences_set,
 )
-from apps.preferences.stores import ScopeStore
+from apps.preferences.stores import GroupDefaultsStore, ScopeStore, StoredDefault, UserStore
+from apps.preferences.types import BasePreferenceType
 
 # What `manager[key] = value` and `manager.update()` record as the path of a change made in code.
 MANAGER_SOURCE = "manager"
@@ -129,3 +132,154 @@ class InstancePreferencesManager(BasePreferencesManager):
 
     def _stored(self) -> dict[str, tuple[str, Any]]:
         return self._store.loaded()
+
+
+# --- inheritance of user preferences ------------------------------------------------------------------------
+LOCKED_ORGANISATION = "locked-organisation"
+LOCKED_GROUP = "locked-group"
+OWN = "own"
+GROUP = "group"
+ORGANISATION = "organisation"
+DEFAULT = "default"
+
+
+# slots, not frozen: a frozen dataclass's __init__ is several times slower, and reads make one per inherited key.
+@dataclass(slots=True)
+class Resolution:
+    """A user preference's effective value and the rule that produced it.
+
+    `source`: locked-organisation, locked-group, own, group, organisation or default; `group` names the group
+    for the group sources. `inherited` is what applies without the user's own value (None when that is this).
+    """
+
+    value: Any
+    raw: str | None  # the stored text in effect; None: the default from code
+    source: str
+    group: str = ""
+    inherited: "Resolution | None" = None
+
+    @property
+    def locked(self) -> bool:
+        return self.source in (LOCKED_ORGANISATION, LOCKED_GROUP)
+
+    @property
+    def label(self) -> str:
+        """Return where the value comes from, as the member's pages say it."""
+        return {
+            LOCKED_ORGANISATION: "locked by your organisation",
+            LOCKED_GROUP: f"locked by group {self.group}",
+            OWN: "your value",
+            GROUP: f"from group {self.group}",
+            ORGANISATION: "from your organisation",
+            DEFAULT: "default",
+        }[self.source]
+
+
+def user_preference_resolve(
+    preference: BasePreferenceType,
+    *,
+    own: tuple[str, Any] | None,
+    groups: list[StoredDefault],
+    organisation: StoredDefault | None,
+) -> Resolution:
+    """Return the effective value of one user preference: the one rule every reader uses.
+
+    A lock (the organisation's beats a group's; among groups the highest-priority one) → the user's own value
+    → the highest-priority group's default → the organisation's default → the default from code.
+    `groups` is in priority order, highest first.
+    """
+    if organisation is not None and organisation.locked:
+        return Resolution(organisation.value, organisation.raw, LOCKED_ORGANISATION)
+    for default in groups:
+        if default.locked:
+            return Resolution(default.value, default.raw, LOCKED_GROUP, default.group_name)
+    if groups:
+        inherited = Resolution(groups[0].value, groups[0].raw, GROUP, groups[0].group_name)
+    elif organisation is not None:
+        inherited = Resolution(organisation.value, organisation.raw, ORGANISATION)
+    else:
+        inherited = Resolution(preference.get_default(), None, DEFAULT)
+    if own is not None:
+        return Resolution(own[1], own[0], OWN, inherited=inherited)
+    return inherited
+
+
+class UserPreferencesManager(InstancePreferencesManager):
+    """One user's effective values (`user.preferences`): their own, else inherited from their groups, the
+    organisation, or code; a locked default wins over their own value.
+
+    The user's own values and their groups' defaults load in one query, once; the organisation's defaults
+    come from the tenant's snapshot. `raw(key)` is still the user's own stored text (what their editor shows).
+    """
+
+    _store: UserStore
+
+    def __init__(self, registry: PreferenceRegistry, store: ScopeStore) -> None:
+        super().__init__(registry, store)
+        self._organisation_key: str | None = None
+
+    def organisation_defaults(self) -> dict[str, StoredDefault]:
+        """Return the organisation's defaults of user preferences (from the tenant's snapshot)."""
+        if self._organisation_key is None:
+            self._organisation_key = cache.global_key(current_schema_name())
+        extra = cache.snapshot(self._organisation_key).extra
+        return extra if extra is not None else {}
+
+    def resolve(self, key: str) -> Resolution:
+        """Return the effective value of `key` and the rule that produced it."""
+        preference = self.registry.get(key)
+        identifier = preference.identifier
+        own = self._stored().get(identifier)
+        return user_preference_resolve(
+            preference,
+            own=own,
+            groups=self._store.group_defaults().get(identifier, []),
+            organisation=self.organisation_defaults().get(identifier),
+        )
+
+    def __getitem__(self, key: str) -> Any:
+        # The hot path: every lookup once, and the plain read when nothing is inherited (the common case).
+        preference = self.registry.get(key)
+        identifier = preference.identifier
+        own = self._stored().get(identifier)
+        organisation = self.organisation_defaults().get(identifier)
+        groups = self._store.group_defaults().get(identifier)
+        if organisation is None and not groups:
+            value = own[1] if own is not None else preference.get_default()
+        else:
+            value = user_preference_resolve(preference, own=own, groups=groups or [], organisation=organisation).value
+        return preference.copy_value(value)
+
+
+class DefaultsManager(BasePreferencesManager):
+    """An owner's defaults of user preferences: the organisation's (tenant snapshot) or one group's (one query).
+
+    `manager[key]` is the default a member would inherit from this level alone (the stored one, else code's).
+    """
+
+    def __init__(self, registry: PreferenceRegistry, store: ScopeStore) -> None:
+        super().__init__(registry, store)
+        self._group_defaults: dict[str, StoredDefault] = {}
+
+    def defaults(self) -> dict[str, StoredDefault]:
+        store = self._store
+        if isinstance(store, GroupDefaultsStore):
+            # The store's `_loaded` marks them loaded; the service's `forget()` after a write clears it.
+            if store._loaded is None:
+                store._loaded = {}
+                self._group_defaults = store.defaults()
+            return self._group_defaults
+        assert store.cache_key is not None
+        extra = cache.snapshot(store.cache_key).extra
+        return extra if extra is not None else {}
+
+    def _stored(self) -> dict[str, tuple[str, Any]]:
+        return {key: (default.raw, default.value) for key, default in self.defaults().items()}
+
+    def stored(self, key: str) -> StoredDefault | None:
+        """Return the stored default of `key` with its lock, or None when this level sets none."""
+        return self.defaults().get(self.registry.get(key).identifier)
+
+    def locked(self, key: str) -> bool:
+        stored = self.stored(key)
+        return stored is not None and stored.locked

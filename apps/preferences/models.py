@@ -1,7 +1,8 @@
 """Stored preference values (only those someone set) and the history of every change.
 
 Tenant schema: global values (one set per tenant), user values, per-instance values (any model, generic),
-and the history of all three. The site scope's tables live in the public schema (`apps.preferences.site`).
+the owners' defaults of user preferences (organisation and per group, maybe locked), and the history of all.
+The site scope's tables live in the public schema (`apps.preferences.site`).
 """
 
 from django.conf import settings
@@ -104,10 +105,37 @@ class PreferenceChange(AbstractPreferenceChange):
         GLOBAL = "global", "Tenant"
         USER = "user", "User"
         INSTANCE = "instance", "Instance"
+        ORGANISATION_DEFAULT = "org_default", "Organisation default"
+        GROUP_DEFAULT = "group_default", "Group default"
 
     scope = models.CharField(max_length=16, choices=Scope.choices)
     # The scope owner: "" for global, the user's id, or "<content type id>:<object id>".
     owner = models.CharField(max_length=80, blank=True, db_index=True)
+    # Defaults of user preferences only: whether the default was locked after this change (None elsewhere).
+    locked = models.BooleanField(null=True, blank=True)
 
     class Meta(AbstractPreferenceChange.Meta):
         indexes = [models.Index(fields=["scope", "owner", "-changed_at"])]
+
+
+class UserPreferenceDefault(AbstractStoredPreference):
+    """An owner's default for one user preference: the organisation's (no group) or one group's; maybe locked.
+
+    Members inherit it when they set no value of their own; a locked default cannot be overridden. A user's
+    effective value: a lock (the organisation's, else the highest-priority group's) → their own value → the
+    highest-priority group's default → the organisation's default → the default from code.
+    """
+
+    group = models.ForeignKey(
+        "auth.Group", null=True, blank=True, on_delete=models.CASCADE, related_name="user_preference_defaults"
+    )
+    locked = models.BooleanField(default=False, help_text="Members see this value and cannot change it.")
+
+    class Meta:
+        constraints = [
+            # NULLS NOT DISTINCT: one organisation default per key too, and an ON CONFLICT target for upserts.
+            models.UniqueConstraint(
+                fields=["group", "section", "name"], name="unique_user_preference_default", nulls_distinct=False
+            ),
+        ]
+        ordering = ["group_id", "section", "name"]

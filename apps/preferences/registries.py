@@ -19,11 +19,21 @@ from django_tenants.utils import schema_context
 from apps.preferences import cache
 from apps.preferences.declarations import PreferenceRegistry
 from apps.preferences.managers import (
+    DefaultsManager,
     GlobalPreferencesManager,
     InstancePreferencesManager,
     SitePreferencesManager,
+    UserPreferencesManager,
 )
-from apps.preferences.stores import GlobalStore, InstanceStore, SiteStore, UserStore
+from apps.preferences.stores import (
+    GlobalStore,
+    GroupDefaultsStore,
+    InstanceStore,
+    OrganisationDefaultsStore,
+    SiteStore,
+    StoredDefault,
+    UserStore,
+)
 
 __all__ = [
     "GlobalPreferenceRegistry",
@@ -76,9 +86,25 @@ class UserPreferenceRegistry(PreferenceRegistry):
         """Return where one user's values live."""
         return UserStore(self, user)
 
-    def manager(self, user: Any) -> InstancePreferencesManager:
-        """Return the manager of one user's values (usually reached as `user.preferences`)."""
-        return InstancePreferencesManager(self, self.store(user))
+    def manager(self, user: Any) -> UserPreferencesManager:
+        """Return the manager of one user's effective values (usually reached as `user.preferences`)."""
+        return UserPreferencesManager(self, self.store(user))
+
+    def organisation_defaults_store(self, schema_name: str | None = None) -> OrganisationDefaultsStore:
+        """Return where the current tenant's defaults of these preferences live (one per key, maybe locked)."""
+        return OrganisationDefaultsStore(self, schema_name)
+
+    def group_defaults_store(self, group: Any) -> GroupDefaultsStore:
+        """Return where one group's defaults of these preferences live."""
+        return GroupDefaultsStore(self, group)
+
+    def organisation_defaults(self) -> DefaultsManager:
+        """Return the manager of the current tenant's defaults (read from the tenant's snapshot)."""
+        return DefaultsManager(self, self.organisation_defaults_store())
+
+    def group_defaults(self, group: Any) -> DefaultsManager:
+        """Return the manager of one group's defaults."""
+        return DefaultsManager(self, self.group_defaults_store(group))
 
 
 class InstancePreferenceRegistry(PreferenceRegistry):
@@ -145,6 +171,12 @@ def _load_global(schema_name: str) -> dict[str, tuple[str, Any]]:
         return global_preferences_registry.store(schema_name).load()
 
 
+def _load_organisation_defaults(schema_name: str) -> dict[str, StoredDefault]:
+    # The tenant's snapshot also holds its defaults of user preferences: warm reads cost no query.
+    with schema_context(schema_name):
+        return OrganisationDefaultsStore(user_preferences_registry, schema_name).defaults()
+
+
 # The snapshot cache is told how to load each cached scope here, where the registries are known.
 cache.register_loader("site", _load_site)
-cache.register_loader("global", _load_global)
+cache.register_loader("global", _load_global, extra=_load_organisation_defaults)

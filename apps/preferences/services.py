@@ -11,6 +11,11 @@ Every write path calls these functions with the store of the values (`registry.s
 - `preference_revert(*, store, change, actor=None, force=False) -> PreferenceChangeResult | None`: put back
   what a recorded change replaced, refused with StaleValueError when the key changed again since, unless
   `force=True` (None: the old value is already in effect).
+- `preference_lock(*, store, key, locked, actor=None, source="manager", expected_raw=ANY)
+  -> PreferenceChangeResult | None`: lock or unlock an owner's default of a user preference (a store of
+  `registry.organisation_defaults_store()` / `group_defaults_store(group)`); locking where no default is
+  stored stores the value members inherit there now.
+- A user's own value of a preference an owner locked is refused (ValidationError "Locked by …").
 - `preference_check_fresh(*, store, key, expected_raw)`: raise StaleValueError now, e.g. in a form's
   clean(), when a write would be refused (the write still checks again under the key's lock).
 
@@ -84,6 +89,7 @@ class PreferenceChangeResult:
     created: bool  # no value was stored before
     old_raw: str | None = None  # None: the default applied
     new_raw: str | None = None  # None: back to the default
+    locked: bool | None = None  # owners' defaults of user preferences: locked after the change
 
 
 def actor_name(actor: Any) -> str:
@@ -153,7 +159,7 @@ def _after_commit(store: ScopeStore, preference: BasePreferenceType, result: Pre
     if store.cache_key:
         cache.clear_dirty(store.cache_key)
         cache.bump_version(store.cache_key)
-    if result.old_value == result.new_value:
+    if result.old_value == result.new_value and not store.lockable:
         return  # e.g. a reset of a stored value that equalled the default: nothing changed for readers
     preference_updated.send(
         sender=type(preference),
@@ -174,11 +180,12 @@ def _write(
     actor: str,
     source: str,
     accepted: tuple[str | None, ...] | None,
+    locked: bool | None = None,
 ) -> PreferenceChangeResult | None:
     """Store `new_raw` (None: back to the default) for one key; return what changed, or None for a no-op.
 
     `accepted` lists the stored texts the caller's change was based on (None: no check); any other raises
-    StaleValueError.
+    StaleValueError. `locked` (lockable stores only) sets the default's lock; None keeps it.
     """
     section, name = _split(preference)
     # Serialise writers of this key, even while it has no row yet (SELECT … FOR UPDATE locks nothing then):
@@ -189,28 +196,36 @@ def _write(
     old_raw = existing.raw_value if existing is not None else None
     if accepted is not None and old_raw not in accepted:
         raise _stale(store, preference, existing)
+    if new_raw is not None and (reason := store.lock_reason(preference.identifier)):
+        raise ValidationError({preference.identifier: [ValidationError(reason, code="locked")]})
     old_value = preference.stored_value(old_raw).value
     new_value = preference.stored_value(new_raw).value
+    old_locked = bool(existing.locked) if store.lockable and existing is not None else False
+    new_locked = (old_locked if locked is None else locked) if store.lockable and new_raw is not None else False
     same_as_default = (
         new_raw is not None
         and old_raw is None
+        and not store.lockable  # An owner's default equal to code's still says "this is our default".
         and not preference.default_is_computed()  # A computed default may move: the choice is kept.
         and new_raw == preference.get_serializer().serialize(old_value)
     )
-    if new_raw == old_raw or same_as_default:
+    if (new_raw == old_raw and new_locked == old_locked) or same_as_default:
         return None  # Same as what is in effect now: nothing to store, nothing to signal.
 
     row = None
     if new_raw is None:
         store.queryset().filter(section=section, name=name).delete()
     else:
-        candidate = store.model(section=section, name=name, raw_value=new_raw, updated_by=actor, **store.owner_fields())
+        lock_fields = {"locked": new_locked} if store.lockable else {}
+        candidate = store.model(
+            section=section, name=name, raw_value=new_raw, updated_by=actor, **lock_fields, **store.owner_fields()
+        )
         # INSERT … ON CONFLICT DO UPDATE: concurrent writers never make two rows or an IntegrityError.
         (row,) = store.model._default_manager.bulk_create(
             [candidate],
             update_conflicts=True,
             unique_fields=store.unique_fields,
-            update_fields=["raw_value", "updated_at", "updated_by"],
+            update_fields=["raw_value", "updated_at", "updated_by", *lock_fields],
         )
     store.change_model._default_manager.create(
         section=section,
@@ -219,10 +234,17 @@ def _write(
         new_raw_value=new_raw,
         changed_by=actor,
         source=source,
+        **({"locked": new_locked} if store.lockable else {}),
         **store.change_fields(),
     )
     result = PreferenceChangeResult(
-        preference.identifier, old_value, new_value, created=existing is None, old_raw=old_raw, new_raw=new_raw
+        preference.identifier,
+        old_value,
+        new_value,
+        created=existing is None,
+        old_raw=old_raw,
+        new_raw=new_raw,
+        locked=new_locked if store.lockable else None,
     )
     store.forget()
     if store.cache_key:
@@ -278,6 +300,44 @@ def preference_reset(
         return _write(store, preference, None, actor=actor_name(actor), source=source, accepted=_accepted(expected_raw))
 
 
+def preference_lock(
+    *,
+    store: ScopeStore,
+    key: str,
+    locked: bool,
+    fallback: Any = ANY,
+    actor: Any = None,
+    source: str = "manager",
+    expected_raw: Any = ANY,
+) -> PreferenceChangeResult | None:
+    """Lock or unlock an owner's default of a user preference; return the change or None if already so.
+
+    Locking a key with no stored default stores `fallback` (default: the default from code), the value
+    members would inherit at this level, so what they see does not move when it is locked.
+    """
+    if not store.lockable:
+        raise ValueError(f"{store.scope} values cannot be locked.")
+    preference = store.registry.get(key)
+    with transaction.atomic():
+        existing = _current(store, preference)
+        if existing is not None:
+            raw = existing.raw_value
+        elif not locked:
+            return None
+        else:
+            value = preference.get_default() if fallback is ANY else fallback
+            raw = preference_clean(store=store, key=key, value=value)[2]
+        return _write(
+            store,
+            preference,
+            raw,
+            actor=actor_name(actor),
+            source=source,
+            accepted=_accepted(expected_raw),
+            locked=locked,
+        )
+
+
 def preference_revert(
     *, store: ScopeStore, change: Any, actor: Any = None, force: bool = False
 ) -> PreferenceChangeResult | None:
@@ -295,5 +355,18 @@ def preference_revert(
             raise ValidationError(f"The old value of {key} no longer fits its type: {stored.error}")
         preference.clean(stored.value)  # The rules may have tightened since.
     accepted = None if force else (change.new_raw_value, old_raw)
+    locked = None
+    if store.lockable:
+        # The lock the default had before this change: that of the change before it, if any.
+        previous = (
+            store.changes()
+            .filter(section=change.section, name=change.name, changed_at__lte=change.changed_at)
+            .exclude(pk=change.pk)
+            .order_by("-changed_at", "-id")
+            .first()
+        )
+        locked = bool(previous.locked) if previous is not None and previous.new_raw_value == old_raw else False
     with transaction.atomic():
-        return _write(store, preference, old_raw, actor=actor_name(actor), source="revert", accepted=accepted)
+        return _write(
+            store, preference, old_raw, actor=actor_name(actor), source="revert", accepted=accepted, locked=locked
+        )

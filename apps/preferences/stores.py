@@ -5,6 +5,7 @@ its rows, how to record their history and, for the cached scopes, the key of its
 """
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -14,12 +15,33 @@ from django.db import models
 from apps.core.tenancy import current_schema_name
 from apps.preferences import cache
 from apps.preferences.declarations import PreferenceRegistry
-from apps.preferences.models import GlobalPreference, InstancePreference, PreferenceChange, UserPreference
+from apps.preferences.models import (
+    GlobalPreference,
+    InstancePreference,
+    PreferenceChange,
+    UserPreference,
+    UserPreferenceDefault,
+)
 from apps.preferences.site.models import SitePreference, SitePreferenceChange
 
 logger = logging.getLogger(__name__)
 
 StoredValues = dict[str, tuple[str, Any]]  # {key: (raw JSON text, decoded value)}
+
+
+@dataclass(frozen=True)
+class StoredDefault:
+    """An owner's default of one user preference: its stored text, value, lock, and whose it is."""
+
+    raw: str
+    value: Any
+    locked: bool
+    group_id: int | None = None  # None: the organisation's
+    group_name: str = ""
+
+
+# A user's groups' defaults, {key: [StoredDefault, …]} highest-priority group first.
+GroupDefaults = dict[str, list[StoredDefault]]
 
 
 def decode_rows(registry: PreferenceRegistry, rows: Any) -> StoredValues:
@@ -46,6 +68,8 @@ class ScopeStore:
     model: type[models.Model]
     change_model: type[models.Model] = PreferenceChange
     unique_fields: list[str] = ["section", "name"]
+    # Whether rows carry a `locked` flag (the owners' defaults of user preferences).
+    lockable = False
     # Key of the process snapshot for cached scopes; None for per-request scopes (users, instances).
     cache_key: str | None = None
 
@@ -80,6 +104,10 @@ class ScopeStore:
         """Drop what `loaded()` kept: the service calls this after every write through this store."""
         self._loaded = None
 
+    def lock_reason(self, key: str) -> str:
+        """Return why this owner may not set `key` ("" when they may): a user preference locked by an owner."""
+        return ""
+
 
 class SiteStore(ScopeStore):
     # The site tables exist only in the public schema, which is on every tenant's search path.
@@ -107,6 +135,8 @@ class GlobalStore(ScopeStore):
 
 
 class UserStore(ScopeStore):
+    """One user's own values; loaded together with the defaults of the user's groups (one query)."""
+
     scope = "user"
     model = UserPreference
     unique_fields = ["user", "section", "name"]
@@ -114,6 +144,41 @@ class UserStore(ScopeStore):
     def __init__(self, registry: PreferenceRegistry, user: Any) -> None:
         super().__init__(registry)
         self.user = user
+        self._group_defaults: GroupDefaults | None = None
+
+    def load(self) -> StoredValues:
+        """Return the user's own values; keep their groups' defaults, read by the same query (a UNION)."""
+        own_rows, group_rows = [], []
+        for kind, section, name, raw, locked, group_id, group_name, priority in user_and_group_rows(self.user):
+            if kind == 0:
+                own_rows.append((section, name, raw))
+            else:
+                group_rows.append((section, name, raw, locked, group_id, group_name, priority))
+        self._group_defaults = decode_group_defaults(self.registry, group_rows)
+        return decode_rows(self.registry, own_rows)
+
+    def group_defaults(self) -> GroupDefaults:
+        """Return the defaults of the user's groups, highest-priority group first (loaded with `loaded()`)."""
+        self.loaded()
+        assert self._group_defaults is not None
+        return self._group_defaults
+
+    def forget(self) -> None:
+        super().forget()
+        self._group_defaults = None
+
+    def lock_reason(self, key: str) -> str:
+        # The write path asks: read the locks as they are now, not as this request first loaded them.
+        section, _, name = key.rpartition("__")
+        org = UserPreferenceDefault.objects.filter(group__isnull=True, section=section, name=name, locked=True)
+        if org.exists():
+            return "Locked by your organisation."
+        group = (
+            UserPreferenceDefault.objects.filter(group__user=self.user, section=section, name=name, locked=True)
+            .values_list("group__name", flat=True)
+            .first()
+        )
+        return f"Locked by group {group}." if group else ""
 
     def queryset(self) -> models.QuerySet[Any]:
         return UserPreference.objects.filter(user=self.user)
@@ -143,3 +208,115 @@ class InstanceStore(ScopeStore):
 
     def change_fields(self) -> dict[str, Any]:
         return {"scope": self.scope, "owner": f"{self.content_type.pk}:{self.instance.pk}"}
+
+
+def user_and_group_rows(user: Any) -> list[tuple[Any, ...]]:
+    """Return the user's own rows and their groups' default rows in one query (kind 0: own, 1: a group's)."""
+    own = (
+        UserPreference.objects.filter(user=user)
+        .order_by()
+        .values_list(
+            models.Value(0, output_field=models.IntegerField()),
+            "section",
+            "name",
+            "raw_value",
+            models.Value(False, output_field=models.BooleanField()),
+            models.Value(None, output_field=models.IntegerField()),
+            models.Value("", output_field=models.CharField()),
+            models.Value(None, output_field=models.IntegerField()),
+        )
+    )
+    groups = (
+        UserPreferenceDefault.objects.filter(group__user=user)
+        .order_by()
+        .values_list(
+            models.Value(1, output_field=models.IntegerField()),
+            "section",
+            "name",
+            "raw_value",
+            "locked",
+            "group_id",
+            "group__name",
+            "group__profile__priority",
+        )
+    )
+    return list(own.union(groups, all=True))
+
+
+def decode_group_defaults(registry: PreferenceRegistry, rows: list[tuple[Any, ...]]) -> GroupDefaults:
+    """Return {key: [StoredDefault…]} sorted by group priority (lowest number first; no priority last, by name)."""
+
+    def order(row: tuple[Any, ...]) -> tuple[bool, int, str]:
+        priority = row[6]
+        return (priority is None, priority or 0, row[5] or "")
+
+    result: GroupDefaults = {}
+    for section, name, raw, locked, group_id, group_name, _ in sorted(rows, key=order):
+        for key, (stored_raw, value) in decode_rows(registry, [(section, name, raw)]).items():
+            result.setdefault(key, []).append(StoredDefault(stored_raw, value, bool(locked), group_id, group_name))
+    return result
+
+
+def decode_defaults(registry: PreferenceRegistry, rows: Any) -> dict[str, StoredDefault]:
+    """Return {key: StoredDefault} of the organisation's default rows (section, name, raw, locked)."""
+    result = {}
+    for section, name, raw, locked in rows:
+        for key, (stored_raw, value) in decode_rows(registry, [(section, name, raw)]).items():
+            result[key] = StoredDefault(stored_raw, value, bool(locked))
+    return result
+
+
+class OrganisationDefaultsStore(ScopeStore):
+    """The organisation's defaults of user preferences; they live in the tenant's snapshot (its version token)."""
+
+    scope = "org_default"
+    model = UserPreferenceDefault
+    unique_fields = ["group", "section", "name"]
+    lockable = True
+
+    def __init__(self, registry: PreferenceRegistry, schema_name: str | None = None) -> None:
+        super().__init__(registry)
+        self.schema_name = schema_name or current_schema_name()
+        if self.schema_name == settings.PUBLIC_SCHEMA_NAME:
+            raise RuntimeError("Defaults of user preferences belong to a tenant; the public schema has none.")
+        # Writes bump the tenant's token: readers reload the tenant's snapshot, which holds these defaults.
+        self.cache_key = cache.global_key(self.schema_name)
+
+    def queryset(self) -> models.QuerySet[Any]:
+        return UserPreferenceDefault.objects.filter(group__isnull=True)
+
+    def owner_fields(self) -> dict[str, Any]:
+        return {"group": None}
+
+    def change_fields(self) -> dict[str, Any]:
+        return {"scope": self.scope, "owner": ""}
+
+    def defaults(self) -> dict[str, StoredDefault]:
+        """Return the stored defaults with their locks, in one query."""
+        return decode_defaults(self.registry, self.queryset().values_list("section", "name", "raw_value", "locked"))
+
+
+class GroupDefaultsStore(ScopeStore):
+    """One group's defaults of user preferences; members load them with their own values."""
+
+    scope = "group_default"
+    model = UserPreferenceDefault
+    unique_fields = ["group", "section", "name"]
+    lockable = True
+
+    def __init__(self, registry: PreferenceRegistry, group: Any) -> None:
+        super().__init__(registry)
+        self.group = group
+
+    def queryset(self) -> models.QuerySet[Any]:
+        return UserPreferenceDefault.objects.filter(group=self.group)
+
+    def owner_fields(self) -> dict[str, Any]:
+        return {"group": self.group}
+
+    def change_fields(self) -> dict[str, Any]:
+        return {"scope": self.scope, "owner": str(self.group.pk)}
+
+    def defaults(self) -> dict[str, StoredDefault]:
+        """Return the stored defaults with their locks, in one query."""
+        return decode_defaults(self.registry, self.queryset().values_list("section", "name", "raw_value", "locked"))

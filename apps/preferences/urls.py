@@ -19,6 +19,15 @@ urlpatterns = [
     path("owner/preferences/sections/<slug:section>/", views.global_section, name="global-section"),
     path("owner/preferences/field/<str:key>/", views.global_field, name="global-field"),
     path("owner/preferences/field/<str:key>/reset/", views.global_reset, name="global-reset"),
+    path("owner/preferences/defaults/", views.defaults, name="defaults-index"),
+    path("owner/preferences/defaults/<slug:target>/", views.defaults, name="defaults"),
+    path("owner/preferences/defaults/<slug:target>/field/<str:key>/", views.defaults_field, name="defaults-field"),
+    path(
+        "owner/preferences/defaults/<slug:target>/field/<str:key>/reset/",
+        views.defaults_reset,
+        name="defaults-reset",
+    ),
+    path("owner/preferences/defaults/<slug:target>/field/<str:key>/lock/", views.defaults_lock, name="defaults-lock"),
     path("owner/history/", views.history, name="history"),
     path("owner/history/<int:pk>/revert/", views.history_revert, name="history-revert"),
 ]

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,16 +20,26 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.audit.models import AuditEntry
 from apps.audit.selectors import audit_entries
 from apps.core.htmx import HtmxHttpRequest, render_page
-from apps.core.inline import IDLE, SAVED, StaleEdit, inline_response, posted_version
+from apps.core.inline import IDLE, SAVED, STALE, StaleEdit, inline_response, posted_version
 from apps.core.pagination import paginate, query_without_page
 from apps.core.roles import owner_required
-from apps.preferences.editing import EditScope, global_edit_scope, stale_edit, user_edit_scope
+from apps.preferences.editing import (
+    LOCK_SUFFIX,
+    ORGANISATION,
+    EditScope,
+    default_targets,
+    defaults_edit_scope,
+    global_edit_scope,
+    stale_edit,
+    user_edit_scope,
+)
 from apps.preferences.history import change_get, change_list, change_preference, change_revertible, change_rows
 from apps.preferences.models import PreferenceChange
-from apps.preferences.registries import global_preferences_registry
+from apps.preferences.registries import global_preferences_registry, user_preferences_registry
 from apps.preferences.services import StaleValueError, preference_revert
 
 PAGE = "preferences/preferences.html"
+DEFAULTS = "preferences/defaults.html"
 HISTORY = "preferences/history.html"
 REVERT = "preferences/revert_confirm.html"
 HISTORY_PAGE_SIZE = 25
@@ -41,6 +52,15 @@ _PAGES = {
     "global": {
         "title": "Organisation preferences",
         "intro": "Settings that apply to everyone in your organisation.",
+    },
+    "org_default": {
+        "title": "Defaults of members' preferences",
+        "intro": "What members see until they choose for themselves; a locked default cannot be changed by them.",
+    },
+    "group_default": {
+        "title": "Defaults of members' preferences",
+        "intro": "A group's default wins over the organisation's for its members; among several groups the one "
+        "highest in the groups' order wins. A locked default cannot be changed by members.",
     },
 }
 
@@ -101,6 +121,54 @@ def global_field(request: HtmxHttpRequest, key: str) -> HttpResponse:
 def global_reset(request: HtmxHttpRequest, key: str) -> HttpResponse:
     """Put one of the tenant's preferences back to its default and answer its field."""
     return _field_reset(request, global_edit_scope(request.user), key)
+
+
+# --- the owners' defaults of user preferences -------------------------------------------------------------
+@owner_required
+@require_http_methods(["GET", "POST"])
+def defaults(request: HttpRequest, target: str = ORGANISATION) -> HttpResponse:
+    """Show (and save) one tab of the organisation's or a group's defaults of members' preferences."""
+    return _page(request, defaults_edit_scope(request.user, target), template=DEFAULTS)
+
+
+@owner_required
+@require_POST
+def defaults_field(request: HtmxHttpRequest, target: str, key: str) -> HttpResponse:
+    """Save one default and answer its field."""
+    return _field_save(request, defaults_edit_scope(request.user, target), key)
+
+
+@owner_required
+@require_POST
+def defaults_reset(request: HtmxHttpRequest, target: str, key: str) -> HttpResponse:
+    """Remove one default (and its lock): members inherit from the next level; answer its field."""
+    return _field_reset(request, defaults_edit_scope(request.user, target), key)
+
+
+@owner_required
+@require_POST
+def defaults_lock(request: HtmxHttpRequest, target: str, key: str) -> HttpResponse:
+    """Lock or unlock one default and answer its switch."""
+    scope = defaults_edit_scope(request.user, target)
+    preference = scope.preference(key)
+    scope.require_edit(preference)
+    locked = bool(request.POST.get(key + LOCK_SUFFIX))
+    stale = None
+    try:
+        scope.lock(key, locked=locked, seen=posted_version(request, key + LOCK_SUFFIX))
+    except StaleEdit as refused:
+        stale = refused
+    field = scope.lock_field(key, state=IDLE if stale else SAVED)
+    field.stale = stale
+    if stale is not None:
+        field.state = STALE
+    word = "locked" if locked else "unlocked"
+    return inline_response(
+        request,
+        field,
+        redirect_to=scope.page_url(scope.tab_of(preference)),
+        saved_message=f"{preference.get_verbose_name()} {word}.",
+    )
 
 
 # --- history ------------------------------------------------------------------------------------------
@@ -180,14 +248,14 @@ def history_revert(request: HttpRequest, pk: int) -> HttpResponse:
     except PreferenceChange.DoesNotExist:
         raise Http404("No such change.") from None
     preference = change_preference(change)
-    if change.scope != PreferenceChange.Scope.GLOBAL or preference is None:
+    if change.scope not in REVERTIBLE_SCOPES or preference is None:
         raise Http404("Only changes of preferences the organisation still has can be reverted.")
     if not change_revertible(change, preference, viewer=request.user):
         raise PermissionDenied("You may not change this preference.")
     (row,) = change_rows([change], viewer=request.user)
     if request.method == "GET":
         return render(request, REVERT, {"row": row})
-    store = global_preferences_registry.store()
+    store = _change_store(change)
     # "Revert anyway" after a stale refusal: the person saw the value now and still wants the old one back.
     force = bool(request.POST.get("force"))
     try:
@@ -205,8 +273,27 @@ def history_revert(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("preferences:history")
 
 
+REVERTIBLE_SCOPES = (
+    PreferenceChange.Scope.GLOBAL,
+    PreferenceChange.Scope.ORGANISATION_DEFAULT,
+    PreferenceChange.Scope.GROUP_DEFAULT,
+)
+
+
+def _change_store(change: PreferenceChange) -> Any:
+    """Return the store a revertible change was made in (404 when its group no longer exists)."""
+    if change.scope == PreferenceChange.Scope.ORGANISATION_DEFAULT:
+        return user_preferences_registry.organisation_defaults_store()
+    if change.scope == PreferenceChange.Scope.GROUP_DEFAULT:
+        group = Group.objects.filter(pk=int(change.owner)).first() if change.owner.isdigit() else None
+        if group is None:
+            raise Http404("That group no longer exists.")
+        return user_preferences_registry.group_defaults_store(group)
+    return global_preferences_registry.store()
+
+
 # --- shared by both preferences pages -------------------------------------------------------------------
-def _page(request: HttpRequest, scope: EditScope, *, section: str | None = None) -> HttpResponse:
+def _page(request: HttpRequest, scope: EditScope, *, section: str | None = None, template: str = PAGE) -> HttpResponse:
     # A tab link on a section page (`?section=…`) wins over the section in the path.
     tab = scope.tab(request.GET.get("section") or section)
     form = scope.form(tab=tab, data=request.POST if request.method == "POST" else None)
@@ -223,15 +310,21 @@ def _page(request: HttpRequest, scope: EditScope, *, section: str | None = None)
             else:
                 messages.info(request, f"{tab.label}: nothing changed.")
             return redirect(scope.page_url(tab))
-    context = {
+    fields = scope.fields(form, stale=stale)
+    context: dict[str, Any] = {
         **_PAGES[scope.scope],
         "scope": scope,
         "tab": tab,
         "form": form,
-        "fields": scope.fields(form, stale=stale),
+        "fields": fields,
         "page_url": scope.page_url(tab),
     }
-    return render_page(request, PAGE, context, partial="panel")
+    if scope.is_defaults:
+        # Each default beside its lock; the targets (the organisation, then the groups in their order).
+        context["pairs"] = [(field, scope.lock_field(field.name)) for field in fields]
+        context["targets"] = default_targets()
+        context["target"] = scope.url_args[0]
+    return render_page(request, template, context, partial="panel")
 
 
 def _field_save(request: HtmxHttpRequest, scope: EditScope, key: str) -> HttpResponse:

@@ -151,7 +151,9 @@ def test_a_changed_value_reloads_only_that_scope(acme, redis_commands, django_ca
 
     assert title == "New"
     reloaded = preference_queries(queries.captured_queries)
-    assert len(reloaded) == 1 and "preferences_globalpreference" in reloaded[0]
+    # The tenant's snapshot: its values, and its defaults of user preferences (the site's is not read again).
+    assert len(reloaded) == 2 and "preferences_globalpreference" in reloaded[0]
+    assert "preferences_userpreferencedefault" in reloaded[1]
 
 
 CHILD = """
@@ -212,8 +214,9 @@ def test_without_redis_reads_and_writes_work_from_postgresql(
         values = [manager["general__max_upload_mb"] for _ in range(20)]
 
     assert values == [33] * 20
-    # One query per scope (site and this tenant) for the whole request, however many reads.
-    assert len(preference_queries(queries.captured_queries)) == 2
+    # One query per scope (site and this tenant, plus the tenant's defaults of user preferences) for the whole
+    # request, however many reads.
+    assert len(preference_queries(queries.captured_queries)) == 3
     assert "Redis unavailable" in caplog.text
 
 

@@ -141,7 +141,7 @@ def test_field_save_with_htmx_stores_the_value_and_answers_the_field_saved(
     assert response.status_code == 200
     assert html.lstrip().startswith('<div id="inline-appearance__items_per_page"')
     assert 'data-testid="saved"' in html
-    assert "changed from default" in html
+    assert 'data-testid="badge">your value<' in html
     assert 'value="50"' in html
     assert _reload(alice).preferences["appearance__items_per_page"] == 50
     (change,) = PreferenceChange.objects.all()
@@ -175,7 +175,8 @@ def test_reset_puts_the_default_back_and_records_it(alice: Any, as_alice: Any) -
     html = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="saved"' in html
-    assert "changed from default" not in html
+    assert 'data-testid="badge">default<' in html
+    assert "Use inherited" not in html
     assert _reload(alice).preferences.raw("appearance__theme") is None
     latest = PreferenceChange.objects.first()
     assert (latest.old_raw_value, latest.new_raw_value, latest.changed_by, latest.source) == (
@@ -186,14 +187,15 @@ def test_reset_puts_the_default_back_and_records_it(alice: Any, as_alice: Any) -
     )
 
 
-def test_a_value_that_differs_from_the_default_offers_a_reset(alice: Any, as_alice: Any) -> None:
+def test_an_own_value_offers_use_inherited_naming_the_inherited_value(alice: Any, as_alice: Any) -> None:
     alice.preferences["appearance__theme"] = "dark"
 
     html = as_alice.get(reverse("preferences:user")).content.decode()
 
-    assert html.count('data-testid="badge">changed from default<') == 1
-    assert "default: Follow my device" in html
+    assert html.count('data-testid="badge">your value<') == 1
+    assert "inherited: Follow my device (default)" in html
     assert 'formaction="/preferences/field/appearance__theme/reset/"' in html
+    assert ">Use inherited<" in html
 
 
 def test_stale_save_is_refused_with_the_message_and_the_current_value(alice: Any, as_alice: Any) -> None:
@@ -222,7 +224,7 @@ def test_stale_reset_is_refused_and_shows_the_current_value(alice: Any, as_alice
     html = response.content.decode()
     assert "— now Light; " + STALE in html
     reset = "/preferences/field/appearance__theme/reset/"
-    assert f'formaction="{reset}" hx-post="{reset}">Reset again' in html
+    assert f'formaction="{reset}" hx-post="{reset}">Use inherited again' in html
     assert 'name="appearance__theme__seen" value="&quot;light&quot;"' in html
     assert '<option value="light" selected>' in html
     assert _reload(alice).preferences["appearance__theme"] == "light"

@@ -49,6 +49,7 @@ OBJECT_VALUES = {
     "invitation",
     "invitation_token",
     "api_invitation",
+    "group_target",
 }
 
 
@@ -124,6 +125,27 @@ TENANT_ROUTES = [
     route("dynamic_preferences.user.section", {"section": "user_section"}, GET=MEMBER_PAGE),
     route("dynamic_preferences.global", GET=OWNER_PAGE),
     route("dynamic_preferences.global.section", {"section": "global_section"}, GET=OWNER_PAGE),
+    route("preferences:defaults-index", GET=OWNER_PAGE, POST=OWNER_PAGE),
+    route("preferences:defaults", {"target": "group_target"}, GET=OWNER_OBJECT, POST=OWNER_OBJECT),
+    route(
+        "preferences:defaults-field",
+        {"target": "default_target", "key": "user_key"},
+        GET="302 403 405 405 302",
+        POST="302 403 302 302 302",
+    ),
+    route(
+        "preferences:defaults-reset",
+        {"target": "group_target", "key": "user_key"},
+        GET="302 403 405 405 302",
+        POST="302 403 302 404 302",
+    ),
+    route(
+        "preferences:defaults-lock",
+        {"target": "default_target", "key": "user_key"},
+        GET="302 403 405 405 302",
+        POST="302 403 302 302 302",
+    ),
+    route("people:member-effective", {"pk": "person"}, GET=OWNER_OBJECT),
     route("preferences:history", GET=OWNER_PAGE),
     route("preferences:history-revert", {"pk": "change"}, GET=OWNER_OBJECT, POST="302 403 302 404 302"),
     # notifications
@@ -243,6 +265,24 @@ TENANT_ROUTES = [
         PUT=API_OWNER_BAD_WRITE,
         PATCH=API_OWNER_BAD_WRITE,
         DELETE=API_OWNER,
+    ),
+    route("preferences-api-defaults-organisation", GET=API_OWNER),
+    route(
+        "preferences-api-defaults-organisation-detail",
+        {"key": "user_key"},
+        GET=API_OWNER,
+        PUT=API_OWNER_BAD_WRITE,
+        PATCH=API_OWNER_BAD_WRITE,
+        DELETE=API_OWNER,
+    ),
+    route("preferences-api-defaults-group", {"group": "group"}, GET="401 403 200 404 401"),
+    route(
+        "preferences-api-defaults-group-detail",
+        {"group": "group", "key": "user_key"},
+        GET="401 403 200 404 401",
+        PUT="401 403 400 404 401",
+        PATCH="401 403 400 404 401",
+        DELETE="401 403 200 404 401",
     ),
     route("preferences-api-user", GET=API_MEMBER, PATCH=API_MEMBER_BAD_WRITE),
     route("preferences-api-user-schema", GET=API_MEMBER),

@@ -87,6 +87,7 @@ def build_world(tenants: dict[str, Tenant]) -> World:
     superadmin = make_user(None, "root-admin", superuser=True)
     world = World()
     with schema_context("acme"):
+        sales = Group.objects.get(name="Sales")
         global_preferences_registry.manager()["general__title"] = "Acme portal"
         change = PreferenceChange.objects.latest("pk")
         status = TaskStatus.objects.filter(lov_tenant__isnull=True).first()
@@ -149,6 +150,8 @@ def build_world(tenants: dict[str, Tenant]) -> World:
         site_change=site_change.pk,
         user_section="appearance",
         global_section="general",
+        default_target="organisation",
+        group_target=f"group-{sales.pk}",
         custom_setting="MATRIX_FLAG",
         scheduled=scheduled.pk,
     )
