@@ -45,10 +45,8 @@ def many_tables() -> Iterator[PrivatePostgres]:
         with psycopg.connect(server.url(), autocommit=True) as conn:
             for index in range(SCHEMAS):
                 conn.execute(f"CREATE SCHEMA s{index}")
-                conn.execute(
-                    "DO $$ BEGIN FOR t IN 1..%s LOOP "
-                    "EXECUTE format('CREATE TABLE s%s.t%%s (id int PRIMARY KEY)', t); END LOOP; END $$" % (TABLES, index)
-                )
+                create = f"EXECUTE format('CREATE TABLE s{index}.t%s (id int PRIMARY KEY)', t);"
+                conn.execute(f"DO $$ BEGIN FOR t IN 1..{TABLES} LOOP {create} END LOOP; END $$")
         yield server
     finally:
         server.destroy()
