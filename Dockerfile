@@ -8,6 +8,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# pg_dump builds the template schema new tenants are cloned from (`manage.py tenant_template`); Debian
+# bookworm's client is PostgreSQL 15's, the server's version in docker-compose.yml.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, so a code change does not reinstall them.
 COPY requirements.txt .
 RUN pip install -r requirements.txt

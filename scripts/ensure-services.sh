@@ -59,5 +59,15 @@ MSG
   fi
 fi
 
+# PgBouncer: the tests start a private one in front of PostgreSQL (tests/test_pgbouncer.py). Debian's package,
+# installed the way scripts/ensure-chromium.sh installs Chromium.
+if ! command -v pgbouncer >/dev/null && [ ! -x /usr/sbin/pgbouncer ]; then
+  echo "Installing Debian's pgbouncer for the connection-pooling tests…"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq pgbouncer >/dev/null
+fi
+
 # The application database (the test database is created by the test run itself).
 .venv/bin/python scripts/ensure_database.py "$database_url"

@@ -9,7 +9,8 @@ manage=(.venv/bin/python manage.py)
 
 "${manage[@]}" migrate_schemas --shared
 "${manage[@]}" ensure_public_tenant
-"${manage[@]}" migrate_tenants   # provisioned tenants only: a failed one must not stop the site
+"${manage[@]}" migrate_tenants   # the provisioned tenants behind the code only: a failed one must not stop the site
+"${manage[@]}" tenant_template   # the schema new tenants are cloned from, rebuilt when the migrations moved
 "${manage[@]}" update_lovs   # the lists' defaults declared in code, synced like a migration
 "${manage[@]}" load_demo_data
 

@@ -23,7 +23,7 @@ from django.core.management import get_commands
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS_SOURCES = (ROOT / "portal" / "settings" / "base.py", ROOT / "portal" / "settings" / "env.py")
 ENV_READERS = {"env_str", "env_bool", "env_int", "env_list"}
-APP_SERVICES = ("migrate", "web", "worker", "beat")
+APP_SERVICES = ("migrate", "migrate-tenants", "web", "worker", "beat")
 
 
 @cache
@@ -125,12 +125,16 @@ def test_web_runs_gunicorn_on_the_portal_wsgi_application() -> None:
     assert "portal.wsgi:application" in cmd
 
 
-def test_web_publishes_the_port_gunicorn_binds() -> None:
+def test_the_proxy_publishes_the_port_and_forwards_to_the_port_gunicorn_binds() -> None:
     cmd = command("web")
     bind = cmd[cmd.index("--bind") + 1]
+    nginx = (ROOT / "deploy" / "nginx.conf").read_text()
 
     assert bind == "0.0.0.0:8000"
-    assert "8000:8000" in [str(port) for port in service("web").get("ports", [])]
+    # The web replicas publish no host port (`--scale web=N` would clash); the proxy does, for all of them.
+    assert not service("web").get("ports")
+    assert "8000:8000" in [str(port) for port in service("proxy").get("ports", [])]
+    assert "http://web:8000" in nginx and "proxy_set_header Host $host" in nginx
 
 
 def test_worker_runs_a_celery_worker_of_the_portal_app() -> None:
@@ -172,15 +176,18 @@ def test_app_services_share_one_environment() -> None:
     assert all(environment(name) == web for name in APP_SERVICES)
 
 
-def test_database_url_points_at_the_postgres_service_and_its_database() -> None:
+def test_database_url_points_through_pgbouncer_in_session_mode_at_the_postgres_database() -> None:
     url = urlparse(environment("web")["DATABASE_URL"])
-    postgres = environment("postgres")
+    postgres, bouncer = environment("postgres"), environment("pgbouncer")
 
     assert url.scheme in {"postgres", "postgresql"}
-    assert url.hostname == "postgres"
-    assert url.username == postgres["POSTGRES_USER"]
-    assert url.password == postgres["POSTGRES_PASSWORD"]
+    assert (url.hostname, str(url.port)) == ("pgbouncer", bouncer["LISTEN_PORT"])
+    assert bouncer["DB_HOST"] == "postgres" and bouncer["DB_NAME"] == postgres["POSTGRES_DB"]
+    assert url.username == postgres["POSTGRES_USER"] == bouncer["DB_USER"]
+    assert url.password == postgres["POSTGRES_PASSWORD"] == bouncer["DB_PASSWORD"]
     assert url.path.lstrip("/") == postgres["POSTGRES_DB"]
+    # Transaction pooling would mix tenants' search_path (tests/test_pgbouncer.py).
+    assert bouncer["POOL_MODE"] == "session"
 
 
 @pytest.mark.parametrize("variable", ["REDIS_URL", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"])
@@ -224,14 +231,16 @@ def test_app_services_start_after_migrations_succeed(name: str) -> None:
     assert depends_on(name).get("migrate", {}).get("condition") == "service_completed_successfully"
 
 
-def test_migrations_create_the_public_tenant_between_shared_and_tenant_schemas() -> None:
-    script = " ".join(command("migrate"))
+def test_migrations_create_the_public_tenant_then_tenant_schemas_migrate_off_the_webs_path() -> None:
+    public_script = " ".join(command("migrate"))
+    tenant_script = " ".join(command("migrate-tenants"))
 
-    shared = script.index("migrate_schemas --shared")
-    public = script.index("ensure_public_tenant")
-    tenant = script.index("migrate_tenants")
-
-    assert shared < public < tenant
+    assert public_script.index("migrate_schemas --shared") < public_script.index("ensure_public_tenant")
+    assert "migrate_tenants" not in public_script
+    assert tenant_script.index("migrate_tenants") < tenant_script.index("tenant_template")
+    assert depends_on("migrate-tenants")["migrate"]["condition"] == "service_completed_successfully"
+    # Nothing that serves waits for the tenants' migrations.
+    assert all("migrate-tenants" not in depends_on(name) for name in ("web", "worker", "beat", "proxy"))
 
 
 def test_management_commands_named_in_compose_exist() -> None:
