@@ -299,6 +299,9 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Development only (scripts/run.sh): the folder the local SMTP sink keeps messages in; with DEBUG on, the
+# console's Outgoing mail page lists them. Empty (the default, and production): no sink, the page answers 404.
+MAIL_SINK_DIR = "" if IS_PRODUCTION else env_str("MAIL_SINK_DIR", "")
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")

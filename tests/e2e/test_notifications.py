@@ -128,3 +128,45 @@ def test_owner_defaults_show_an_invalid_value_in_place_and_refuse_a_stale_one(
     cell.get_by_role("button", name="Apply my value again").click()
     expect(cell.get_by_test_id("saved")).to_be_visible()
     expect(page.get_by_label("Weekly digest by Email")).to_have_value("on")
+
+
+def test_the_superadmin_reads_the_outgoing_mail_of_the_development_sink(
+    page: Page, committed_tenants, site_url, snap, settings, tmp_path
+):
+    from aiosmtpd.controller import Controller
+    from django.core import mail
+
+    from apps.notifications.mail_sink import Keeper
+    from tests.support.processes import free_port
+
+    folder = tmp_path / "mail"
+    controller = Controller(Keeper(folder), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        settings.DEBUG, settings.MAIL_SINK_DIR = True, str(folder)
+        mail.get_connection(
+            "django.core.mail.backends.smtp.EmailBackend", host="127.0.0.1", port=controller.port
+        ).send_messages(
+            [
+                mail.EmailMessage(
+                    "Welcome aboard",
+                    "Hello Alice.",
+                    to=["alice@example.com"],
+                    headers={"List-Unsubscribe": "<http://x/>"},
+                )
+            ]
+        )
+    finally:
+        controller.stop()
+    make_user(None, "root-admin", superuser=True)
+
+    page.goto(site_url(None, "/console/mail/"))
+    page.get_by_label("Username").fill("root-admin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    expect(page.get_by_role("heading", name="Outgoing mail")).to_be_visible()
+    expect(page.get_by_role("heading", name="Welcome aboard")).to_be_visible()
+    page.get_by_text("Headers").click()
+    expect(page.get_by_text("List-Unsubscribe")).to_be_visible()
+    snap("outgoing-mail")
