@@ -359,18 +359,44 @@ def _backoff(attempts: int) -> int:
     return min(conf.get("NOTIFICATIONS_RETRY_BASE_SECONDS") * 2 ** max(attempts - 1, 0), 6 * 60 * 60)
 
 
-_RECORDED_FIELDS = [
-    "status",
-    "reason",
-    "attempts",
-    "last_error",
-    "sent_payload",
-    "sent_at",
-    "next_attempt_at",
-    "claim",
-    "claimed_until",
-    "updated_at",
-]
+# What a batch writes back on each row, with the PostgreSQL type of each column for the VALUES list below.
+_RECORDED = (
+    ("status", "text"),
+    ("reason", "text"),
+    ("attempts", "integer"),
+    ("last_error", "text"),
+    ("sent_payload", "jsonb"),
+    ("sent_at", "timestamptz"),
+    ("next_attempt_at", "timestamptz"),
+    ("claim", "text"),
+    ("claimed_until", "timestamptz"),
+    ("updated_at", "timestamptz"),
+)
+
+
+def _rows_update(rows: Sequence[Delivery]) -> None:
+    """Write each row's outcome in one UPDATE … FROM (VALUES …).
+
+    Not QuerySet.bulk_update: its CASE WHEN per field and row costs seconds of Python for a batch of 500.
+    """
+    if not rows:
+        return
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    columns = ", ".join(name for name, _ in _RECORDED)
+    placeholders = "(" + ", ".join(["%s::bigint", *(f"%s::{kind}" for _, kind in _RECORDED)]) + ")"
+    params: list[Any] = []
+    for row in rows:
+        params.append(row.pk)
+        for name, _ in _RECORDED:
+            value = getattr(row, name)
+            params.append(json.dumps(value) if name == "sent_payload" else value)
+    assignments = ", ".join(f"{name} = v.{name}" for name, _ in _RECORDED)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS d SET {assignments} FROM (VALUES {', '.join([placeholders] * len(rows))}) "
+            f"AS v(id, {columns}) WHERE d.id = v.id",
+            params,
+        )
 
 
 def _claimable(backend: str, delivery_ids: Sequence[int] | None, now: datetime) -> QuerySet[Delivery]:
@@ -410,7 +436,7 @@ def _record(delivery: Delivery, result: Result, now: datetime) -> int | None:
 def _save_outcomes(rows: Sequence[Delivery], results: Sequence[Result]) -> tuple[dict[int, str], set[int]]:
     now = timezone.now()
     retries = {retry for row, result in zip(rows, results, strict=True) if (retry := _record(row, result, now))}
-    Delivery.objects.bulk_update(rows, _RECORDED_FIELDS)
+    _rows_update(rows)
     return {row.pk: row.status for row in rows}, retries
 
 
@@ -424,7 +450,7 @@ def _skip_disabled(rows: Sequence[Delivery]) -> dict[int, str]:
             None,
             now,
         )
-    Delivery.objects.bulk_update(rows, _RECORDED_FIELDS)
+    _rows_update(rows)
     return {row.pk: row.status for row in rows}
 
 
@@ -456,7 +482,8 @@ def deliveries_deliver_batch(
 
     token = uuid.uuid4().hex
     with transaction.atomic():
-        claimable = _claimable(backend, delivery_ids, now).select_for_update(skip_locked=True)
+        # OF self: locking the joined backend row too would make every other claim skip all rows at once.
+        claimable = _claimable(backend, delivery_ids, now).select_for_update(skip_locked=True, of=("self",))
         ids = list(claimable.values_list("pk", flat=True)[:size])
         if not ids:
             return BatchOutcome()
@@ -468,22 +495,32 @@ def deliveries_deliver_batch(
     statuses: dict[int, str] = {}
     retries: set[int] = set()
     every = max(int(conf.get("NOTIFICATIONS_RECORD_EVERY")), 1)
-    for start in range(0, len(claimed), every):
-        chunk = claimed[start : start + every]
-        results = implementation.send_batch(chunk)
-        with transaction.atomic():
-            # Only rows this batch still holds: past the lease, another batch may have taken (and sent) them.
-            held = set(
-                Delivery.objects.select_for_update()
-                .filter(pk__in=[row.pk for row in chunk], claim=token, status=Status.PENDING)
-                .values_list("pk", flat=True)
-            )
-            kept = [(row, result) for row, result in zip(chunk, results, strict=True) if row.pk in held]
-            if kept:
-                chunk_statuses, chunk_retries = _save_outcomes([row for row, _ in kept], [result for _, result in kept])
-                statuses.update(chunk_statuses)
-                retries |= chunk_retries
+    mail_connection = implementation.connection_open()  # one SMTP session for the whole batch
+    try:
+        for start in range(0, len(claimed), every):
+            chunk = claimed[start : start + every]
+            _record_held(chunk, implementation.send_batch(chunk, mail_connection), token, statuses, retries)
+    finally:
+        implementation.connection_close(mail_connection)
     return BatchOutcome(statuses, frozenset(retries))
+
+
+def _record_held(
+    chunk: Sequence[Delivery], results: Sequence[Result], token: str, statuses: dict[int, str], retries: set[int]
+) -> None:
+    """Record the outcomes of `chunk`, for the rows still held under `token`; add them to `statuses`, `retries`."""
+    with transaction.atomic():
+        # Only rows this batch still holds: past the lease, another batch may have taken (and sent) them.
+        held = set(
+            Delivery.objects.select_for_update()
+            .filter(pk__in=[row.pk for row in chunk], claim=token, status=Status.PENDING)
+            .values_list("pk", flat=True)
+        )
+        kept = [(row, result) for row, result in zip(chunk, results, strict=True) if row.pk in held]
+        if kept:
+            chunk_statuses, chunk_retries = _save_outcomes([row for row, _ in kept], [result for _, result in kept])
+            statuses.update(chunk_statuses)
+            retries |= chunk_retries
 
 
 def delivery_deliver(*, delivery_id: int) -> Outcome:

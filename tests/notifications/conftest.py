@@ -96,8 +96,8 @@ class PausingInAppBackend(InAppBackend):
     Each attempt appends "<delivery id> <worker pid>" to attempts.log in that folder before it waits.
     """
 
-    def send_batch(self, deliveries: Sequence[Any]) -> list[Result]:
-        results = super().send_batch(deliveries)
+    def send_batch(self, deliveries: Sequence[Any], connection: Any = None) -> list[Result]:
+        results = super().send_batch(deliveries, connection)
         _log_and_hold(deliveries, "hold")
         return results
 
@@ -111,8 +111,8 @@ class PausingEmailBackend(EmailBackend):
 
     groups_sent = 0
 
-    def send_batch(self, deliveries: Sequence[Any]) -> list[Result]:
+    def send_batch(self, deliveries: Sequence[Any], connection: Any = None) -> list[Result]:
         if PausingEmailBackend.groups_sent:
             _log_and_hold(deliveries, "hold-email")
         PausingEmailBackend.groups_sent += 1
-        return super().send_batch(deliveries)
+        return super().send_batch(deliveries, connection)

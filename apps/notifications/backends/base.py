@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import transaction
+from django.template.backends.django import Template
+from django.template.loader import select_template
 
 if TYPE_CHECKING:
     from apps.notifications.models import Delivery
 
 # What a backend made of one delivery: the payload it handed over, or the exception that stopped it.
 Result = dict[str, object] | Exception
+
+
+class Templates:
+    """The templates of one batch, selected once per list of names (a batch shares one or a few notifications)."""
+
+    def __init__(self) -> None:
+        self._selected: dict[tuple[str, ...], Template] = {}
+
+    def get(self, *names: str) -> Template:
+        if names not in self._selected:
+            self._selected[names] = select_template(list(names))
+        return self._selected[names]
 
 
 class DeliverySkipped(Exception):
@@ -38,11 +52,12 @@ class BaseBackend:
         """Deliver `delivery`; return a JSON-able copy of what was handed over. Raise to fail, retriably."""
         raise NotImplementedError
 
-    def send_batch(self, deliveries: Sequence[Delivery]) -> list[Result]:
+    def send_batch(self, deliveries: Sequence[Delivery], connection: Any = None) -> list[Result]:
         """Deliver each of `deliveries`; return one result per delivery, in order. One failure fails only its row.
 
-        The default calls `send` for each in a savepoint, so what a failing send wrote is undone. Backends
-        override it to write or connect once per batch.
+        `connection` is what `connection_open` returned, shared by the groups of one batch. The default calls
+        `send` for each in a savepoint, so what a failing send wrote is undone. Backends override it to write
+        or connect once per batch.
         """
         results: list[Result] = []
         for delivery in deliveries:
@@ -52,6 +67,13 @@ class BaseBackend:
             except Exception as exc:
                 results.append(exc)
         return results
+
+    def connection_open(self) -> Any:
+        """Open what a whole batch sends on (an SMTP session); None when the backend needs nothing."""
+        return None
+
+    def connection_close(self, connection: Any) -> None:
+        """Close what `connection_open` returned."""
 
     def __str__(self) -> str:
         return self.name

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string, select_template
 
-from apps.notifications.backends.base import BaseBackend, Result
+from apps.notifications.backends.base import BaseBackend, Result, Templates
 from apps.notifications.registry import registry
 
 if TYPE_CHECKING:
@@ -22,14 +21,12 @@ class InAppBackend(BaseBackend):
     display_name = "In the app"
     transactional = True
 
-    def _message(self, delivery: Delivery) -> InboxMessage:
+    def _message(self, delivery: Delivery, templates: Templates) -> InboxMessage:
         from apps.notifications.models import InboxMessage
 
         declaration = registry.get(delivery.notification_type.name)
-        template = select_template(
-            [f"notifications/in_app/{declaration.name}.txt", "notifications/in_app/default.txt"]
-        ).template.name
-        body = render_to_string(template, {**delivery.context, "notification": declaration, "user": delivery.user})
+        template = templates.get(f"notifications/in_app/{declaration.name}.txt", "notifications/in_app/default.txt")
+        body = template.render({**delivery.context, "notification": declaration, "user": delivery.user})
         return InboxMessage(
             user=delivery.user,
             delivery=delivery,
@@ -40,18 +37,19 @@ class InAppBackend(BaseBackend):
         )
 
     def send(self, delivery: Delivery) -> dict[str, object]:
-        message = self._message(delivery)
+        message = self._message(delivery, Templates())
         message.save()
         return {"inbox_message": message.pk, "title": message.title}
 
-    def send_batch(self, deliveries: Sequence[Delivery]) -> list[Result]:
+    def send_batch(self, deliveries: Sequence[Delivery], connection: Any = None) -> list[Result]:
         from apps.notifications.models import InboxMessage
 
         results: list[Result | None] = [None] * len(deliveries)
         messages: list[tuple[int, InboxMessage]] = []
+        templates = Templates()
         for index, delivery in enumerate(deliveries):
             try:
-                messages.append((index, self._message(delivery)))
+                messages.append((index, self._message(delivery, templates)))
             except Exception as exc:  # a template that fails for one context fails only its row
                 results[index] = exc
         try:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.template.loader import render_to_string, select_template
 from django.utils.module_loading import import_string
 
 from apps.notifications import conf
-from apps.notifications.backends.base import BaseBackend, DeliverySkipped, Result
+from apps.notifications.backends.base import BaseBackend, DeliverySkipped, Result, Templates
 from apps.notifications.registry import registry
 
 if TYPE_CHECKING:
@@ -84,16 +83,17 @@ class SmsBackend(BaseBackend):
     transactional = True
 
     def send(self, delivery: Delivery) -> dict[str, object]:
-        phone, body = self._text(delivery)
+        phone, body = self._text(delivery, Templates())
         message_id = _provider().send(to=phone, body=body, delivery=delivery)
         return {"to": phone, "body": body, "provider_id": message_id}
 
-    def send_batch(self, deliveries: Sequence[Delivery]) -> list[Result]:
+    def send_batch(self, deliveries: Sequence[Delivery], connection: Any = None) -> list[Result]:
         results: list[Result | None] = [None] * len(deliveries)
         texts: list[tuple[int, str, str]] = []
+        templates = Templates()
         for index, delivery in enumerate(deliveries):
             try:
-                phone, body = self._text(delivery)
+                phone, body = self._text(delivery, templates)
             except Exception as exc:
                 results[index] = exc
             else:
@@ -106,7 +106,7 @@ class SmsBackend(BaseBackend):
                 results[index] = {"to": phone, "body": body, "provider_id": outcome}
         return [result for result in results if result is not None]
 
-    def _text(self, delivery: Delivery) -> tuple[str, str]:
+    def _text(self, delivery: Delivery, templates: Templates) -> tuple[str, str]:
         """Return (E.164 phone number, body); raise DeliverySkipped without a number."""
         try:
             # E.164 text ("+447700900123"): the provider and the JSON payload take a string.
@@ -116,10 +116,8 @@ class SmsBackend(BaseBackend):
         if not phone:
             raise DeliverySkipped("no_phone_number")
         declaration = registry.get(delivery.notification_type.name)
-        template = select_template(
-            [f"notifications/sms/{declaration.name}.txt", "notifications/sms/default.txt"]
-        ).template.name
+        template = templates.get(f"notifications/sms/{declaration.name}.txt", "notifications/sms/default.txt")
         body = " ".join(
-            render_to_string(template, {**delivery.context, "notification": declaration, "user": delivery.user}).split()
+            template.render({**delivery.context, "notification": declaration, "user": delivery.user}).split()
         )
         return phone, body
