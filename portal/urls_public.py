@@ -47,6 +47,8 @@ urlpatterns = [
     path("console/", include("apps.tenants.urls")),
     # livesettings: /console/settings/… (values, history, revert), /console/session/… (the expiry widget)
     path("console/", include("apps.livesettings.console_urls")),
+    # notifications: /console/mail/ (the development mail sink's messages; 404 without DEBUG and MAIL_SINK_DIR)
+    path("console/", include("apps.notifications.console_urls")),
     # livesettings: the REST API /api/livesettings/[<name>/]; the site API's schema and docs: /api/schema/, /api/docs/
     path("api/", include(api_patterns)),
     # Django's auth views: /accounts/login/, logout/, password/

@@ -22,6 +22,10 @@ class NotificationsConfig(AppConfig):
         autodiscover_modules("notifications")
         nav_register(NavItem("Notification settings", "notifications:preferences", Audience.MEMBER, order=31))
         nav_register(NavItem("Notification defaults", "notifications:owner", Audience.OWNER, order=60))
+        from apps.notifications.mail_sink import sink_dir
+
+        if sink_dir() is not None:  # development with `make run`'s SMTP sink only
+            nav_register(NavItem("Outgoing mail", "notifications_console:outgoing-mail", Audience.SUPERADMIN, order=90))
         navigation.page_register(navigation.PageItem("Inbox", "notifications:inbox"))
         navigation.page_register(navigation.PageItem("Deliveries", "notifications:deliveries", "notifications:owner"))
         widget_register("navbar", Widget("notifications/_navbar_inbox.html", Audience.MEMBER, order=10))

@@ -22,6 +22,12 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFICATIONS_RETRY_BASE_SECONDS": 30,
     # A pending row no worker picked up for this long is queued again by the periodic task.
     "NOTIFICATIONS_STALE_AFTER_SECONDS": 300,
+    # Rows one task delivers (per tenant and backend); 1 gives back the old one-task-per-row path (benchmarks).
+    "NOTIFICATIONS_BATCH_SIZE": 500,
+    # The lease of a batch of a backend outside the database transaction (email): after it, another takes the rest.
+    "NOTIFICATIONS_CLAIM_SECONDS": 300,
+    # Such a batch records its outcomes every this many messages: a killed worker re-sends at most these.
+    "NOTIFICATIONS_RECORD_EVERY": 50,
     "NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE_SECONDS": 60 * 60 * 24 * 90,
 }
 

@@ -160,12 +160,21 @@ class Delivery(models.Model):
     # Digests: when the digest that carries this row is due, and the digest that carried it once sent.
     digest_due_at = models.DateTimeField(null=True, blank=True)
     digest = models.ForeignKey("Digest", null=True, blank=True, on_delete=models.SET_NULL, related_name="items")
+    # A batch of a backend that cannot share the database transaction (email over SMTP) claims its rows: `claim`
+    # names the batch, `claimed_until` ends the lease. Until then no other batch takes them; a worker killed
+    # mid-batch leaves them pending, and another batch takes them once the lease is over.
+    claim = models.CharField(max_length=32, blank=True, default="")
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "deliveries"
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notif_delivery_due"),
+            # What a batch claims: the pending rows of one backend, oldest first.
+            models.Index(
+                fields=["backend", "next_attempt_at"], condition=Q(status="pending"), name="notif_delivery_claimable"
+            ),
             models.Index(fields=["notification_type", "status"], name="notif_delivery_type_status"),
             models.Index(fields=["status", "held_until"], name="notif_delivery_held"),
             models.Index(fields=["status", "digest_due_at"], name="notif_delivery_digest_due"),

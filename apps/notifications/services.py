@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import uuid
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from kombu.exceptions import OperationalError
@@ -22,6 +24,7 @@ from kombu.exceptions import OperationalError
 from apps.core.tenancy import current_schema_name
 from apps.notifications import conf, timing
 from apps.notifications.backends import BaseBackend, DeliverySkipped, backend_get
+from apps.notifications.backends.base import Result
 from apps.notifications.models import Backend, Delivery, InboxMessage, NotificationSetting
 from apps.notifications.registry import Notification, registry
 from apps.notifications.selectors import (
@@ -288,33 +291,48 @@ def notification_send(
     timing.rows_time(rows, declaration)
     Delivery.objects.bulk_create(rows, batch_size=2000)
     pending = [row for row in rows if row.status == Status.PENDING]
-    deliveries_enqueue_on_commit([row.pk for row in pending])
+    batches_enqueue_on_commit(Counter(row.backend.name for row in pending))
     return pending
 
 
-def deliveries_enqueue_on_commit(delivery_ids: list[int]) -> None:
-    """Hand deliveries to Celery once the current transaction commits (nothing is queued if it rolls back)."""
-    if not delivery_ids:
+def batches_enqueue_on_commit(pending: Mapping[str, int]) -> None:
+    """Once the current transaction commits, queue enough batch tasks for `pending` (backend name → new rows).
+
+    A task names a backend, not rows: it claims whichever pending rows of that backend are due in this schema,
+    so a duplicate or a late task finds nothing left and costs one query. Nothing is queued on a rollback.
+    """
+    counts = {name: count for name, count in pending.items() if count}
+    if not counts:
         return
     schema = current_schema_name()
+    size = max(int(conf.get("NOTIFICATIONS_BATCH_SIZE")), 1)
 
     def enqueue() -> None:
         # Imported here, not at the top: the task calls back into this module (tasks sit above services).
-        from apps.notifications.tasks import deliver
+        from apps.notifications.tasks import deliver_batch
 
         # The task runs in the schema active when it is queued (tenant-schemas-celery), so pin it.
         with schema_context(schema):
             try:
-                for delivery_id in delivery_ids:
-                    # The row holds the outcome; without ignore_result, queueing also subscribes to the result
-                    # store, which retries for about 20 s when Redis is down.
-                    deliver.apply_async((delivery_id,), ignore_result=True)
+                for name, count in counts.items():
+                    for _ in range(math.ceil(count / size)):
+                        # The rows hold the outcome; without ignore_result, queueing also subscribes to the result
+                        # store, which retries for about 20 s when Redis is down.
+                        deliver_batch.apply_async((name,), ignore_result=True)
             except OperationalError:
                 # The broker is unreachable. The rows are committed and pending, so the periodic re-queue sends
                 # them once it is back; failing the caller's request would undo nothing.
-                logger.warning("Broker unreachable; %d deliveries wait for the re-queue.", len(delivery_ids))
+                logger.warning("Broker unreachable; %d deliveries wait for the re-queue.", sum(counts.values()))
 
     transaction.on_commit(enqueue)
+
+
+def deliveries_enqueue_on_commit(delivery_ids: list[int]) -> None:
+    """Hand these pending deliveries to the workers once the transaction commits (as batches_enqueue_on_commit)."""
+    if not delivery_ids:
+        return
+    backends = Delivery.objects.filter(pk__in=delivery_ids).values_list("backend__name", flat=True)
+    batches_enqueue_on_commit(Counter(backends))
 
 
 # --- Delivering ----------------------------------------------------------------------------------
@@ -328,62 +346,214 @@ class Outcome:
     retry_in: int | None = None
 
 
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What one batch did: each claimed row's new status, and the backoffs after which failed rows are due again."""
+
+    statuses: dict[int, str] = field(default_factory=dict)
+    retries: frozenset[int] = frozenset()
+
+    @property
+    def claimed(self) -> int:
+        return len(self.statuses)
+
+
 def _backoff(attempts: int) -> int:
     return min(conf.get("NOTIFICATIONS_RETRY_BASE_SECONDS") * 2 ** max(attempts - 1, 0), 6 * 60 * 60)
 
 
-def delivery_deliver(*, delivery_id: int) -> Outcome:
-    """Send one pending delivery under a row lock, so two workers (or a re-queue) never send it twice."""
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("backend", "notification_type", "user")
-            .filter(pk=delivery_id, status=Status.PENDING)
-            .first()
+# What a batch writes back on each row, with the PostgreSQL type of each column for the VALUES list below.
+_RECORDED = (
+    ("status", "text"),
+    ("reason", "text"),
+    ("attempts", "integer"),
+    ("last_error", "text"),
+    ("sent_payload", "jsonb"),
+    ("sent_at", "timestamptz"),
+    ("next_attempt_at", "timestamptz"),
+    ("claim", "text"),
+    ("claimed_until", "timestamptz"),
+    ("updated_at", "timestamptz"),
+)
+
+
+def _rows_update(rows: Sequence[Delivery]) -> None:
+    """Write each row's outcome in one UPDATE … FROM (VALUES …).
+
+    Not QuerySet.bulk_update: its CASE WHEN per field and row costs seconds of Python for a batch of 500.
+    """
+    if not rows:
+        return
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    columns = ", ".join(name for name, _ in _RECORDED)
+    placeholders = "(" + ", ".join(["%s::bigint", *(f"%s::{kind}" for _, kind in _RECORDED)]) + ")"
+    params: list[Any] = []
+    for row in rows:
+        params.append(row.pk)
+        for name, _ in _RECORDED:
+            value = getattr(row, name)
+            params.append(json.dumps(value) if name == "sent_payload" else value)
+    assignments = ", ".join(f"{name} = v.{name}" for name, _ in _RECORDED)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS d SET {assignments} FROM (VALUES {', '.join([placeholders] * len(rows))}) "
+            f"AS v(id, {columns}) WHERE d.id = v.id",
+            params,
         )
-        if delivery is None:
-            return Outcome(None)  # already handled, or another worker holds it right now
-        if not backend_is_enabled(delivery.backend):
-            delivery.status, delivery.reason = Status.SKIPPED, Reason.BACKEND_DISABLED
-            delivery.save(update_fields=["status", "reason", "updated_at"])
-            return Outcome(delivery.status)
-        delivery.attempts += 1
-        retry_in = None
-        try:
-            # A savepoint: whatever a failing backend wrote is undone, the attempt itself is recorded.
-            with transaction.atomic():
-                payload = backend_get(delivery.backend.name).send(delivery)
-        except DeliverySkipped as skipped:
-            delivery.status, delivery.reason = Status.SKIPPED, skipped.reason
-        except Exception as exc:
-            delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if delivery.attempts >= conf.get("NOTIFICATIONS_MAX_ATTEMPTS"):
-                delivery.status = Status.FAILED
-                logger.warning("Delivery %s failed for good: %s", delivery.pk, delivery.last_error)
-            else:
-                retry_in = _backoff(delivery.attempts)
-                delivery.next_attempt_at = timezone.now() + timedelta(seconds=retry_in)
-        else:
-            delivery.status, delivery.sent_payload, delivery.sent_at = Status.SENT, payload, timezone.now()
-            delivery.last_error = ""
-        delivery.save()
-        return Outcome(delivery.status, retry_in)
+
+
+def _claimable(backend: str, delivery_ids: Sequence[int] | None, now: datetime) -> QuerySet[Delivery]:
+    """The pending rows of `backend` no live batch holds: the given ones, or else those due now, oldest first."""
+    rows = Delivery.objects.filter(status=Status.PENDING, backend__name=backend).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
+    # Named rows are delivered whatever their next attempt time (a redelivered task, delivery_deliver).
+    rows = rows.filter(pk__in=list(delivery_ids)) if delivery_ids is not None else rows.filter(next_attempt_at__lte=now)
+    return rows.order_by("pk")
+
+
+def _loaded(rows: QuerySet[Delivery]) -> QuerySet[Delivery]:
+    return rows.select_related("backend", "notification_type", "user", "user__profile")
+
+
+def _record(delivery: Delivery, result: Result, now: datetime) -> int | None:
+    """Put `result` on `delivery` (not saved); return the backoff when the row is to be tried again."""
+    delivery.attempts += 1
+    delivery.claim, delivery.claimed_until, delivery.updated_at = "", None, now
+    if isinstance(result, DeliverySkipped):
+        delivery.status, delivery.reason = Status.SKIPPED, result.reason
+        return None
+    if isinstance(result, Exception):
+        delivery.last_error = f"{type(result).__name__}: {result}"[:2000]
+        if delivery.attempts >= conf.get("NOTIFICATIONS_MAX_ATTEMPTS"):
+            delivery.status = Status.FAILED
+            logger.warning("Delivery %s failed for good: %s", delivery.pk, delivery.last_error)
+            return None
+        retry_in = _backoff(delivery.attempts)
+        delivery.next_attempt_at = now + timedelta(seconds=retry_in)
+        return retry_in
+    delivery.status, delivery.sent_payload, delivery.sent_at, delivery.last_error = Status.SENT, result, now, ""
+    return None
+
+
+def _save_outcomes(rows: Sequence[Delivery], results: Sequence[Result]) -> tuple[dict[int, str], set[int]]:
+    now = timezone.now()
+    retries = {retry for row, result in zip(rows, results, strict=True) if (retry := _record(row, result, now))}
+    _rows_update(rows)
+    return {row.pk: row.status for row in rows}, retries
+
+
+def _skip_disabled(rows: Sequence[Delivery]) -> dict[int, str]:
+    now = timezone.now()
+    for row in rows:
+        row.status, row.reason, row.claim, row.claimed_until, row.updated_at = (
+            Status.SKIPPED,
+            Reason.BACKEND_DISABLED,
+            "",
+            None,
+            now,
+        )
+    _rows_update(rows)
+    return {row.pk: row.status for row in rows}
+
+
+def deliveries_deliver_batch(
+    *, backend: str, delivery_ids: Sequence[int] | None = None, limit: int | None = None
+) -> BatchOutcome:
+    """Deliver up to `limit` pending rows of `backend` in this schema (the given ones, or those due); never one twice.
+
+    A transactional backend (in-app, SMS) is sent inside the transaction that locked the rows
+    (`FOR UPDATE SKIP LOCKED`) and records their outcomes: a killed worker leaves every row pending and nothing
+    written, another batch skips locked rows, and the unique delivery link of an inbox message backs it up.
+    Email cannot share the transaction: its batch claims the rows under a lease first, sends on one connection,
+    and records outcomes every NOTIFICATIONS_RECORD_EVERY messages, each update only for rows it still holds.
+    """
+    implementation = backend_get(backend)
+    size = limit or max(int(conf.get("NOTIFICATIONS_BATCH_SIZE")), 1)
+    now = timezone.now()
+    if implementation.transactional:
+        with transaction.atomic():
+            rows = list(
+                _loaded(_claimable(backend, delivery_ids, now)).select_for_update(skip_locked=True, of=("self",))[:size]
+            )
+            if not rows:
+                return BatchOutcome()
+            if not backend_is_enabled(rows[0].backend):
+                return BatchOutcome(_skip_disabled(rows))
+            sent, backoffs = _save_outcomes(rows, implementation.send_batch(rows))
+            return BatchOutcome(sent, frozenset(backoffs))
+
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        # OF self: locking the joined backend row too would make every other claim skip all rows at once.
+        claimable = _claimable(backend, delivery_ids, now).select_for_update(skip_locked=True, of=("self",))
+        ids = list(claimable.values_list("pk", flat=True)[:size])
+        if not ids:
+            return BatchOutcome()
+        lease = now + timedelta(seconds=conf.get("NOTIFICATIONS_CLAIM_SECONDS"))
+        Delivery.objects.filter(pk__in=ids).update(claim=token, claimed_until=lease)
+    claimed = list(_loaded(Delivery.objects.filter(pk__in=ids)).order_by("pk"))
+    if not backend_is_enabled(claimed[0].backend):
+        return BatchOutcome(_skip_disabled(claimed))
+    statuses: dict[int, str] = {}
+    retries: set[int] = set()
+    every = max(int(conf.get("NOTIFICATIONS_RECORD_EVERY")), 1)
+    mail_connection = implementation.connection_open()  # one SMTP session for the whole batch
+    try:
+        for start in range(0, len(claimed), every):
+            chunk = claimed[start : start + every]
+            _record_held(chunk, implementation.send_batch(chunk, mail_connection), token, statuses, retries)
+    finally:
+        implementation.connection_close(mail_connection)
+    return BatchOutcome(statuses, frozenset(retries))
+
+
+def _record_held(
+    chunk: Sequence[Delivery], results: Sequence[Result], token: str, statuses: dict[int, str], retries: set[int]
+) -> None:
+    """Record the outcomes of `chunk`, for the rows still held under `token`; add them to `statuses`, `retries`."""
+    with transaction.atomic():
+        # Only rows this batch still holds: past the lease, another batch may have taken (and sent) them.
+        held = set(
+            Delivery.objects.select_for_update()
+            .filter(pk__in=[row.pk for row in chunk], claim=token, status=Status.PENDING)
+            .values_list("pk", flat=True)
+        )
+        kept = [(row, result) for row, result in zip(chunk, results, strict=True) if row.pk in held]
+        if kept:
+            chunk_statuses, chunk_retries = _save_outcomes([row for row, _ in kept], [result for _, result in kept])
+            statuses.update(chunk_statuses)
+            retries |= chunk_retries
+
+
+def delivery_deliver(*, delivery_id: int) -> Outcome:
+    """Deliver one pending row now (whatever its next attempt time); a row held or done elsewhere is left alone."""
+    backend = Delivery.objects.filter(pk=delivery_id).values_list("backend__name", flat=True).first()
+    if backend is None:
+        return Outcome(None)
+    outcome = deliveries_deliver_batch(backend=backend, delivery_ids=[delivery_id])
+    status = outcome.statuses.get(delivery_id)
+    retry_in = min(outcome.retries) if status == Status.PENDING and outcome.retries else None
+    return Outcome(status, retry_in)
 
 
 def deliveries_requeue_stale() -> int:
-    """Queue again the pending rows of this schema that no worker picked up in time; return how many."""
+    """Queue batches again for the pending rows of this schema that no worker took in time; return how many rows.
+
+    Rows a live batch holds (lease not over) are left to it; the claim keeps a row out of two batches anyway.
+    """
     now = timezone.now()
     cutoff = now - timedelta(seconds=conf.get("NOTIFICATIONS_STALE_AFTER_SECONDS"))
+    stale = Delivery.objects.filter(status=Status.PENDING, next_attempt_at__lte=cutoff).filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
+    )
     with transaction.atomic():
-        ids = list(
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(status=Status.PENDING, next_attempt_at__lte=cutoff)
-            .values_list("pk", flat=True)[:10000]
-        )
+        per_backend = stale.order_by().values("backend__name").annotate(rows=Count("pk"))
+        counts = Counter({row["backend__name"]: row["rows"] for row in per_backend})
         # Moving the clock forward stops the next run from queueing them again while they wait in the queue.
-        Delivery.objects.filter(pk__in=ids).update(next_attempt_at=now)
-        deliveries_enqueue_on_commit(ids)
-    return len(ids)
+        stale.update(next_attempt_at=now)
+        batches_enqueue_on_commit(counts)
+    return sum(counts.values())
 
 
 def deliveries_release_held() -> int:

@@ -1,4 +1,4 @@
-"""Celery tasks: deliver one outbox row; re-queue stale rows in every tenant schema (celery beat)."""
+"""Celery tasks: deliver a batch of one backend's outbox rows; re-queue stale rows in every tenant schema (beat)."""
 
 from datetime import timedelta
 from typing import Any
@@ -10,12 +10,31 @@ from django_tenants.utils import schema_context
 from apps.notifications import conf
 from apps.notifications.digests import digests_send_due
 from apps.notifications.models import Delivery
-from apps.notifications.services import deliveries_release_held, deliveries_requeue_stale, delivery_deliver
+from apps.notifications.services import (
+    deliveries_deliver_batch,
+    deliveries_release_held,
+    deliveries_requeue_stale,
+    delivery_deliver,
+)
+
+
+@shared_task(bind=True, acks_late=True)
+def deliver_batch(self: Any, backend: str) -> dict[str, int]:
+    """Deliver one batch of `backend`'s due rows in the task's schema; wake up again when failed rows are due."""
+    outcome = deliveries_deliver_batch(backend=backend)
+    # In eager mode a countdown is ignored and the rows are not due yet: the periodic re-queue picks them up.
+    if not self.request.is_eager:
+        for retry_in in sorted(outcome.retries):
+            deliver_batch.apply_async((backend,), countdown=retry_in, ignore_result=True)
+    counts: dict[str, int] = {}
+    for status in outcome.statuses.values():
+        counts[status] = counts.get(status, 0) + 1
+    return counts
 
 
 @shared_task(bind=True, max_retries=None, acks_late=True)
 def deliver(self: Any, delivery_id: int) -> str | None:
-    """Deliver one row; on a retriable error, try again after the backoff the service recorded."""
+    """Deliver one row (tasks queued before batches, and explicit re-sends); retry after the recorded backoff."""
     outcome = delivery_deliver(delivery_id=delivery_id)
     if outcome.retry_in is not None and not self.request.is_eager:
         raise self.retry(countdown=outcome.retry_in)

@@ -300,6 +300,13 @@ AXES_DISABLE_ACCESS_LOG = True
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Development only (scripts/run.sh): the folder the local SMTP sink keeps messages in; with DEBUG on, the
+# console's Outgoing mail page lists them. Empty (the default, and production): no sink, the page answers 404.
+MAIL_SINK_DIR = "" if IS_PRODUCTION else env_str("MAIL_SINK_DIR", "")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "portal@localhost")
 
 # --- Internationalisation and static files -------------------------------------------------------
@@ -350,6 +357,9 @@ NOTIFICATIONS_BASE_URL = env_str("NOTIFICATIONS_BASE_URL", "http://{domain}:8000
 NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 5)
 NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
 NOTIFICATIONS_STALE_AFTER_SECONDS = env_int("NOTIFICATIONS_STALE_AFTER_SECONDS", 300)
+NOTIFICATIONS_BATCH_SIZE = env_int("NOTIFICATIONS_BATCH_SIZE", 500)
+NOTIFICATIONS_CLAIM_SECONDS = env_int("NOTIFICATIONS_CLAIM_SECONDS", 300)
+NOTIFICATIONS_RECORD_EVERY = env_int("NOTIFICATIONS_RECORD_EVERY", 50)
 CELERY_BEAT_SCHEDULE = {
     **globals().get("CELERY_BEAT_SCHEDULE", {}),
     "notifications-requeue-stale-deliveries": {

@@ -167,3 +167,45 @@ def test_when_people_hear_pause_held_rows_on_a_phone_and_unsubscribe_from_all(
     anonymous.get_by_role("button", name="Unsubscribe from all email").click()
     expect(anonymous.get_by_test_id("unsubscribe-all-done")).to_contain_text("only email you mandatory")
     anonymous.close()
+
+
+def test_the_superadmin_reads_the_outgoing_mail_of_the_development_sink(
+    page: Page, committed_tenants, site_url, snap, settings, tmp_path
+):
+    from aiosmtpd.controller import Controller
+    from django.core import mail
+
+    from apps.notifications.mail_sink import Keeper
+    from tests.support.processes import free_port
+
+    folder = tmp_path / "mail"
+    controller = Controller(Keeper(folder), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        settings.DEBUG, settings.MAIL_SINK_DIR = True, str(folder)
+        mail.get_connection(
+            "django.core.mail.backends.smtp.EmailBackend", host="127.0.0.1", port=controller.port
+        ).send_messages(
+            [
+                mail.EmailMessage(
+                    "Welcome aboard",
+                    "Hello Alice.",
+                    to=["alice@example.com"],
+                    headers={"List-Unsubscribe": "<http://x/>"},
+                )
+            ]
+        )
+    finally:
+        controller.stop()
+    make_user(None, "root-admin", superuser=True)
+
+    page.goto(site_url(None, "/console/mail/"))
+    page.get_by_label("Username").fill("root-admin")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    expect(page.get_by_role("heading", name="Outgoing mail")).to_be_visible()
+    expect(page.get_by_role("heading", name="Welcome aboard")).to_be_visible()
+    page.get_by_text("Headers").click()
+    expect(page.get_by_text("List-Unsubscribe")).to_be_visible()
+    snap("outgoing-mail")

@@ -2,7 +2,7 @@
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,8 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from apps.accounts.services import group_ensure
-from apps.notifications.backends.base import BaseBackend
+from apps.notifications.backends.base import BaseBackend, Result
+from apps.notifications.backends.email import EmailBackend
 from apps.notifications.backends.in_app import InAppBackend
 from apps.tenants.models import Tenant
 from tests.support.people import client_for, make_user
@@ -77,20 +78,41 @@ class FlakyBackend(BaseBackend):
         raise ConnectionError("provider unreachable")
 
 
+def _log_and_hold(deliveries: Sequence[Any], hold: str) -> None:
+    """Append "<delivery id> <worker pid>" per delivery to attempts.log, then wait while the `hold` file exists."""
+    folder = Path(os.environ["NOTIFICATIONS_TEST_PAUSE_DIR"])
+    with (folder / "attempts.log").open("a") as log:
+        log.writelines(f"{delivery.pk} {os.getpid()}\n" for delivery in deliveries)
+    deadline = time.monotonic() + 60  # a forgotten hold file must not wedge a worker for ever
+    while (folder / hold).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 class PausingInAppBackend(InAppBackend):
-    """The in-app backend that, after writing its inbox message, waits while a hold file exists.
+    """The in-app backend that, after writing a batch's inbox messages, waits while a `hold` file exists.
 
     The worker-failure tests name it in the worker's NOTIFICATIONS_BACKENDS and set NOTIFICATIONS_TEST_PAUSE_DIR,
-    so they can kill the worker in the middle of a send: the message is written but not yet committed.
+    so they can kill the worker in the middle of a batch: the messages are written but not yet committed.
     Each attempt appends "<delivery id> <worker pid>" to attempts.log in that folder before it waits.
     """
 
-    def send(self, delivery: Any) -> dict[str, object]:
-        payload = super().send(delivery)
-        folder = Path(os.environ["NOTIFICATIONS_TEST_PAUSE_DIR"])
-        with (folder / "attempts.log").open("a") as log:
-            log.write(f"{delivery.pk} {os.getpid()}\n")
-        deadline = time.monotonic() + 60  # a forgotten hold file must not wedge a worker for ever
-        while (folder / "hold").exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        return payload
+    def send_batch(self, deliveries: Sequence[Any], connection: Any = None) -> list[Result]:
+        results = super().send_batch(deliveries, connection)
+        _log_and_hold(deliveries, "hold")
+        return results
+
+
+class PausingEmailBackend(EmailBackend):
+    """The email backend that, from its second group of messages on, waits before sending while `hold-email` exists.
+
+    With NOTIFICATIONS_RECORD_EVERY=1 the first message of a batch is sent and recorded, then the worker waits:
+    killing it then leaves one row sent and the rest claimed but pending.
+    """
+
+    groups_sent = 0
+
+    def send_batch(self, deliveries: Sequence[Any], connection: Any = None) -> list[Result]:
+        if PausingEmailBackend.groups_sent:
+            _log_and_hold(deliveries, "hold-email")
+        PausingEmailBackend.groups_sent += 1
+        return super().send_batch(deliveries, connection)

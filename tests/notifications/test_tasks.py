@@ -6,7 +6,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from email import message_from_bytes, message_from_string
 from pathlib import Path
 from typing import Any
 
@@ -27,21 +26,28 @@ from portal.celery import app as celery_app
 from tests.conftest import client_for, make_user
 from tests.notifications.conftest import FLAKY_BACKENDS
 from tests.support.redis import PrivateRedis, celery_broker
+from tests.support.smtp import SmtpSink
 
 pytestmark = pytest.mark.worker
 
 
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def smtp_env(sink: SmtpSink) -> dict[str, str]:
+    """The environment pointing a worker's notification email at the test's SMTP server."""
+    return {"NOTIFICATIONS_EMAIL_CONNECTION": SMTP, "EMAIL_HOST": sink.host, "EMAIL_PORT": str(sink.port)}
+
+
 @pytest.fixture
-def mail_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the worker's notification email at files (its locmem outbox would be in another process)."""
-    folder = tmp_path / "mail"
-    folder.mkdir()
-    monkeypatch.setenv("NOTIFICATIONS_EMAIL_CONNECTION", "django.core.mail.backends.filebased.EmailBackend")
-    monkeypatch.setenv("NOTIFICATIONS_EMAIL_FILE_PATH", str(folder))
+def mail_dir(smtp_server: SmtpSink, monkeypatch: pytest.MonkeyPatch) -> SmtpSink:
+    """Point the worker's notification email at the test's real SMTP server (not locmem: another process)."""
+    for name, value in smtp_env(smtp_server).items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("NOTIFICATIONS_BACKENDS", ",".join(FLAKY_BACKENDS))
     monkeypatch.setenv("NOTIFICATIONS_RETRY_BASE_SECONDS", "1")
     monkeypatch.setenv("NOTIFICATIONS_MAX_ATTEMPTS", "3")
-    return folder
+    return smtp_server
 
 
 def wait_until_settled(schema: str, timeout: float = 45) -> list[Delivery]:
@@ -66,8 +72,7 @@ def test_worker_delivers_email_sms_and_in_app(mail_dir, committed_tenants, celer
     rows = wait_until_settled("acme")
 
     assert {row.backend.name: row.status for row in rows} == {"email": "sent", "sms": "sent", "in_app": "sent"}
-    [file] = list(mail_dir.iterdir())
-    message = message_from_bytes(file.read_bytes().split(b"\n-------", 1)[0])
+    [message] = mail_dir.wait_for(1)
     assert message["To"] == "alice@example.com"
     assert message["Subject"] == "Hello from the worker"
     assert "".join(message["List-Unsubscribe"].split()).startswith(
@@ -135,8 +140,9 @@ def test_after_a_broker_loses_tasks_the_periodic_requeue_delivers_each_exactly_o
     assert counts["acme"] == 10
     assert sum(row.status == "sent" for row in rows) == 10
     assert inbox == 5
-    # The filebased backend may append several messages to one file; each ends with a line of dashes.
-    assert sum(f.read_text().count("-" * 79) for f in mail_dir.iterdir()) == 5
+    assert len(mail_dir.messages) == 5
+    # The five emails went out in one batch, over one SMTP connection.
+    assert mail_dir.connections == 1
 
 
 # Delivery survives a worker killed mid-send and a broker stopped and restarted: each row is sent exactly once.
@@ -147,8 +153,9 @@ def test_after_a_broker_loses_tasks_the_periodic_requeue_delivers_each_exactly_o
 # the test and put back afterwards.
 
 VISIBILITY_TIMEOUT = 2  # seconds before a killed worker's unacknowledged message goes to another worker
+CLAIM_SECONDS = 3  # seconds before another batch may take the rows a killed worker's email batch had claimed
 IN_APP = "tests.notifications.conftest.PausingInAppBackend"
-EMAIL_SEPARATOR = "-" * 79  # the filebased mail backend ends each message with this line
+EMAIL = "tests.notifications.conftest.PausingEmailBackend"
 
 
 @pytest.fixture
@@ -161,16 +168,8 @@ def broker(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PrivateR
 
 
 @pytest.fixture
-def email_dir(tmp_path: Path) -> Path:
-    """Where the workers write their emails, one file per connection."""
-    folder = tmp_path / "mail"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def pause_dir(tmp_path: Path) -> Path:
-    """Where the pausing in-app backend logs its attempts and looks for the `hold` file."""
+    """Where the pausing backends log their attempts and look for their `hold` files."""
     folder = tmp_path / "pause"
     folder.mkdir()
     return folder
@@ -178,8 +177,11 @@ def pause_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def start_worker(
-    broker: PrivateRedis, email_dir: Path, pause_dir: Path, celery_workers: Callable[..., subprocess.Popen[bytes]]
-) -> Callable[[], subprocess.Popen[bytes]]:
+    broker: PrivateRedis,
+    smtp_server: SmtpSink,
+    pause_dir: Path,
+    celery_workers: Callable[..., subprocess.Popen[bytes]],
+) -> Callable[..., subprocess.Popen[bytes]]:
     """Return a function starting a Celery worker on the private broker; every worker is stopped afterwards."""
     env = {
         "CELERY_BROKER_URL": broker.url(0),
@@ -187,16 +189,14 @@ def start_worker(
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
         "CELERY_UNACKED_RESTORE_INTERVAL": "1",
         "CELERY_UNACKED_RESTORE_THROTTLE": "1",
-        "NOTIFICATIONS_BACKENDS": ",".join(
-            ["apps.notifications.backends.email.EmailBackend", "apps.notifications.backends.sms.SmsBackend", IN_APP]
-        ),
-        "NOTIFICATIONS_EMAIL_CONNECTION": "django.core.mail.backends.filebased.EmailBackend",
-        "NOTIFICATIONS_EMAIL_FILE_PATH": str(email_dir),
+        "NOTIFICATIONS_BACKENDS": ",".join([EMAIL, "apps.notifications.backends.sms.SmsBackend", IN_APP]),
+        **smtp_env(smtp_server),
         "NOTIFICATIONS_TEST_PAUSE_DIR": str(pause_dir),
+        "NOTIFICATIONS_CLAIM_SECONDS": str(CLAIM_SECONDS),
         # The re-queue task takes every pending row at once instead of those older than five minutes.
         "NOTIFICATIONS_STALE_AFTER_SECONDS": "0",
     }
-    return lambda: celery_workers(env=env, includes=())
+    return lambda **extra: celery_workers(env={**env, **extra}, includes=())
 
 
 def wait_for(condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
@@ -221,18 +221,27 @@ def wait_until_sent(schema: str, count: int) -> list[Delivery]:
         return list(Delivery.objects.select_related("backend"))
 
 
-def sends_per_delivery(email_dir: Path) -> Counter[int]:
+def sends_per_delivery(sink: SmtpSink) -> Counter[int]:
     """Count what the backends really handed over, per delivery id: emails (by Message-ID), texts, inbox messages."""
     delivery_ids = dict(Delivery.objects.values_list("idempotency_key", "pk"))
     sends: Counter[int] = Counter()
-    for file in email_dir.iterdir():
-        for text in file.read_text().split(EMAIL_SEPARATOR):
-            if text.strip():
-                message_id = "".join(message_from_string(text.lstrip())["Message-ID"].split())
-                sends[delivery_ids[message_id.removeprefix("<").removesuffix("@portal>")]] += 1
+    for message in sink.messages:
+        # The raw header: our Message-ID has colons, which the parsed msg-id header would cut short.
+        [raw] = [value for name, value in message.raw_items() if name.lower() == "message-id"]
+        message_id = "".join(raw.split())
+        sends[delivery_ids[message_id.removeprefix("<").removesuffix("@portal>")]] += 1
     sends.update(SmsMessage.objects.values_list("delivery_id", flat=True))
     sends.update(InboxMessage.objects.values_list("delivery_id", flat=True))
     return sends
+
+
+def attempts_by_delivery(pause_dir: Path) -> dict[int, list[str]]:
+    """Return delivery id → the pids of the workers that tried it, in order, from the pausing backends' log."""
+    tries: dict[int, list[str]] = {}
+    for line in (pause_dir / "attempts.log").read_text().splitlines():
+        delivery_id, pid = line.split()
+        tries.setdefault(int(delivery_id), []).append(pid)
+    return tries
 
 
 def people(committed_tenants: dict[str, Tenant], count: int) -> list[Any]:
@@ -245,42 +254,77 @@ def people(committed_tenants: dict[str, Tenant], count: int) -> list[Any]:
     return users
 
 
-def test_a_worker_killed_mid_send_leaves_nothing_and_another_worker_sends_each_row_once(
-    broker, start_worker, email_dir, pause_dir, committed_tenants
+def test_a_worker_killed_mid_batch_leaves_nothing_and_another_worker_sends_each_row_once(
+    broker, start_worker, smtp_server, pause_dir, committed_tenants
 ):
-    recipients = people(committed_tenants, 2)
+    recipients = people(committed_tenants, 3)
     (pause_dir / "hold").touch()
     first = start_worker()
     with schema_context("acme"), transaction.atomic():
         send_notification("test_message", users=recipients)
     attempts = pause_dir / "attempts.log"
-    # The first in-app send has written its inbox message and waits, its transaction open.
-    wait_for(lambda: attempts.exists() and attempts.read_text().endswith("\n"), "an in-app send to start")
-    [(paused_id, first_pid)] = [line.split() for line in attempts.read_text().splitlines()]
+    # The in-app batch has written its three inbox messages and waits, its transaction open.
+    wait_for(lambda: attempts.exists() and attempts.read_text().count("\n") == 3, "the in-app batch to start")
+    first_pid = str(first.pid)
 
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=10)
     with schema_context("acme"):
-        paused = Delivery.objects.get(pk=paused_id)
-        left_by_killed_attempt = InboxMessage.objects.filter(delivery_id=paused_id).count()
+        in_app = list(Delivery.objects.filter(backend__name="in_app").order_by("pk"))
+        left_by_killed_batch = InboxMessage.objects.count()
     (pause_dir / "hold").unlink()
     start_worker()
-    rows = wait_until_sent("acme", 6)
+    rows = wait_until_sent("acme", 9)
 
-    assert (paused.status, paused.attempts, left_by_killed_attempt) == ("pending", 0, 0)
+    assert [(row.status, row.attempts) for row in in_app] == [("pending", 0)] * 3
+    assert left_by_killed_batch == 0
     assert {row.status for row in rows} == {"sent"}
-    # The killed worker's unacknowledged message went to the second worker after the visibility timeout.
-    tries = [line.split() for line in attempts.read_text().splitlines()]
-    in_app = [str(row.pk) for row in rows if row.backend.name == "in_app"]
-    assert sorted(delivery_id for delivery_id, _ in tries) == sorted([*in_app, paused_id])
-    assert [pid == first_pid for delivery_id, pid in tries if delivery_id == paused_id] == [True, False]
+    # The killed worker's unacknowledged message went to the second worker after the visibility timeout; the
+    # whole batch was tried once by each.
+    tries = attempts_by_delivery(pause_dir)
+    assert sorted(tries) == [row.pk for row in in_app]
+    assert all(pids[0] == first_pid and len(pids) == 2 and pids[1] != first_pid for pids in tries.values())
     with schema_context("acme"):
-        assert Delivery.objects.get(pk=paused_id).attempts == 1
-        assert sends_per_delivery(email_dir) == Counter(row.pk for row in rows)
+        assert set(Delivery.objects.filter(backend__name="in_app").values_list("attempts", flat=True)) == {1}
+        assert sends_per_delivery(smtp_server) == Counter(row.pk for row in rows)
+
+
+def test_a_worker_killed_mid_email_batch_keeps_what_it_recorded_and_another_sends_the_rest_once(
+    broker, start_worker, smtp_server, pause_dir, committed_tenants
+):
+    recipients = people(committed_tenants, 4)
+    (pause_dir / "hold-email").touch()
+    # Outcomes recorded after every message: the first is sent and recorded before the batch waits.
+    first = start_worker(NOTIFICATIONS_RECORD_EVERY="1")
+    with schema_context("acme"), transaction.atomic():
+        send_notification("test_message", users=recipients)
+    attempts = pause_dir / "attempts.log"
+    wait_for(lambda: attempts.exists() and attempts.read_text().endswith("\n"), "the email batch to wait")
+
+    first.send_signal(signal.SIGKILL)
+    first.wait(timeout=10)
+    with schema_context("acme"):
+        at_kill = dict(Delivery.objects.filter(backend__name="email").values_list("pk", "status"))
+        claimed = Delivery.objects.filter(backend__name="email", status="pending").exclude(claim="").count()
+    (pause_dir / "hold-email").unlink()
+    start_worker()
+    # The redelivered batch finds the three rows still under the killed batch's lease; once it is over, beat's
+    # re-queue hands them to a new batch.
+    time.sleep(CLAIM_SECONDS)
+    requeue_stale_deliveries.delay().get(timeout=30)
+    rows = wait_until_sent("acme", 12)
+
+    assert sorted(at_kill.values()) == ["pending", "pending", "pending", "sent"]
+    assert claimed == 3  # still the killed batch's until the lease ends; then the second worker's
+    assert {row.status for row in rows} == {"sent"}
+    with schema_context("acme"):
+        # Every email recorded, each received once: the recorded one was not sent again.
+        assert sends_per_delivery(smtp_server) == Counter(row.pk for row in rows)
+        assert not Delivery.objects.exclude(claim="").exists()
 
 
 def test_a_request_made_while_the_broker_is_down_succeeds_and_the_requeue_sends_each_row_once(
-    broker, start_worker, email_dir, committed_tenants, caplog
+    broker, start_worker, smtp_server, committed_tenants, caplog
 ):
     [alice] = people(committed_tenants, 1)
     owner = make_user(committed_tenants["acme"], "olivia", owner=True)
@@ -310,13 +354,13 @@ def test_a_request_made_while_the_broker_is_down_succeeds_and_the_requeue_sends_
     assert (counts["acme"], again["acme"]) == (3, 0)
     assert {row.status for row in rows} == {"sent"}
     with schema_context("acme"):
-        assert sends_per_delivery(email_dir) == Counter(row.pk for row in rows)
+        assert sends_per_delivery(smtp_server) == Counter(row.pk for row in rows)
 
 
-def test_tasks_queued_before_a_broker_crash_survive_its_restart_and_each_row_is_sent_once(
-    broker, start_worker, email_dir, committed_tenants
+def test_batches_queued_before_a_broker_crash_survive_its_restart_and_each_row_is_sent_once(
+    broker, start_worker, smtp_server, committed_tenants
 ):
-    recipients = people(committed_tenants, 2)
+    recipients = people(committed_tenants, 4)
     with schema_context("acme"), transaction.atomic():
         send_notification("test_message", users=recipients)
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
@@ -326,9 +370,37 @@ def test_tasks_queued_before_a_broker_crash_survive_its_restart_and_each_row_is_
     broker.start()
     queued_after = broker.client().llen(queue)
     start_worker()
-    rows = wait_until_sent("acme", 6)
+    rows = wait_until_sent("acme", 12)
 
-    assert (queued_before, queued_after) == (6, 6)
+    # One batch per backend for the twelve rows, not one task per row.
+    assert (queued_before, queued_after) == (3, 3)
+    assert {row.status for row in rows} == {"sent"}
+    assert smtp_server.connections == 1
+    with schema_context("acme"):
+        assert sends_per_delivery(smtp_server) == Counter(row.pk for row in rows)
+
+
+def test_a_broker_restarted_mid_batch_loses_no_row_and_sends_none_twice(
+    broker, start_worker, smtp_server, pause_dir, committed_tenants
+):
+    recipients = people(committed_tenants, 3)
+    (pause_dir / "hold").touch()
+    start_worker()
+    with schema_context("acme"), transaction.atomic():
+        send_notification("test_message", users=recipients)
+    attempts = pause_dir / "attempts.log"
+    wait_for(lambda: attempts.exists() and attempts.read_text().count("\n") == 3, "the in-app batch to start")
+
+    # The broker dies while the batch is open, and comes back with the unacknowledged message.
+    broker.stop(signal.SIGKILL)
+    broker.start()
+    (pause_dir / "hold").unlink()
+    rows = wait_until_sent("acme", 9)
+    # The restored message (or beat's re-queue) runs again and finds nothing left to send.
+    requeue_stale_deliveries.delay().get(timeout=30)
+    time.sleep(VISIBILITY_TIMEOUT + 1)
+
     assert {row.status for row in rows} == {"sent"}
     with schema_context("acme"):
-        assert sends_per_delivery(email_dir) == Counter(row.pk for row in rows)
+        assert sends_per_delivery(smtp_server) == Counter(row.pk for row in rows)
+        assert set(Delivery.objects.filter(backend__name="in_app").values_list("attempts", flat=True)) == {1}

@@ -347,6 +347,8 @@ PUBLIC_ROUTES = [
     route("tenants:tenant-deactivate", {"pk": "tenant"}, GET="302 302 302 302 405", POST="302 302 302 302 302"),
     route("tenants:tenant-reactivate", {"pk": "tenant"}, GET="302 302 302 302 405", POST="302 302 302 302 302"),
     route("tenants:tenant-delete", {"pk": "tenant"}, GET="302 302 302 302 405", POST=CONSOLE_PAGE),
+    # notifications: the development mail sink's page, off (404) where the matrix runs (DEBUG off)
+    route("notifications_console:outgoing-mail", GET="302 302 302 302 404"),
     # livesettings: the console's settings and the session widget
     route("livesettings:settings", GET=CONSOLE_PAGE),
     route("livesettings:history", GET=CONSOLE_PAGE),

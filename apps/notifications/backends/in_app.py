@@ -2,38 +2,65 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from django.template.loader import render_to_string, select_template
+from django.db import IntegrityError, transaction
 
-from apps.notifications.backends.base import BaseBackend
+from apps.notifications.backends.base import BaseBackend, Result, Templates
 from apps.notifications.registry import registry
 
 if TYPE_CHECKING:
-    from apps.notifications.models import Delivery
+    from apps.notifications.models import Delivery, InboxMessage
 
 
 class InAppBackend(BaseBackend):
-    """Write an inbox message; it is written in the delivery's transaction, so it exists exactly once."""
+    """Write inbox messages in the batch's transaction (one INSERT per batch), so each exists exactly once."""
 
     name = "in_app"
     display_name = "In the app"
+    transactional = True
 
-    def send(self, delivery: Delivery) -> dict[str, object]:
+    def _message(self, delivery: Delivery, templates: Templates) -> InboxMessage:
         from apps.notifications.models import InboxMessage
 
         declaration = registry.get(delivery.notification_type.name)
-        template = select_template(
-            [f"notifications/in_app/{declaration.name}.txt", "notifications/in_app/default.txt"]
-        ).template.name
-        body = render_to_string(template, {**delivery.context, "notification": declaration, "user": delivery.user})
-        title = str(delivery.context.get("title") or declaration.display_name)[:200]
-        message = InboxMessage.objects.create(
+        template = templates.get(f"notifications/in_app/{declaration.name}.txt", "notifications/in_app/default.txt")
+        body = template.render({**delivery.context, "notification": declaration, "user": delivery.user})
+        return InboxMessage(
             user=delivery.user,
             delivery=delivery,
             notification_type=delivery.notification_type,
-            title=title,
+            title=str(delivery.context.get("title") or declaration.display_name)[:200],
             body=body.strip(),
             url=str(delivery.context.get("url", ""))[:500],
         )
-        return {"inbox_message": message.pk, "title": title}
+
+    def send(self, delivery: Delivery) -> dict[str, object]:
+        message = self._message(delivery, Templates())
+        message.save()
+        return {"inbox_message": message.pk, "title": message.title}
+
+    def send_batch(self, deliveries: Sequence[Delivery], connection: Any = None) -> list[Result]:
+        from apps.notifications.models import InboxMessage
+
+        results: list[Result | None] = [None] * len(deliveries)
+        messages: list[tuple[int, InboxMessage]] = []
+        templates = Templates()
+        for index, delivery in enumerate(deliveries):
+            try:
+                messages.append((index, self._message(delivery, templates)))
+            except Exception as exc:  # a template that fails for one context fails only its row
+                results[index] = exc
+        try:
+            with transaction.atomic():
+                InboxMessage.objects.bulk_create([message for _, message in messages])
+        except IntegrityError:
+            # One row already has its message (the unique delivery link): find it row by row, each in a savepoint.
+            retried = super().send_batch([deliveries[index] for index, _ in messages])
+            for (index, _), result in zip(messages, retried, strict=True):
+                results[index] = result
+        else:
+            for index, message in messages:
+                results[index] = {"inbox_message": message.pk, "title": message.title}
+        return [result for result in results if result is not None]
