@@ -197,6 +197,7 @@ TENANT_ROUTES = [
     route("api-not-found", {"path": "api_path"}, GET="404 404 404 404 404", POST="404 404 404 404 404"),
     # core
     route("healthz", GET="200 200 200 200 200"),
+    route("readyz", GET="200 200 200 200 200"),
     route("favicon", GET="301 301 301 301 301"),
 ]
 
@@ -267,6 +268,7 @@ PUBLIC_ROUTES = [
     route("password_change_done", GET=CONSOLE_PAGE),
     # core
     route("healthz", GET="200 200 200 200 200"),
+    route("readyz", GET="200 200 200 200 200"),
     route("favicon", GET="301 301 301 301 301"),
 ]
 
