@@ -9,7 +9,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.aggregates import JSONBAgg
 from django.db import models
+from django.db.models.functions import JSONObject
 
 from apps.core.tenancy import current_schema_name
 from apps.preferences import cache
@@ -114,6 +116,10 @@ class UserStore(ScopeStore):
     def __init__(self, registry: PreferenceRegistry, user: Any) -> None:
         super().__init__(registry)
         self.user = user
+        # The signed-in user arrives with their stored values (`with_stored_preferences`): no query of our own.
+        if SIGNED_IN_ROWS in user.__dict__:
+            rows = user.__dict__[SIGNED_IN_ROWS] or []
+            self._loaded = decode_rows(registry, [(row["s"], row["n"], row["r"]) for row in rows])
 
     def queryset(self) -> models.QuerySet[Any]:
         return UserPreference.objects.filter(user=self.user)
@@ -123,6 +129,21 @@ class UserStore(ScopeStore):
 
     def change_fields(self) -> dict[str, Any]:
         return {"scope": self.scope, "owner": str(self.user.pk)}
+
+
+SIGNED_IN_ROWS = "stored_preference_rows"
+
+
+def with_stored_preferences(users: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """Return `users` annotated with their stored values, as JSON rows a UserStore decodes without a query."""
+    rows = (
+        UserPreference.objects.filter(user=models.OuterRef("pk"))
+        .order_by()
+        .values("user")
+        .annotate(rows=JSONBAgg(JSONObject(s="section", n="name", r="raw_value")))
+        .values("rows")
+    )
+    return users.annotate(**{SIGNED_IN_ROWS: models.Subquery(rows)})
 
 
 class InstanceStore(ScopeStore):
