@@ -12,8 +12,8 @@ on each request, so a tenant that becomes ready (the provisioning task writes it
 which sends no signal) serves at once. Code that stops a serving tenant without `save()` or `delete()` must
 call `tenant_lookup_invalidate()`.
 
-Redis down or stalled: its client's short timeouts apply, a failure opens a circuit for a few seconds, and
-lookups read PostgreSQL (nothing kept) meanwhile.
+Redis down or stalled: the token's client gives up after TENANT_LOOKUP_REDIS_TIMEOUT (0.1 s), a failure opens
+a circuit for a few seconds, and lookups read PostgreSQL (nothing kept) meanwhile.
 """
 
 import copy
@@ -38,10 +38,24 @@ _entries: dict[str, tuple[Tenant, str, float]] = {}
 _circuit_open_until = 0.0
 
 
-def _redis() -> Any:
-    from django_redis import get_redis_connection
+_clients: dict[str, Any] = {}
 
-    return get_redis_connection("default")
+
+def _redis() -> Any:
+    """Return a client of the cache's Redis with a timeout of its own, shorter than the cache's.
+
+    Every request reads the token before anything else: on a stalled Redis it must give up well before the
+    cache's 0.5 s, which the preference snapshots' first read pays next (a request's bound adds both).
+    """
+    import redis
+
+    url = settings.CACHES["default"]["LOCATION"]
+    client = _clients.get(url)
+    if client is None:
+        timeout = float(getattr(settings, "TENANT_LOOKUP_REDIS_TIMEOUT", 0.1))
+        client = redis.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        _clients[url] = client
+    return client
 
 
 def _max_age() -> float:

@@ -288,9 +288,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
-# Sessions are read from Redis (no SQL on a signed-in request) and written through to PostgreSQL, which serves
-# them when Redis has lost or evicted them. The cache's key function keeps each tenant's sessions apart.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions stay in PostgreSQL (Django's default engine), not cached_db: with Redis stalled, cached_db's reads
+# raise (every signed-in page would answer 500), and a logout whose cache delete failed would leave the session
+# valid in Redis once it answers again. That costs one statement per signed-in request (the third).
 
 # Login throttling (django-axes), in each schema for its own users: the tenant logins, the console's and the admin.
 # After AXES_FAILURE_LIMIT wrong passwords for one username, or from one address, that username or address is
