@@ -49,7 +49,7 @@ def _redis() -> Any:
     """
     import redis
 
-    url = settings.CACHES["default"]["LOCATION"]
+    url = str(settings.CACHES["default"]["LOCATION"])
     client = _clients.get(url)
     if client is None:
         timeout = float(getattr(settings, "TENANT_LOOKUP_REDIS_TIMEOUT", 0.1))
