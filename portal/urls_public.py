@@ -8,7 +8,7 @@ from rest_framework.permissions import IsAuthenticated
 from apps.core.api import api_not_found
 from apps.core.csp import api_docs_view
 from apps.core.roles import IsSuperadmin, superadmin_required
-from apps.core.views import favicon, healthz
+from apps.core.views import favicon, healthz, readyz
 from apps.tenants.admin import public_admin_site
 
 # Malformed input (a NUL byte, an impossible id) answers the styled 400 page.
@@ -55,7 +55,9 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.auth_urls")),
     # tenants: the Django admin /admin/ of the public schema's models (superadmins, site preferences, shared lists)
     path("admin/", public_admin_site().urls),
-    # core: /healthz
+    # core: /healthz (liveness, no I/O), /readyz (database and Redis reachable); answered by HealthCheckMiddleware
+    # before routing, and here for a signed-in superadmin's detailed /readyz
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("favicon.ico", favicon, name="favicon"),
 ]

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 from apps.accounts import views as account_views
 from apps.core.api import api_not_found
 from apps.core.csp import api_docs_view
-from apps.core.views import favicon, healthz
+from apps.core.views import favicon, healthz, readyz
 from apps.preferences import dynamic_urls
 
 # Malformed input (a NUL byte, an impossible id) answers the styled 400 page.
@@ -65,7 +65,9 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.auth_urls")),
     # Django admin: /admin/ (the tenant's users, groups, preferences)
     path("admin/", admin.site.urls),
-    # core: /healthz
+    # core: /healthz (liveness, no I/O), /readyz (database and Redis reachable); answered by HealthCheckMiddleware
+    # before routing, and here for a signed-in superadmin's detailed /readyz
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("favicon.ico", favicon, name="favicon"),
 ]

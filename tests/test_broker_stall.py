@@ -95,7 +95,7 @@ def test_healthz_answers_while_the_broker_is_stalled_and_reports_no_workers(brok
     broker.freeze()
 
     with deadline(30):
-        response = client_for("localhost").get("/healthz")
+        response = client_for("localhost").get("/readyz")
     broker.thaw()
 
     assert response.status_code == 200

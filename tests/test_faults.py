@@ -116,7 +116,7 @@ def test_while_the_broker_and_the_cache_are_stalled_every_request_answers_and_ea
         with deadline(REQUEST_BOUND_SECONDS):
             answers[name] = call(*args).status
     with deadline(REQUEST_BOUND_SECONDS):
-        health = Browser(web, "localhost").get("/healthz")
+        health = Browser(web, "localhost").get("/readyz")
     cache_redis.thaw()
     broker.thaw()
     # Minus the one asking; a publish or a control command opens at most CONNECTIONS_PER_PUBLISH (a try, a retry).
@@ -131,8 +131,8 @@ def test_while_the_broker_and_the_cache_are_stalled_every_request_answers_and_ea
         "login page": 200,
         "login": 302,
     }
-    assert 1 <= broker_connections <= 2 * CONNECTIONS_PER_PUBLISH  # send test's publish, /healthz's worker ping
-    # /healthz answers within the bound too; it says the cache is unreachable (that is its job: 503).
+    assert 1 <= broker_connections <= 2 * CONNECTIONS_PER_PUBLISH  # send test's publish; /readyz sends none
+    # /readyz answers within the bound too; it says the cache is unreachable (that is its job: 503).
     assert (health.status, health.body) == (503, '{"ok": false, "services": {"database": {"ok": true}, '
                                             '"redis": {"ok": false}, "workers": {"ok": false}}}')  # fmt: skip
     with schema_context("acme"):

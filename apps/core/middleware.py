@@ -1,5 +1,5 @@
-"""Request and response plumbing: refuse NUL bytes in parameters, show messages after htmx swaps, keep signed-in
-answers out of caches."""
+"""Request and response plumbing: answer health checks first, refuse NUL bytes in parameters, show messages after
+htmx swaps, keep signed-in answers out of caches."""
 
 from collections.abc import Callable
 
@@ -10,6 +10,28 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
 from apps.core.inputs import shorten
+
+
+class HealthCheckMiddleware:
+    """Answer `/healthz` and `/readyz` before any other middleware, whatever the host name.
+
+    A load balancer probes by address, without cookies: routing by host (a tenant lookup), sessions and the
+    preference snapshots would each add I/O, and an unknown host would answer 404. `/healthz` therefore does
+    no I/O at all. `/readyz` with a cookie goes through the whole stack instead, so a signed-in superadmin
+    gets the detailed report from the same view.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from apps.core.views import healthz, readyz
+
+        if request.path_info == "/healthz":
+            return healthz(request)
+        if request.path_info == "/readyz" and not request.COOKIES:
+            return readyz(request)
+        return self.get_response(request)
 
 
 class HtmxMessagesMiddleware:

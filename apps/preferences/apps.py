@@ -20,6 +20,11 @@ class PreferencesConfig(AppConfig):
 
         # `user.preferences` on every user (of a tenant: the values live in tenant schemas).
         get_user_model().preferences = PreferencesDescriptor(user_preferences_registry)  # type: ignore[attr-defined]
+        # The signed-in user's values come with the user (one query per request for both).
+        from apps.accounts.backends import signed_in_user_extend
+        from apps.preferences.stores import with_stored_preferences
+
+        signed_in_user_extend(with_stored_preferences)
         autodiscover_modules("preferences")
         post_migrate.connect(_create_section_permissions, dispatch_uid="preferences_section_permissions")
         task_prerun.connect(_pin_for_task, dispatch_uid="preferences_pin_for_task", weak=False)

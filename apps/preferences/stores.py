@@ -10,7 +10,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.aggregates import JSONBAgg
 from django.db import models
+from django.db.models.functions import JSONObject
 
 from apps.core.tenancy import current_schema_name
 from apps.preferences import cache
@@ -145,6 +147,15 @@ class UserStore(ScopeStore):
         super().__init__(registry)
         self.user = user
         self._group_defaults: GroupDefaults | None = None
+        # The signed-in user arrives with their stored values and their groups' defaults
+        # (`with_stored_preferences`, in the query that loads the user): no query of our own.
+        if SIGNED_IN_ROWS in user.__dict__:
+            own = user.__dict__[SIGNED_IN_ROWS] or []
+            groups = user.__dict__.get(SIGNED_IN_GROUP_ROWS) or []
+            self._loaded = decode_rows(registry, [(row["s"], row["n"], row["r"]) for row in own])
+            self._group_defaults = decode_group_defaults(
+                registry, [(row["s"], row["n"], row["r"], row["l"], row["g"], row["gn"], row["p"]) for row in groups]
+            )
 
     def load(self) -> StoredValues:
         """Return the user's own values; keep their groups' defaults, read by the same query (a UNION)."""
@@ -188,6 +199,42 @@ class UserStore(ScopeStore):
 
     def change_fields(self) -> dict[str, Any]:
         return {"scope": self.scope, "owner": str(self.user.pk)}
+
+
+SIGNED_IN_ROWS = "stored_preference_rows"
+SIGNED_IN_GROUP_ROWS = "group_default_rows"
+
+
+def with_stored_preferences(users: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """Return `users` annotated with their stored values and their groups' defaults, as JSON rows a UserStore
+    decodes without a query of its own."""
+    rows = (
+        UserPreference.objects.filter(user=models.OuterRef("pk"))
+        .order_by()
+        .values("user")
+        .annotate(rows=JSONBAgg(JSONObject(s="section", n="name", r="raw_value")))
+        .values("rows")
+    )
+    group_rows = (
+        UserPreferenceDefault.objects.filter(group__user=models.OuterRef("pk"))
+        .order_by()
+        .values("group__user")
+        .annotate(
+            rows=JSONBAgg(
+                JSONObject(
+                    s="section",
+                    n="name",
+                    r="raw_value",
+                    l="locked",
+                    g="group_id",
+                    gn="group__name",
+                    p="group__profile__priority",
+                )
+            )
+        )
+        .values("rows")
+    )
+    return users.annotate(**{SIGNED_IN_ROWS: models.Subquery(rows), SIGNED_IN_GROUP_ROWS: models.Subquery(group_rows)})
 
 
 class InstanceStore(ScopeStore):

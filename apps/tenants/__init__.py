@@ -7,6 +7,8 @@ Public surface for other apps:
 - `apps.tenants.selectors`: `tenant_list`, `tenant_user_counts`, `tenant_domain_url`
 - `apps.tenants.signals.tenant_ready`: sent once a new tenant's schema is migrated, with its `owner` (an
   `OwnerAccount` or None), so other apps seed its data and accounts creates the owner.
+- `apps.tenants.lookup`: `tenant_for_hostname` (cached per process, version token in Redis),
+  `tenant_lookup_invalidate` (after changing a serving tenant without `save()`/`delete()`)
 - `apps.tenants.middleware.TenantMiddleware` (for the settings); `apps.tenants.admin.public_admin_site` (the
   public urlconf's admin: public-schema models only); `apps.tenants.schemas.model_in_public_schema`.
 

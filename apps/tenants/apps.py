@@ -8,9 +8,11 @@ class TenantsConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.core.navigation import Audience, NavItem, PageItem, nav_register, page_register
+        from apps.tenants.lookup import tenant_lookup_connect
         from apps.tenants.schemas import deletion_collector_install
 
         deletion_collector_install()
+        tenant_lookup_connect()
 
         nav_register(NavItem("Console", "tenants:overview", Audience.SUPERADMIN, order=10))
         nav_register(NavItem("Tenants", "tenants:tenant-list", Audience.SUPERADMIN, order=20))

@@ -7,6 +7,7 @@ from django.http.request import split_domain_port
 from django_tenants.middleware.main import TenantMainMiddleware
 from django_tenants.utils import remove_www
 
+from apps.tenants.lookup import tenant_for_hostname
 from apps.tenants.models import Tenant
 
 
@@ -25,7 +26,8 @@ class TenantMiddleware(TenantMainMiddleware):
         return str(remove_www(domain))
 
     def get_tenant(self, domain_model: Any, hostname: str) -> Tenant:
-        domain = domain_model.objects.select_related("tenant").get(domain=hostname)
-        if not domain.tenant.is_serving:
+        # From this process's cache when the tenants' version token has not moved (apps.tenants.lookup).
+        tenant = tenant_for_hostname(hostname)
+        if not tenant.is_serving:
             raise domain_model.DoesNotExist(f"Tenant for {hostname} is not serving.")
-        return domain.tenant
+        return tenant

@@ -82,6 +82,8 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    # Before everything: /healthz (no I/O) and /readyz answer whatever the host, without sessions or tenants.
+    "apps.core.middleware.HealthCheckMiddleware",
     # Outside everything that queries: a request that failed because PostgreSQL is down answers 503.
     "apps.core.outage.DatabaseOutageMiddleware",
     # First of the rest: it picks the schema (and the urlconf) from the host name.
@@ -238,7 +240,8 @@ SPECTACULAR_SETTINGS = {
 AUTHENTICATION_BACKENDS = [
     # First: refuses every sign-in of a locked-out username or address before a password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the signed-in user with their profile and preferences in one query.
+    "apps.accounts.backends.PortalBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -263,7 +266,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS
 _proxy_ssl_header = env_str("DJANGO_SECURE_PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO" if IS_PRODUCTION else "")
 SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https") if _proxy_ssl_header else None
 # /healthz answers the container's health check over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# /readyz: how long each check (PostgreSQL's statement, Redis's reply) may take; the workers' heartbeat period.
+HEALTH_CHECK_TIMEOUT = float(env_str("HEALTH_CHECK_TIMEOUT", "1"))
+HEALTH_HEARTBEAT_SECONDS = float(env_str("HEALTH_HEARTBEAT_SECONDS", "30"))
 
 # Content-Security-Policy (django-csp): scripts, styles, images and fonts from the site itself only, no inline
 # script or style, no plugins, no framing. htmx's own indicator style is turned off (templates/_base.html's
@@ -284,6 +290,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
+# Sessions stay in PostgreSQL (Django's default engine), not cached_db: with Redis stalled, cached_db's reads
+# raise (every signed-in page would answer 500), and a logout whose cache delete failed would leave the session
+# valid in Redis once it answers again. That costs one statement per signed-in request (the third).
 
 # Login throttling (django-axes), in each schema for its own users: the tenant logins, the console's and the admin.
 # After AXES_FAILURE_LIMIT wrong passwords for one username, or from one address, that username or address is
@@ -365,6 +374,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-requeue-stale-deliveries": {
         "task": "apps.notifications.tasks.requeue_stale_deliveries",
         "schedule": 60.0,
+    },
+    # The workers' heartbeat, which /readyz reports (apps.core.health) instead of pinging workers per call.
+    "core-worker-heartbeat": {
+        "task": "apps.core.tasks.worker_heartbeat",
+        "schedule": HEALTH_HEARTBEAT_SECONDS,
     },
     # Live-setting changes superadmins scheduled (maintenance on at 22:00): applied within a minute of their time.
     "livesettings-apply-scheduled-changes": {

@@ -215,7 +215,7 @@ def test_maintenance_mode_blocks_every_tenant_with_503_and_the_message(acme, glo
 def test_maintenance_mode_lets_health_checks_and_the_superadmin_console_through(acme, superadmin, live):
     live(MAINTENANCE_MODE=True)
 
-    health = client_for("acme.localhost").get("/healthz")
+    health = client_for("acme.localhost").get("/readyz")
     console = client_for("localhost", superadmin).get("/console/settings/")
 
     assert health.status_code == 200 and health.json()["services"]["database"]["ok"]

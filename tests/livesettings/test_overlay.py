@@ -113,7 +113,7 @@ def _session_for(user, schema: str, *, logged_in_seconds_ago: float) -> str:
     with schema_context(schema):
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = "apps.accounts.backends.PortalBackend"
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session[LOGIN_AT] = session[SEEN_AT] = time.time() - logged_in_seconds_ago
         session.create()

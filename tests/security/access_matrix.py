@@ -331,6 +331,7 @@ TENANT_ROUTES = [
     route("api-not-found", {"path": "api_path"}, GET="404 404 404 404 404", POST="404 404 404 404 404"),
     # core
     route("healthz", GET="200 200 200 200 200"),
+    route("readyz", GET="200 200 200 200 200"),
     route("favicon", GET="301 301 301 301 301"),
 ]
 
@@ -410,6 +411,7 @@ PUBLIC_ROUTES = [
     route("password_reset_complete", GET=ANYONE),
     # core
     route("healthz", GET="200 200 200 200 200"),
+    route("readyz", GET="200 200 200 200 200"),
     route("favicon", GET="301 301 301 301 301"),
 ]
 

@@ -17,7 +17,12 @@ def inbox_unread(context: dict[str, Any]) -> int:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
-    return inbox_unread_count(user)
+    # Counted once per request: the navbar badge and the dashboard card both show it.
+    count = getattr(request, "_inbox_unread_count", None)
+    if count is None:
+        count = inbox_unread_count(user)
+        request._inbox_unread_count = count  # type: ignore[union-attr]
+    return int(count)
 
 
 @register.simple_tag

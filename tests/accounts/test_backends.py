@@ -1,0 +1,42 @@
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context
+
+from apps.accounts.backends import PortalBackend
+from apps.preferences.services import preferences_set
+
+
+def test_get_user_reads_the_user_profile_and_preferences_in_one_query(acme, acme_owner):
+    with schema_context("acme"):
+        preferences_set(store=acme_owner.preferences.store(), values={"locale__time_zone": "Europe/Paris"})
+
+        with CaptureQueriesContext(connection) as queries:
+            user = PortalBackend().get_user(acme_owner.pk)
+            role = user.profile.role
+            zone = user.preferences["locale__time_zone"]
+
+    assert (role, zone) == ("owner", "Europe/Paris")
+    assert len(queries.captured_queries) == 1
+
+
+def test_get_user_of_someone_without_stored_preferences_reads_the_defaults(acme, acme_member):
+    with schema_context("acme"), CaptureQueriesContext(connection) as queries:
+        user = PortalBackend().get_user(acme_member.pk)
+        zone = user.preferences["locale__time_zone"]
+
+    statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SET search_path")]
+    assert zone == acme_member.preferences.registry.get("locale__time_zone").get_default()
+    assert len(statements) == 1
+
+
+def test_get_user_refuses_inactive_and_unknown_users(acme, acme_member):
+    with schema_context("acme"):
+        acme_member.is_active = False
+        acme_member.save()
+
+        assert PortalBackend().get_user(acme_member.pk) is None
+        assert PortalBackend().get_user(999_999) is None
+
+
+def test_get_user_on_the_public_schema_reads_superadmins_without_profiles(superadmin):
+    assert PortalBackend().get_user(superadmin.pk).username == "root-admin"
