@@ -4,13 +4,13 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.accounts.throttling import locked_usernames, login_unlock
+from apps.core.pagination import paginate
 from apps.core.roles import owner_required
 
 
@@ -32,7 +32,7 @@ def owner_overview(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         users = users.filter(username__icontains=query)
-    page = Paginator(users, 25).get_page(request.GET.get("page"))
+    page = paginate(request, users)
     groups = Group.objects.order_by("name")
     locked = locked_usernames(person.get_username() for person in page)
     context = {"page": page, "query": query, "groups": groups, "locked": locked}

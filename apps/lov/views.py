@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django_tenants.models import TenantMixin
 
 from apps.core.htmx import render_page
 from apps.core.inline import SAVED, STALE, InlineField, StaleEdit, inline_response, posted_version
+from apps.core.pagination import paginate
 from apps.core.roles import owner_required
 from apps.lov.forms import LOVRenameForm, LOVSelectForm, lov_custom_value_form_class
 from apps.lov.models import AbstractLOVValue
@@ -31,7 +31,6 @@ from apps.lov.services import (
 )
 from apps.lov.types import LOVValueType
 
-PAGE_SIZE = 50
 TEMPLATE = "lov/list_detail.html"
 
 
@@ -157,7 +156,7 @@ def _detail_context(
     """Return the list page's context; `changed` is (value id, field) for a row shown in another state."""
     query = _query(request)
     rows = lov_value_rows(lov_list=lov_list, tenant=request.tenant, query=query)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     values = list(page.object_list)
     usage = lov_usage_counts(lov_list=lov_list, value_ids=[value.pk for value in values])
     groups: dict[str, list[AbstractLOVValue]] = {t.value: [] for t in LOVValueType}

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.models import Group
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.core.htmx import render_page
 from apps.core.inline import ERROR, IDLE, SAVED, STALE, InlineField, StaleEdit, inline_response, posted_version
 from apps.core.inputs import parse_id
+from apps.core.pagination import paginate
 from apps.core.roles import owner_required
 from apps.notifications import services
 from apps.notifications.forms import (
@@ -216,13 +216,10 @@ def deliveries(request: HttpRequest) -> HttpResponse:
     filters = DeliveryFilterForm(request.GET)
     filters.is_valid()
     rows = deliveries_filter(**{k: v or "" for k, v in filters.cleaned_data.items()})
-    page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, rows)
     context = {
         "filters": filters,
         "page": page,
-        "query_string": query.urlencode(),
         "backends": list(backends_by_name()),
         "notifications": registry.all(),
         "test_form": TestNotificationForm(),

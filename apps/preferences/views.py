@@ -9,13 +9,13 @@ shows the page again with the errors in place.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.core.htmx import HtmxHttpRequest, render_page
 from apps.core.inline import IDLE, SAVED, StaleEdit, inline_response, posted_version
+from apps.core.pagination import paginate
 from apps.core.roles import owner_required
 from apps.preferences.editing import EditScope, global_edit_scope, stale_edit, user_edit_scope
 from apps.preferences.history import change_get, change_list, change_preference, change_revertible, change_rows
@@ -26,7 +26,6 @@ from apps.preferences.services import StaleValueError, preference_revert
 PAGE = "preferences/preferences.html"
 HISTORY = "preferences/history.html"
 REVERT = "preferences/revert_confirm.html"
-HISTORY_PAGE_SIZE = 25
 
 _PAGES = {
     "user": {"title": "My preferences", "intro": "How the portal looks and behaves for you."},
@@ -104,7 +103,7 @@ def history(request: HttpRequest) -> HttpResponse:
     if scope not in PreferenceChange.Scope.values:
         scope = ""
     query = request.GET.get("q", "").strip()
-    page = Paginator(change_list(scope=scope, query=query), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, change_list(scope=scope, query=query))
     context = {
         "page": page,
         "rows": change_rows(list(page), viewer=request.user),

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django_htmx.middleware import HtmxDetails
 
 from apps.core.htmx import render_page
 from apps.core.inline import IDLE, SAVED, InlineField, InlineState, inline_response
+from apps.core.pagination import paginate
 from apps.projects.forms import JobTitleForm, TaskForm
 from apps.projects.models import MemberJobTitle, Task
 from apps.projects.selectors import member_job_title_get, task_list
@@ -55,7 +55,7 @@ def task_list_view(request: _MemberRequest) -> HttpResponse:
                 return redirect("projects:task-list")
             form = TaskForm(tenant=request.tenant)
     query = request.GET.get("q", "").strip()
-    page = Paginator(task_list(query=query), 20).get_page(request.GET.get("page"))
+    page = paginate(request, task_list(query=query))
     context = {"form": form, "page": page, "query": query}
     return render_page(request, "projects/task_list.html", context, partial="tasks")
 
