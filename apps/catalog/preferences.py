@@ -1,7 +1,14 @@
-"""The portal's preferences: what a tenant calls itself, and how each user likes the portal."""
+"""The portal's preferences: what a tenant calls itself, and how each user likes the portal.
+
+Each preference names where it has an effect (`consumers`: URL names rendered with two values by
+tests/catalog/test_consumers.py, which fails for a registered preference without one).
+"""
+
+import zoneinfo
 
 from django.core.exceptions import ValidationError
 
+from apps.core.widgets import SearchableSelect
 from apps.preferences.registries import global_preferences_registry, user_preferences_registry
 from apps.preferences.types import (
     BooleanPreference,
@@ -15,14 +22,14 @@ general = Section("general", "General", "How your organisation appears in the po
 appearance = Section("appearance", "Appearance")
 locale = Section("locale", "Language and region")
 
-TIME_ZONES = [
-    ("UTC", "UTC"),
-    ("Europe/London", "London"),
-    ("Europe/Paris", "Paris, Berlin, Madrid"),
-    ("America/New_York", "New York"),
-    ("America/Los_Angeles", "Los Angeles"),
-    ("Asia/Tokyo", "Tokyo"),
-]
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Return every IANA time zone (`zoneinfo.available_timezones()`), UTC first, then by name."""
+    zones = sorted(zoneinfo.available_timezones() - {"UTC"})
+    return [("UTC", "UTC"), *((zone, zone.replace("_", " ")) for zone in zones)]
+
+
+TIME_ZONES = time_zone_choices()
 
 
 @global_preferences_registry.register
@@ -98,6 +105,9 @@ class TimeZone(ChoicePreference):
     section = locale
     name = "time_zone"
     verbose_name = "Time zone"
-    help_text = "Dates and times are shown in this zone."
+    help_text = "Dates and times are shown in this zone. Type to search: a city or region, e.g. Paris or America."
     choices = TIME_ZONES
     default = "UTC"
+
+    def get_widget(self) -> SearchableSelect:
+        return SearchableSelect(choices=self.get_choices())

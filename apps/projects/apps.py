@@ -12,3 +12,4 @@ class ProjectsConfig(AppConfig):
         nav_register(NavItem("Tasks", "projects:task-list", Audience.MEMBER, order=30))
         nav_register(NavItem("Profile", "projects:profile", Audience.MEMBER, order=35))
         page_register(PageItem("Edit task", "projects:task-edit", parent="projects:task-list"))
+        page_register(PageItem("Tasks this week", "projects:task-week", parent="projects:task-list"))

@@ -20,6 +20,8 @@ class Task(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The day the task is due (the week view shows tasks by it); none for a task without a deadline.
+    due_date = models.DateField("due date", null=True, blank=True, db_index=True)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
 

@@ -1,5 +1,7 @@
 """Reads of the demo domain."""
 
+import datetime
+
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
@@ -12,6 +14,15 @@ def task_list(*, query: str = "") -> QuerySet[Task]:
     if query:
         tasks = tasks.filter(title__icontains=query)
     return tasks
+
+
+def tasks_due_between(*, first: datetime.date, last: datetime.date) -> QuerySet[Task]:
+    """Return the tasks due from `first` to `last` (both included), by due date then title, with their status."""
+    return (
+        Task.objects.select_related("status")
+        .filter(due_date__gte=first, due_date__lte=last)
+        .order_by("due_date", "title", "pk")
+    )
 
 
 def member_job_title_get(*, user: User) -> MemberJobTitle | None:

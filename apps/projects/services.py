@@ -1,5 +1,6 @@
 """Writes of the demo domain: tasks and members' job titles, with values the tenant offers."""
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -22,20 +23,32 @@ def _check_offered(
 
 
 @transaction.atomic
-def task_create(*, tenant: Any, title: str, status: TaskStatus, created_by: User | None = None) -> Task:
+def task_create(
+    *,
+    tenant: Any,
+    title: str,
+    status: TaskStatus,
+    created_by: User | None = None,
+    due_date: datetime.date | None = None,
+) -> Task:
     """Create a task in the active tenant schema with a status that `tenant` offers."""
     _check_offered(TaskStatusSelection, tenant=tenant, value=status, current=None, field="status")
-    task = Task(title=title.strip(), status=status, created_by=created_by)
+    task = Task(title=title.strip(), status=status, created_by=created_by, due_date=due_date)
     task.full_clean()
     task.save()
     return task
 
 
 @transaction.atomic
-def task_update(*, task: Task, tenant: Any, title: str, status: TaskStatus) -> Task:
-    """Change a task; its current status stays allowed even if since deleted or deselected."""
+def task_update(*, task: Task, tenant: Any, title: str, status: TaskStatus, due_date: Any = ...) -> Task:
+    """Change a task; its current status stays allowed even if since deleted or deselected.
+
+    `due_date` (a date, or None to clear it) left out keeps the task's.
+    """
     _check_offered(TaskStatusSelection, tenant=tenant, value=status, current=task.status, field="status")
     task.title, task.status = title.strip(), status
+    if due_date is not ...:
+        task.due_date = due_date
     task.full_clean()
     task.save()
     return task

@@ -138,6 +138,7 @@ TENANT_ROUTES = [
     route("bundles:owner-apply", GET="302 403 405 405 302", POST="302 403 400 400 302"),
     # projects
     route("projects:task-list", GET=MEMBER_PAGE),
+    route("projects:task-week", GET=MEMBER_PAGE),
     route("projects:task-edit", {"pk": "task"}, GET="302 200 200 404 302", POST="302 200 200 404 302"),
     route("projects:profile", GET=MEMBER_PAGE, POST=MEMBER_PAGE),
     # livesettings
