@@ -36,6 +36,7 @@ TIME_ZONES = time_zone_choices()
 class SiteTitle(StringPreference):
     section = general
     name = "title"
+    consumers = ("home",)
     verbose_name = "Portal title"
     help_text = "Shown in the navigation bar and page titles; leave empty to use the organisation's name."
     default = ""
@@ -46,6 +47,7 @@ class SiteTitle(StringPreference):
 class SupportEmail(StringPreference):
     section = general
     name = "support_email"
+    consumers = ("home",)
     verbose_name = "Support email"
     help_text = "Where members should write when they need help."
     default = ""
@@ -59,7 +61,9 @@ class SupportEmail(StringPreference):
 class MaxUploadMegabytes(IntegerPreference):
     section = general
     name = "max_upload_mb"
+    consumers = ("bundles:owner",)
     verbose_name = "Largest upload (MB)"
+    help_text = "The largest file anyone in your organisation may upload (bundles stay below 2 MB in any case)."
     default = 10
     field_kwargs = {"min_value": 1, "max_value": 500}
 
@@ -68,7 +72,9 @@ class MaxUploadMegabytes(IntegerPreference):
 class WeekStart(ChoicePreference):
     section = locale
     name = "week_start"
+    consumers = ("projects:task-week",)
     verbose_name = "First day of the week"
+    help_text = "Where weeks start in the portal's week views (Tasks due this week)."
     choices = [("monday", "Monday"), ("sunday", "Sunday"), ("saturday", "Saturday")]
     default = "monday"
 
@@ -77,7 +83,9 @@ class WeekStart(ChoicePreference):
 class Theme(ChoicePreference):
     section = appearance
     name = "theme"
+    consumers = ("home",)
     verbose_name = "Colour theme"
+    help_text = "Light, dark, or whatever your device is set to; applies to every page."
     choices = [("light", "Light"), ("dark", "Dark"), ("auto", "Follow my device")]
     default = "auto"
 
@@ -86,6 +94,7 @@ class Theme(ChoicePreference):
 class ItemsPerPage(IntegerPreference):
     section = appearance
     name = "items_per_page"
+    consumers = ("projects:task-list",)
     verbose_name = "Items per page"
     help_text = "How many rows long lists show at once."
     default = 25
@@ -96,7 +105,9 @@ class ItemsPerPage(IntegerPreference):
 class CompactTables(BooleanPreference):
     section = appearance
     name = "compact_tables"
+    consumers = ("projects:task-list",)
     verbose_name = "Compact tables"
+    help_text = "Tighter rows in every table, to see more at once."
     default = False
 
 
@@ -104,6 +115,7 @@ class CompactTables(BooleanPreference):
 class TimeZone(ChoicePreference):
     section = locale
     name = "time_zone"
+    consumers = ("preferences:history",)
     verbose_name = "Time zone"
     help_text = "Dates and times are shown in this zone. Type to search: a city or region, e.g. Paris or America."
     choices = TIME_ZONES

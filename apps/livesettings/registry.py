@@ -224,6 +224,7 @@ def _override_class(site_class: type[Any], *, site_key: str) -> type[Any]:
             "section": OVERRIDE_SECTION,
             "name": site_class.name,
             "default": None,  # No stored value: the site's value applies.
+            "consumers": ("livesettings:owner-settings",),
             "help_text": f"{site_class.help_text} Leave unset to use the site's value.".strip(),
             "validate": validate,
         },

@@ -73,6 +73,10 @@ class BasePreferenceType:
     mutable: ClassVar[bool] = False
     # Whether None is a value (an empty model choice); for other types an empty value is refused.
     nullable: ClassVar[bool] = False
+    # Where the value has a visible effect: URL names of pages that render differently for two values (the
+    # theme: any page). tests/catalog/test_consumers.py renders each with two values and fails for a
+    # registered preference that names none, or whose pages look the same: a setting without an effect.
+    consumers: ClassVar[tuple[str, ...]] = ()
 
     # --- getters: override these to compute an attribute --------------------------------------------
     def get_default(self) -> Any:
