@@ -93,6 +93,7 @@ class DurationWidget(forms.MultiWidget):
     """A number and a unit (seconds, minutes, hours, days); posts `<name>` and `<name>_unit`."""
 
     template_name = "core/duration_widget.html"
+    unit_label = "Unit"  # the unit select's accessible name; the field sets "<its label> (unit)"
 
     def __init__(self, attrs: dict[str, Any] | None = None, units: Sequence[str] = (SECONDS, MINUTES, HOURS, DAYS)):
         widgets: dict[str, forms.Widget | type[forms.Widget]] = {
@@ -119,7 +120,7 @@ class DurationWidget(forms.MultiWidget):
         # The inline kit's classes are for text inputs; the unit is a select, and says what it is.
         classes = [c for c in str(unit["attrs"].get("class", "")).split() if c != "form-control"]
         unit["attrs"]["class"] = " ".join(dict.fromkeys([*classes, "form-select", "duration-unit"]))
-        unit["attrs"]["aria-label"] = "Unit"
+        unit["attrs"]["aria-label"] = self.unit_label
         unit["attrs"].pop("aria-describedby", None)
         number["attrs"]["class"] = " ".join(
             dict.fromkeys([*str(number["attrs"].get("class", "")).split(), "duration-number"])
@@ -150,6 +151,8 @@ class DurationField(forms.Field):
     def __init__(self, *, min_value: int | None = None, max_value: int | None = None, **kwargs: Any) -> None:
         self.min_value, self.max_value = min_value, max_value
         super().__init__(**kwargs)
+        if isinstance(self.widget, DurationWidget):
+            self.widget.unit_label = f"{self.label} (unit)" if self.label else "Unit"
 
     def bounds_display(self) -> str:
         """Return "between 1 minute and 30 days" (or "at least …" / "at most …"; "" when unbounded)."""
