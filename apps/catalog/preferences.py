@@ -63,7 +63,6 @@ class MaxUploadMegabytes(IntegerPreference):
     name = "max_upload_mb"
     consumers = ("bundles:owner",)
     verbose_name = "Largest upload (MB)"
-    help_text = "The largest file anyone in your organisation may upload (bundles stay below 2 MB in any case)."
     default = 10
     field_kwargs = {"min_value": 1, "max_value": 500}
 
