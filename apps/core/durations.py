@@ -98,7 +98,7 @@ class DurationWidget(forms.MultiWidget):
     def __init__(self, attrs: dict[str, Any] | None = None, units: Sequence[str] = (SECONDS, MINUTES, HOURS, DAYS)):
         widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "": forms.NumberInput(attrs={"min": "0", "step": "1", "inputmode": "numeric"}),
-            "_unit": forms.Select(choices=[(unit, unit) for unit in units]),
+            "unit": forms.Select(choices=[(unit, unit) for unit in units]),
         }
         super().__init__(widgets, attrs)
 
