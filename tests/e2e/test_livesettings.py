@@ -138,9 +138,10 @@ def test_owner_override_error_in_place_stale_refused_and_saved_without_javascrip
     expect(page.get_by_role("heading", name="Site settings for Acme Corporation")).to_be_visible()
 
     row = page.get_by_test_id("override-SESSION_EXPIRE_SECONDS")
-    row.get_by_label("Session expiry", exact=True).fill("99999999")
+    row.get_by_label("Session expiry", exact=True).fill("9")
+    row.get_by_label("Session expiry (unit)").select_option("hours")
     row.get_by_role("button", name="Save").click()
-    expect(row.get_by_test_id("error")).to_contain_text("May not be more than")
+    expect(row.get_by_test_id("error")).to_contain_text("May not be more than the site's value, 8 hours.")
     expect(row.get_by_label("Session expiry", exact=True)).to_be_focused()
 
     with schema_context(acme.schema_name):
