@@ -642,3 +642,22 @@ def test_a_stale_if_match_on_create_is_412_and_creates_nothing(api):
 
     assert refused.status_code == 412
     assert "PARTNER_LIMIT" not in live_settings_registry
+
+
+def test_a_duration_is_written_in_iso_8601_and_answered_in_seconds_and_iso_8601(api, on_commit):
+    with on_commit():
+        response = _put(api, EXPIRY, {"value": "PT2H"})
+
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["value"] == 7200 and body["unit"] == "seconds"  # seconds, as the API always answered
+    assert body["iso8601"] == {
+        "value": "PT2H",
+        "default": "PT8H",
+        "effective": "PT2H",
+        "minimum": "PT1M",
+        "maximum": "P30D",
+    }
+    assert settings.SESSION_EXPIRE_SECONDS == 7200
+    maintenance = api.get("/api/livesettings/MAINTENANCE_MODE/").json()
+    assert maintenance["iso8601"] is None
