@@ -6,8 +6,12 @@ from typing import Any
 from django import forms
 
 from apps.core.inputs import GuardedTextForm
+from apps.preferences.registries import global_preferences_registry
 
 MAX_BYTES = 2 * 1024 * 1024  # a bundle is configuration, not data: far below this
+MEGABYTE = 1024 * 1024
+# The organisation's "Largest upload (MB)" preference: every upload of the portal stays within it.
+MAX_UPLOAD_KEY = "general__max_upload_mb"
 
 
 class BundleUploadForm(GuardedTextForm, forms.Form):
@@ -21,6 +25,13 @@ class BundleUploadForm(GuardedTextForm, forms.Form):
         upload = cleaned.get("file")
         if upload is not None and upload.size > MAX_BYTES:
             raise forms.ValidationError("The file is larger than 2 MB: it is not a bundle.", code="too_large")
+        limit_mb = global_preferences_registry.manager().get(MAX_UPLOAD_KEY)
+        if upload is not None and limit_mb and upload.size > limit_mb * MEGABYTE:
+            raise forms.ValidationError(
+                "The file is larger than your organisation's largest upload, %(limit)s MB.",
+                code="too_large",
+                params={"limit": limit_mb},
+            )
         text = upload.read().decode("utf-8", errors="replace") if upload is not None else cleaned.get("document", "")
         if not text.strip():
             raise forms.ValidationError("Choose a bundle file or paste one.", code="required")

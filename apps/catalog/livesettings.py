@@ -12,7 +12,13 @@ from django.core.validators import URLValidator, validate_email
 from django.urls import NoReverseMatch, reverse
 
 from apps.livesettings.registry import LiveSettingMixin, TenantOverride, live_setting
-from apps.preferences.types import BooleanPreference, IntegerPreference, LongStringPreference, Section, StringPreference
+from apps.preferences.types import (
+    BooleanPreference,
+    LongStringPreference,
+    SecondsPreference,
+    Section,
+    StringPreference,
+)
 
 MINUTE = 60
 HOUR = 60 * MINUTE
@@ -25,12 +31,12 @@ signin = Section("signin", "Sign-in", "How the portal slows down password guessi
 
 
 @live_setting
-class SessionExpireSeconds(LiveSettingMixin, IntegerPreference):
+class SessionExpireSeconds(LiveSettingMixin, SecondsPreference):
     setting = "SESSION_EXPIRE_SECONDS"
     section = sessions
     verbose_name = "Session expiry"
     help_text = (
-        "Seconds after which a signed-in session ends: since login, or since the last request when "
+        "How long a signed-in session lasts: since login, or since the last request when "
         "“Expire after inactivity” is on. Applies to open sessions on their next request."
     )
     field_kwargs = {"min_value": MINUTE, "max_value": 30 * DAY}
@@ -47,7 +53,7 @@ class SessionExpireAfterLastActivity(LiveSettingMixin, BooleanPreference):
 
 
 @live_setting
-class SessionExpireGraceSeconds(LiveSettingMixin, IntegerPreference):
+class SessionExpireGraceSeconds(LiveSettingMixin, SecondsPreference):
     setting = "SESSION_EXPIRE_GRACE_SECONDS"
     section = sessions
     verbose_name = "Activity grace period"
@@ -60,7 +66,7 @@ class SessionExpireGraceSeconds(LiveSettingMixin, IntegerPreference):
 
 
 @live_setting
-class SessionExpireWarningSeconds(LiveSettingMixin, IntegerPreference):
+class SessionExpireWarningSeconds(LiveSettingMixin, SecondsPreference):
     setting = "SESSION_EXPIRE_WARNING_SECONDS"
     section = sessions
     verbose_name = "Expiry warning"
@@ -70,7 +76,7 @@ class SessionExpireWarningSeconds(LiveSettingMixin, IntegerPreference):
 
 
 @live_setting
-class LoginLockoutSeconds(LiveSettingMixin, IntegerPreference):
+class LoginLockoutSeconds(LiveSettingMixin, SecondsPreference):
     setting = "LOGIN_LOCKOUT_SECONDS"
     section = signin
     verbose_name = "Lockout after failed sign-ins"
@@ -117,7 +123,7 @@ class MaintenanceMessage(_RequiredTextMixin, LiveSettingMixin, LongStringPrefere
 
 
 @live_setting
-class MaintenanceRetryAfterSeconds(LiveSettingMixin, IntegerPreference):
+class MaintenanceRetryAfterSeconds(LiveSettingMixin, SecondsPreference):
     setting = "MAINTENANCE_RETRY_AFTER_SECONDS"
     section = maintenance
     verbose_name = "Expected downtime"

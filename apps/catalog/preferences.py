@@ -1,10 +1,16 @@
-"""The portal's preferences: what a tenant calls itself, and how each user likes the portal."""
+"""The portal's preferences: what a tenant calls itself, and how each user likes the portal.
+
+Each preference names where it has an effect (`consumers`: URL names rendered with two values by
+tests/catalog/test_consumers.py, which fails for a registered preference without one).
+"""
 
 import datetime
+import zoneinfo
 
 from django.core.exceptions import ValidationError
 
 from apps.catalog.notifications import billing_invoice, task_assigned, test_message, weekly_digest
+from apps.core.widgets import SearchableSelect
 from apps.notifications.timing import (
     DIGEST_CHOICES,
     IMMEDIATELY,
@@ -29,20 +35,21 @@ general = Section("general", "General", "How your organisation appears in the po
 appearance = Section("appearance", "Appearance")
 locale = Section("locale", "Language and region")
 
-TIME_ZONES = [
-    ("UTC", "UTC"),
-    ("Europe/London", "London"),
-    ("Europe/Paris", "Paris, Berlin, Madrid"),
-    ("America/New_York", "New York"),
-    ("America/Los_Angeles", "Los Angeles"),
-    ("Asia/Tokyo", "Tokyo"),
-]
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    """Return every IANA time zone (`zoneinfo.available_timezones()`), UTC first, then by name."""
+    zones = sorted(zoneinfo.available_timezones() - {"UTC"})
+    return [("UTC", "UTC"), *((zone, zone.replace("_", " ")) for zone in zones)]
+
+
+TIME_ZONES = time_zone_choices()
 
 
 @global_preferences_registry.register
 class SiteTitle(StringPreference):
     section = general
     name = "title"
+    consumers = ("home",)
     verbose_name = "Portal title"
     help_text = "Shown in the navigation bar and page titles; leave empty to use the organisation's name."
     default = ""
@@ -53,6 +60,7 @@ class SiteTitle(StringPreference):
 class SupportEmail(StringPreference):
     section = general
     name = "support_email"
+    consumers = ("home",)
     verbose_name = "Support email"
     help_text = "Where members should write when they need help."
     default = ""
@@ -66,6 +74,7 @@ class SupportEmail(StringPreference):
 class MaxUploadMegabytes(IntegerPreference):
     section = general
     name = "max_upload_mb"
+    consumers = ("bundles:owner",)
     verbose_name = "Largest upload (MB)"
     default = 10
     field_kwargs = {"min_value": 1, "max_value": 500}
@@ -75,7 +84,9 @@ class MaxUploadMegabytes(IntegerPreference):
 class WeekStart(ChoicePreference):
     section = locale
     name = "week_start"
+    consumers = ("projects:task-week",)
     verbose_name = "First day of the week"
+    help_text = "Where weeks start in the portal's week views (Tasks due this week)."
     choices = [("monday", "Monday"), ("sunday", "Sunday"), ("saturday", "Saturday")]
     default = "monday"
 
@@ -84,7 +95,9 @@ class WeekStart(ChoicePreference):
 class Theme(ChoicePreference):
     section = appearance
     name = "theme"
+    consumers = ("home",)
     verbose_name = "Colour theme"
+    help_text = "Light, dark, or whatever your device is set to; applies to every page."
     choices = [("light", "Light"), ("dark", "Dark"), ("auto", "Follow my device")]
     default = "auto"
 
@@ -93,6 +106,7 @@ class Theme(ChoicePreference):
 class ItemsPerPage(IntegerPreference):
     section = appearance
     name = "items_per_page"
+    consumers = ("projects:task-list",)
     verbose_name = "Items per page"
     help_text = "How many rows long lists show at once."
     default = 25
@@ -103,7 +117,9 @@ class ItemsPerPage(IntegerPreference):
 class CompactTables(BooleanPreference):
     section = appearance
     name = "compact_tables"
+    consumers = ("projects:task-list",)
     verbose_name = "Compact tables"
+    help_text = "Tighter rows in every table, to see more at once."
     default = False
 
 
@@ -111,10 +127,14 @@ class CompactTables(BooleanPreference):
 class TimeZone(ChoicePreference):
     section = locale
     name = "time_zone"
+    consumers = ("preferences:history",)
     verbose_name = "Time zone"
-    help_text = "Dates and times are shown in this zone."
+    help_text = "Dates and times are shown in this zone. Type to search: a city or region, e.g. Paris or America."
     choices = TIME_ZONES
     default = "UTC"
+
+    def get_widget(self) -> SearchableSelect:
+        return SearchableSelect(choices=self.get_choices())
 
 
 # --- When people hear: quiet hours, digests, pause (read by apps.notifications.timing) -----------------------

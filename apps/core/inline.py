@@ -221,7 +221,12 @@ class InlineField:
 
     @property
     def hx_params(self) -> str:
-        return ",".join([self.name, self.version_name, *self.params])
+        names = [self.name]
+        if isinstance(self.control, forms.BoundField) and isinstance(self.control.field.widget, forms.MultiWidget):
+            # A control of several inputs (a duration's number and unit) posts each under its own name.
+            suffixes: list[str] = getattr(self.control.field.widget, "widgets_names", [])
+            names = [self.name + suffix for suffix in suffixes] or [self.name]
+        return ",".join(dict.fromkeys([*names, self.version_name, *self.params]))
 
     @property
     def widget(self) -> SafeString:

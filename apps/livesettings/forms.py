@@ -21,12 +21,23 @@ class LiveSettingForm(GuardedTextForm, forms.Form):
         files: MultiValueDict[str, UploadedFile] | None = None,
         *,
         initial_value: Any = None,
+        maximum: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(data, files, prefix=preference.setting.lower(), **kwargs)
         self.preference = preference
         # The inline-edit kit renders it: Bootstrap's classes, the switch, `is-invalid` and the error.
-        self.fields["value"] = preference.formfield(label=preference.get_verbose_name(), initial=initial_value)
+        field = preference.formfield(label=preference.get_verbose_name(), initial=initial_value)
+        bounds = getattr(field, "bounds_display", None)
+        if maximum is not None and bounds is not None:
+            # An owner's override may not exceed the site's value: say that maximum in the field's units. The
+            # refusal itself stays the preference's own ("May not be more than the site's value, 1 hour"), the
+            # same through the API.
+            low = getattr(field, "min_value", None)
+            high = maximum if field.max_value is None else min(field.max_value, maximum)
+            shown = type(field)(min_value=low, max_value=high).bounds_display()
+            field.help_text = f"{shown[0].upper()}{shown[1:]} (the site's value)."
+        self.fields["value"] = field
 
     def clean_value(self) -> Any:
         value = self.cleaned_data.get("value")
@@ -42,7 +53,7 @@ class ScheduleForm(GuardedTextForm, forms.Form):
     value = forms.CharField(
         label="New value",
         required=False,
-        help_text="As you would enter it on the setting's row: on/off, a number of seconds, text.",
+        help_text="On/off, text, or a duration such as 2 hours, 30 minutes or PT2H.",
     )
     reset = forms.BooleanField(label="Back to the settings.py value instead", required=False)
     run_at = forms.DateTimeField(

@@ -25,8 +25,15 @@ from apps.core.inline import (
 )
 from apps.core.roles import owner_required
 from apps.livesettings.forms import LiveSettingForm
-from apps.livesettings.registry import live_settings_registry
-from apps.livesettings.selectors import OverrideRow, decode_raw, format_value, override_row, override_rows
+from apps.livesettings.registry import TenantOverride, live_settings_registry
+from apps.livesettings.selectors import (
+    OverrideRow,
+    decode_raw,
+    format_value,
+    live_setting_site_value,
+    override_row,
+    override_rows,
+)
 from apps.livesettings.services import tenant_override_reset, tenant_override_set
 from apps.preferences.editing import expected_raw, stale_edit
 from apps.preferences.registries import global_preferences_registry
@@ -42,6 +49,15 @@ def _override(setting: str) -> Any:
     return override
 
 
+def _form(setting: str, data: Any = None, **kwargs: Any) -> LiveSettingForm:
+    """Return the override's form; a "lower only" setting's maximum is the site's value, in the field's units."""
+    preference = live_settings_registry.get(setting)
+    maximum = None
+    if preference.tenant_override == TenantOverride.LOWER:
+        maximum = live_setting_site_value(setting=setting)
+    return LiveSettingForm(_override(setting), data, maximum=maximum, **kwargs)
+
+
 def _item(
     row: OverrideRow,
     *,
@@ -52,7 +68,7 @@ def _item(
 ) -> dict[str, Any]:
     """Return one row of the page: the setting, its form and its field in the inline-edit kit."""
     override = live_settings_registry.override(row.setting)
-    form = form or LiveSettingForm(override, initial_value=row.override)
+    form = form or _form(row.setting, initial_value=row.override)
     context = {"row": row, "form": form}
     reset_url = reverse("livesettings:owner-setting-reset", args=[row.setting])
     use_site = InlineAction(f"Use the site value ({row.site_display})", reset_url)
@@ -114,7 +130,7 @@ def owner_settings(request: HttpRequest) -> HttpResponse:
 def owner_setting_update(request: HtmxHttpRequest, setting: str) -> HttpResponse:
     """Save the tenant's own value; a value outside the site's bounds, or a stale save, is refused in place."""
     override = _override(setting)
-    form = LiveSettingForm(override, request.POST)
+    form = _form(setting, request.POST)
     if not form.is_valid():
         return _answer(request, setting, form=form)
     seen = posted_version(request, form["value"].html_name)

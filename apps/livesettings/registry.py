@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 
+from apps.core.durations import humanize
 from apps.livesettings.overlay import settings_py_value
 from apps.preferences.registries import global_preferences_registry, site_preferences_registry
 from apps.preferences.types import BasePreferenceType, BooleanPreference, Section
@@ -210,8 +211,9 @@ def _override_class(site_class: type[Any], *, site_key: str) -> type[Any]:
         # registry does not import the selectors built on it.
         site_value = site_preferences_registry.manager()[site_key]
         if site_class.tenant_override == TenantOverride.LOWER and value > site_value:
+            shown = humanize(site_value) if getattr(site_class, "unit", "") == "seconds" else site_value
             raise ValidationError(
-                "May not be more than the site's value, %(site)s.", code="above_site", params={"site": site_value}
+                "May not be more than the site's value, %(site)s.", code="above_site", params={"site": shown}
             )
 
     return type(
@@ -222,6 +224,7 @@ def _override_class(site_class: type[Any], *, site_key: str) -> type[Any]:
             "section": OVERRIDE_SECTION,
             "name": site_class.name,
             "default": None,  # No stored value: the site's value applies.
+            "consumers": ("livesettings:owner-settings",),
             "help_text": f"{site_class.help_text} Leave unset to use the site's value.".strip(),
             "validate": validate,
         },

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from apps.core.durations import humanize
 from apps.core.tenancy import on_public_schema
 from apps.livesettings.custom import DEFINITIONS_KEY
 from apps.livesettings.models import ScheduledChange
@@ -61,13 +62,8 @@ def format_value(preference: Any, value: Any) -> str:
 
 
 def humanize_seconds(seconds: int) -> str:
-    """Return "2 hours 30 minutes" for 9000, "45 seconds" for 45."""
-    parts = []
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1)):
-        count, seconds = divmod(seconds, size)
-        if count:
-            parts.append(f"{count} {unit}{'' if count == 1 else 's'}")
-    return " ".join(parts[:2]) or "0 seconds"
+    """Return "2 hours 30 minutes" for 9000, "45 seconds" for 45 (`apps.core.durations.humanize`)."""
+    return humanize(seconds)
 
 
 def site_changes(*, setting: str | None = None) -> QuerySet[SitePreferenceChange]:

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -24,6 +23,7 @@ from apps.core.inline import (
     version_token,
 )
 from apps.core.inputs import parse_id
+from apps.core.pagination import paginate
 from apps.core.roles import superadmin_required
 from apps.livesettings import custom
 from apps.livesettings.forms import CustomSettingForm, LiveSettingForm, ScheduleForm
@@ -247,7 +247,7 @@ def history(request: HttpRequest) -> HttpResponse:
     """List every change of the live settings, newest first, with a revert for each."""
     setting = request.GET.get("setting", "")
     changes = site_changes(setting=setting if setting in live_settings_registry else None)
-    page = Paginator(changes, 25).get_page(request.GET.get("page"))
+    page = paginate(request, changes)
     by_key = {p.identifier: p for p in live_settings_registry}
     entries = []
     for change in page.object_list:

@@ -7,7 +7,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +29,7 @@ from apps.core.inline import (
     posted_version,
 )
 from apps.core.inputs import id_param
+from apps.core.pagination import paginate
 from apps.notifications import services, timing
 from apps.notifications.forms import (
     Refusal,
@@ -255,7 +255,7 @@ def _has_phone(user: Any) -> bool:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """List the user's in-app notifications, newest first."""
-    page = Paginator(inbox_list(request.user), 20).get_page(request.GET.get("page"))
+    page = paginate(request, inbox_list(request.user))
     context = {"page": page, "unread": inbox_unread_count(request.user)}
     return render_page(request, INBOX, context, partial="messages")
 
@@ -269,7 +269,7 @@ def inbox_read(request: HttpRequest) -> HttpResponse:
     services.inbox_mark_read(user=request.user, message_ids=ids)
     if not getattr(request, "htmx", False):
         return redirect("notifications:inbox")
-    page = Paginator(inbox_list(request.user), 20).get_page(request.GET.get("page"))
+    page = paginate(request, inbox_list(request.user))
     response = render(request, f"{INBOX}#messages", {"page": page, "unread": inbox_unread_count(request.user)})
     # The navbar badge listens for this event and refreshes itself.
     return trigger_client_event(response, "inbox-changed")

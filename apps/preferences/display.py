@@ -13,6 +13,9 @@ def value_display(preference: BasePreferenceType, value: Any) -> str:
         return "on" if value else "off"
     if value is None or value == "":
         return EMPTY
+    display = getattr(preference, "display", None)
+    if display is not None:  # a type that says its values itself (a duration: "2 hours")
+        return str(display(value))
     labels = _choice_labels(preference)
     if isinstance(value, list | tuple | set):
         items = [labels.get(str(item), str(item)) for item in value]

@@ -1,4 +1,10 @@
-"""Per-request middleware of the preferences engine: pinned snapshots, and the user's time zone."""
+"""Per-request middleware of the preferences engine: pinned snapshots, the user's time zone and display.
+
+`UserDisplayMiddleware` reads the signed-in user's display preferences once per request (from the user's values
+the time zone already loaded: no extra query) into request attributes the base template and
+`apps.core.pagination` read: `request.theme` ("light", "dark" or "auto"), `request.compact_tables` (bool) and
+`request.page_size` (int, or None for the site's default).
+"""
 
 import zoneinfo
 from collections.abc import Callable
@@ -10,6 +16,10 @@ from apps.core.tenancy import on_public_schema
 from apps.preferences.cache import snapshots_pinned
 
 TIME_ZONE_KEY = "locale__time_zone"
+THEME_KEY = "appearance__theme"
+PAGE_SIZE_KEY = "appearance__items_per_page"
+COMPACT_TABLES_KEY = "appearance__compact_tables"
+THEMES = ("light", "dark", "auto")
 
 
 class PreferencesMiddleware:
@@ -41,3 +51,23 @@ class UserTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class UserDisplayMiddleware:
+    """Put the signed-in user's theme, table density and page size on the request (defaults for others)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        theme, compact, page_size = "auto", False, None
+        user = getattr(request, "user", None)
+        if not on_public_schema() and user is not None and user.is_authenticated:
+            preferences = user.preferences
+            theme = preferences.get(THEME_KEY) or "auto"
+            compact = bool(preferences.get(COMPACT_TABLES_KEY))
+            page_size = preferences.get(PAGE_SIZE_KEY)
+        request.theme = theme if theme in THEMES else "auto"  # type: ignore[attr-defined]
+        request.compact_tables = compact  # type: ignore[attr-defined]
+        request.page_size = page_size  # type: ignore[attr-defined]
+        return self.get_response(request)

@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from apps.core.durations import DurationField, TimedeltaDurationField, humanize, iso8601
 from apps.core.inputs import guard_text_field
 from apps.preferences import serializers
 
@@ -72,6 +73,10 @@ class BasePreferenceType:
     mutable: ClassVar[bool] = False
     # Whether None is a value (an empty model choice); for other types an empty value is refused.
     nullable: ClassVar[bool] = False
+    # Where the value has a visible effect: URL names of pages that render differently for two values (the
+    # theme: any page). tests/catalog/test_consumers.py renders each with two values and fails for a
+    # registered preference that names none, or whose pages look the same: a setting without an effect.
+    consumers: ClassVar[tuple[str, ...]] = ()
 
     # --- getters: override these to compute an attribute --------------------------------------------
     def get_default(self) -> Any:
@@ -227,6 +232,34 @@ class IntegerPreference(BasePreferenceType):
 IntPreference = IntegerPreference
 
 
+class SecondsPreference(IntegerPreference):
+    """A duration kept as whole seconds (an integer, as stored and as the API always answered it).
+
+    Entered as a number and a unit (`apps.core.durations.DurationWidget`), with bounds (`min_value`,
+    `max_value` in seconds) and errors in human units; `clean` also takes "PT2H", "2 hours" or "7200".
+    """
+
+    field_class = DurationField  # type: ignore[assignment]  # a Field, not an IntegerField: number and unit
+    unit: ClassVar[str] = "seconds"
+
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValidationError("Enter a duration: a number and a unit, such as 2 hours.", code="invalid")
+        return super(IntegerPreference, self).clean(value)
+
+    def display(self, value: Any) -> str:
+        return humanize(value) if isinstance(value, int) else str(value)
+
+    def json_schema(self) -> dict[str, Any]:
+        schema = super().json_schema()
+        schema["description"] = (
+            schema.get("description", "") + " (seconds; ISO 8601 such as PT2H is accepted)"
+        ).strip()
+        if isinstance(schema.get("default"), int):
+            schema["examples"] = [schema["default"], iso8601(schema["default"])]
+        return schema
+
+
 class DecimalPreference(BasePreferenceType):
     field_class = forms.DecimalField
     json_type = "string"
@@ -285,7 +318,9 @@ class TimePreference(BasePreferenceType):
 
 
 class DurationPreference(BasePreferenceType):
-    field_class = forms.DurationField
+    """A duration kept as a timedelta, entered as a number and a unit (apps.core.durations)."""
+
+    field_class = TimedeltaDurationField
 
     def get_serializer(self) -> serializers.BaseSerializer:
         return serializers.DurationSerializer()

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -42,7 +41,6 @@ PAGE = "preferences/preferences.html"
 DEFAULTS = "preferences/defaults.html"
 HISTORY = "preferences/history.html"
 REVERT = "preferences/revert_confirm.html"
-HISTORY_PAGE_SIZE = 25
 # The kind of the preference changes among the audit trail's target types, and how many audit entries show beside.
 PREFERENCES_KIND = "preferences"
 AUDIT_RECENT = 10
@@ -189,7 +187,7 @@ def history(request: HttpRequest) -> HttpResponse:
     page = audit_page = None
     rows: list[Any] = []
     if show_preferences:
-        page = Paginator(change_list(scope=scope, query=query), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginate(request, change_list(scope=scope, query=query))
         rows = change_rows(list(page), viewer=request.user)
     if kind != PREFERENCES_KIND:
         entries = audit_entries(target_type=kind, query=query)

@@ -16,3 +16,4 @@ class ProjectsConfig(AppConfig):
         page_register(
             PageItem("Confirm your email address", "projects:profile-email-confirm", parent="projects:profile")
         )
+        page_register(PageItem("Tasks this week", "projects:task-week", parent="projects:task-list"))

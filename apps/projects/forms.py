@@ -25,7 +25,8 @@ class TaskForm(GuardedTextForm, forms.ModelForm):
 
     class Meta:
         model = Task
-        fields = ["title", "status", "assignee"]
+        fields = ["title", "status", "due_date", "assignee"]
+        widgets = {"due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, tenant: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -24,6 +24,8 @@ class Task(models.Model):
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tasks"
     )
+    # The day the task is due (the week view shows tasks by it); none for a task without a deadline.
+    due_date = models.DateField("due date", null=True, blank=True, db_index=True)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)
     # Soft deletion: a deleted task leaves every list but keeps its row (and what referred to it).

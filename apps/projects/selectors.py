@@ -1,5 +1,7 @@
 """Reads of the demo domain."""
 
+import datetime
+
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
@@ -27,6 +29,16 @@ def task_get(*, pk: int) -> Task | None:
 def assignable_people() -> QuerySet[User]:
     """The active people of the tenant a task can be assigned to, by name."""
     return User.objects.filter(is_active=True).order_by("first_name", "last_name", "username")
+
+
+def tasks_due_between(*, first: datetime.date, last: datetime.date) -> QuerySet[Task]:
+    """Return the tasks due from `first` to `last` (both included), by due date then title, with their status."""
+    return (
+        Task.objects.select_related("status", "assignee")
+        .filter(deleted_at__isnull=True)
+        .filter(due_date__gte=first, due_date__lte=last)
+        .order_by("due_date", "title", "pk")
+    )
 
 
 def member_job_title_get(*, user: User) -> MemberJobTitle | None:

@@ -1,5 +1,6 @@
 """Writes of the demo domain: tasks and members' job titles, with values the tenant offers."""
 
+import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -50,12 +51,18 @@ def _notify_assignee(task: Task, *, actor: User | None) -> None:
 
 @transaction.atomic
 def task_create(
-    *, tenant: Any, title: str, status: TaskStatus, created_by: User | None = None, assignee: User | None = None
+    *,
+    tenant: Any,
+    title: str,
+    status: TaskStatus,
+    created_by: User | None = None,
+    assignee: User | None = None,
+    due_date: datetime.date | None = None,
 ) -> Task:
     """Create a task in the active tenant schema with a status that `tenant` offers; tell its assignee."""
     _check_offered(TaskStatusSelection, tenant=tenant, value=status, current=None, field="status")
     _check_assignable(assignee, current=None)
-    task = Task(title=title.strip(), status=status, created_by=created_by, assignee=assignee)
+    task = Task(title=title.strip(), status=status, created_by=created_by, assignee=assignee, due_date=due_date)
     task.full_clean()
     task.save()
     _notify_assignee(task, actor=created_by)
@@ -74,10 +81,12 @@ def task_update(
     status: TaskStatus,
     assignee: User | None = _UNCHANGED,
     actor: User | None = None,
+    due_date: Any = ...,
 ) -> Task:
     """Change a task; its current status stays allowed even if since deleted or deselected.
 
     A new assignee (not the one it had) is sent `task_assigned`; leaving `assignee` out keeps the current one.
+    `due_date` (a date, or None to clear it) left out keeps the task's.
     """
     _check_offered(TaskStatusSelection, tenant=tenant, value=status, current=task.status, field="status")
     reassigned = False
@@ -89,6 +98,8 @@ def task_update(
         reassigned = assignee is not None and (stored is None or assignee.pk != stored.pk)
         task.assignee = assignee
     task.title, task.status = title.strip(), status
+    if due_date is not ...:
+        task.due_date = due_date
     task.full_clean()
     task.save()
     if reassigned:

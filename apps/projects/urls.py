@@ -8,6 +8,7 @@ app_name = "projects"
 
 urlpatterns = [
     path("projects/", views.task_list_view, name="task-list"),
+    path("projects/week/", views.task_week_view, name="task-week"),
     path("projects/tasks/<int:pk>/edit/", views.task_edit_view, name="task-edit"),
     path("projects/tasks/<int:pk>/delete/", views.task_delete_view, name="task-delete"),
     path("profile/", views.profile_view, name="profile"),

@@ -1,5 +1,6 @@
 """Members' pages that use lists of values: tasks (with a status) and the profile (with a job title)."""
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -10,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from apps.accounts.contact import email_change_confirm, email_change_read, email_change_request, person_name_set
@@ -24,9 +26,10 @@ from apps.notifications.phones import (
     phone_confirmation_start,
     phone_remove,
 )
+from apps.preferences.registries import global_preferences_registry
 from apps.projects.forms import EmailForm, JobTitleForm, NameForm, PhoneCodeForm, PhoneForm, TaskForm
 from apps.projects.models import MemberJobTitle, Task
-from apps.projects.selectors import member_job_title_get, task_get, task_list
+from apps.projects.selectors import member_job_title_get, task_get, task_list, tasks_due_between
 from apps.projects.services import member_job_title_set, task_create, task_delete, task_update
 from apps.tenants.models import Tenant
 
@@ -60,6 +63,7 @@ def task_list_view(request: _MemberRequest) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 created_by=request.user,
                 assignee=form.cleaned_data["assignee"],
+                due_date=form.cleaned_data.get("due_date"),
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -89,6 +93,7 @@ def task_edit_view(request: _MemberRequest, pk: int) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 assignee=form.cleaned_data["assignee"],
                 actor=request.user,
+                due_date=form.cleaned_data.get("due_date"),
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -271,3 +276,36 @@ def _job_title_field(form: JobTitleForm, record: MemberJobTitle | None, *, state
         note=note,
         testid="job-title",
     )
+
+
+# The organisation's "First day of the week" preference (apps.catalog): the week view starts on it.
+WEEK_START_KEY = "locale__week_start"
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+
+
+def week_containing(day: datetime.date, week_start: str) -> list[datetime.date]:
+    """Return the seven days of the week that holds `day`, starting on `week_start` ("monday", "sunday", …)."""
+    first = day - datetime.timedelta(days=(day.weekday() - WEEKDAYS.get(week_start, 0)) % 7)
+    return [first + datetime.timedelta(days=offset) for offset in range(7)]
+
+
+@login_required
+@require_GET
+def task_week_view(request: _MemberRequest) -> HttpResponse:
+    """Show the tasks due in one week (`?day=YYYY-MM-DD` picks it; today's by default), from the first day the
+    organisation chose."""
+    try:
+        day = datetime.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        day = timezone.localdate()
+    days = week_containing(day, global_preferences_registry.manager()[WEEK_START_KEY])
+    due: dict[datetime.date, list[Task]] = {d: [] for d in days}
+    for task in tasks_due_between(first=days[0], last=days[-1]):
+        due[task.due_date].append(task)  # type: ignore[index]  # the query keeps tasks with a due date
+    context = {
+        "days": [(d, due[d]) for d in days],
+        "today": timezone.localdate(),
+        "previous": days[0] - datetime.timedelta(days=7),
+        "next": days[0] + datetime.timedelta(days=7),
+    }
+    return render_page(request, "projects/task_week.html", context)

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django_tenants.utils import schema_context
 
 from apps.core.health import health_report
 from apps.core.htmx import render_page
+from apps.core.pagination import paginate
 from apps.core.roles import superadmin_required
 from apps.tenants.forms import OwnerInvitationForm, TenantCreateForm, TenantDeleteForm
 from apps.tenants.models import Tenant
@@ -56,7 +56,7 @@ def tenant_list_view(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         tenants = tenants.filter(Q(name__icontains=query) | Q(schema_name__icontains=query))
-    page = Paginator(tenants, 25).get_page(request.GET.get("page"))
+    page = paginate(request, tenants)
     rows = list(page.object_list)
     counts = tenant_user_counts(rows)
     items = [

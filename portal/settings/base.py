@@ -108,6 +108,7 @@ MIDDLEWARE = [
     # One Redis round trip per request: pins the site's and the tenant's preference snapshots.
     "apps.preferences.middleware.PreferencesMiddleware",
     "apps.preferences.middleware.UserTimezoneMiddleware",
+    "apps.preferences.middleware.UserDisplayMiddleware",
     # A NUL byte in a query or form parameter answers 400 (the styled page) before any view reads it.
     "apps.core.middleware.RejectNulBytesMiddleware",
     # Live settings Django does not re-read itself: maintenance mode, then session expiry.

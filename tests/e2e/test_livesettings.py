@@ -39,7 +39,8 @@ def test_superadmin_lowers_session_expiry_and_a_member_is_logged_out_after_it_pa
     row = admin.get_by_test_id("setting-SESSION_EXPIRE_SECONDS")
     expect(row.get_by_test_id("value-SESSION_EXPIRE_SECONDS")).to_contain_text("8 hours")
     admin.screenshot(path=str(shots / "console-before.png"), full_page=True)
-    row.get_by_label("Session expiry", exact=True).fill("60")
+    row.get_by_label("Session expiry", exact=True).fill("1")
+    row.get_by_label("Session expiry (unit)").select_option("minutes")
     row.get_by_role("button", name="Save").click()
     row = admin.get_by_test_id("setting-SESSION_EXPIRE_SECONDS")
     expect(row.get_by_test_id("saved")).to_be_visible()
@@ -49,8 +50,9 @@ def test_superadmin_lowers_session_expiry_and_a_member_is_logged_out_after_it_pa
 
     # An invalid value is refused in place, and the live value stays.
     row.get_by_label("Session expiry", exact=True).fill("5")
+    row.get_by_label("Session expiry (unit)").select_option("seconds")
     row.get_by_role("button", name="Save").click()
-    expect(row.get_by_test_id("error")).to_contain_text("greater than or equal to 60")
+    expect(row.get_by_test_id("error")).to_contain_text("between 1 minute and 30 days")
     admin.screenshot(path=str(shots / "console-error.png"), full_page=True)
     admin_context.close()
 
@@ -85,12 +87,13 @@ def test_console_field_keeps_focus_on_an_error_and_refuses_a_stale_save(page: Pa
     # Another superadmin changes the grace period after this page was shown.
     live_setting_set(setting="SESSION_EXPIRE_GRACE_SECONDS", value=300, actor="olivia")
     row = page.get_by_test_id("setting-SESSION_EXPIRE_GRACE_SECONDS")
-    row.get_by_label("Activity grace period", exact=True).fill("120")
+    row.get_by_label("Activity grace period", exact=True).fill("2")
+    row.get_by_label("Activity grace period (unit)").select_option("minutes")
     row.get_by_role("button", name="Save").click()
     expect(row.get_by_test_id("stale")).to_contain_text(
         re.compile(r"Changed by olivia at \d\d:\d\d — now 5 minutes; your value was not saved\.")
     )
-    expect(row.get_by_label("Activity grace period", exact=True)).to_have_value("120")
+    expect(row.get_by_label("Activity grace period", exact=True)).to_have_value("2")
     expect(row.get_by_label("Activity grace period", exact=True)).to_be_focused()
     row.get_by_role("button", name="Apply my value again").click()
     expect(row.get_by_test_id("saved")).to_be_visible()
@@ -104,7 +107,8 @@ def test_a_toast_shown_once_never_comes_back_after_later_swaps(page: Page, commi
     toasts = page.locator("#toasts")
 
     row = page.get_by_test_id("setting-SESSION_EXPIRE_GRACE_SECONDS")
-    row.get_by_label("Activity grace period", exact=True).fill("120")
+    row.get_by_label("Activity grace period", exact=True).fill("2")
+    row.get_by_label("Activity grace period (unit)").select_option("minutes")
     row.get_by_role("button", name="Save").click()
     first = toasts.locator(".toast", has_text="Activity grace period is now 2 minutes.")
     expect(first).to_be_visible()
@@ -116,7 +120,8 @@ def test_a_toast_shown_once_never_comes_back_after_later_swaps(page: Page, commi
     row.get_by_label("Expiry warning", exact=True).fill("99999")
     row.get_by_role("button", name="Save").click()
     expect(row.get_by_test_id("error")).to_be_visible()
-    row.get_by_label("Expiry warning", exact=True).fill("300")
+    row.get_by_label("Expiry warning", exact=True).fill("5")
+    row.get_by_label("Expiry warning (unit)").select_option("minutes")
     row.get_by_role("button", name="Save").click()
     expect(toasts.locator(".toast", has_text="Expiry warning is now 5 minutes.")).to_be_visible()
     expect(toasts.locator(".toast", has_text="Activity grace period is now 2 minutes.")).to_have_count(0)
@@ -133,14 +138,16 @@ def test_owner_override_error_in_place_stale_refused_and_saved_without_javascrip
     expect(page.get_by_role("heading", name="Site settings for Acme Corporation")).to_be_visible()
 
     row = page.get_by_test_id("override-SESSION_EXPIRE_SECONDS")
-    row.get_by_label("Session expiry", exact=True).fill("99999999")
+    row.get_by_label("Session expiry", exact=True).fill("9")
+    row.get_by_label("Session expiry (unit)").select_option("hours")
     row.get_by_role("button", name="Save").click()
-    expect(row.get_by_test_id("error")).to_contain_text("May not be more than")
+    expect(row.get_by_test_id("error")).to_contain_text("May not be more than the site's value, 8 hours.")
     expect(row.get_by_label("Session expiry", exact=True)).to_be_focused()
 
     with schema_context(acme.schema_name):
         tenant_override_set(setting="SESSION_EXPIRE_SECONDS", value=900, actor="bob")
-    row.get_by_label("Session expiry", exact=True).fill("1800")
+    row.get_by_label("Session expiry", exact=True).fill("30")
+    row.get_by_label("Session expiry (unit)").select_option("minutes")
     row.get_by_role("button", name="Save").click()
     expect(row.get_by_test_id("stale")).to_contain_text(
         re.compile(r"Changed by bob at \d\d:\d\d — now 15 minutes; your value was not saved\.")
@@ -153,7 +160,8 @@ def test_owner_override_error_in_place_stale_refused_and_saved_without_javascrip
     plain.goto(site_url("acme", "/owner/settings/"))
     _log_in(plain, "olivia")
     row = plain.get_by_test_id("override-SESSION_EXPIRE_SECONDS")
-    row.get_by_label("Session expiry", exact=True).fill("1200")
+    row.get_by_label("Session expiry", exact=True).fill("20")
+    row.get_by_label("Session expiry (unit)").select_option("minutes")
     row.get_by_role("button", name="Save").click()
     expect(plain.get_by_text("Session expiry for your organisation is now 20 minutes.")).to_be_visible()
     expect(plain.get_by_test_id("effective-SESSION_EXPIRE_SECONDS")).to_contain_text("20 minutes")

@@ -82,7 +82,7 @@ def test_a_refused_environment_value_still_locks_to_the_settings_py_value(monkey
     lock = live_settings_registry.get("SESSION_EXPIRE_SECONDS").env_lock()
 
     assert lock is not None and lock.value == 8 * 3600
-    assert "greater than or equal to 60" in lock.error
+    assert "between 1 minute and 30 days" in lock.error
 
 
 def test_without_the_variable_nothing_is_locked():

@@ -68,7 +68,7 @@ def test_inline_save_returns_the_row_and_changes_the_live_value(console, on_comm
 
 @pytest.mark.parametrize(
     ("value", "error"),
-    [("10", "greater than or equal to 60"), ("abc", "Enter a whole number."), ("", "Enter a value.")],
+    [("10", "between 1 minute and 30 days"), ("abc", "Enter a duration: a number and a unit"), ("", "Enter a value.")],
 )
 def test_invalid_input_shows_the_error_under_the_field_and_writes_nothing(console, value, error):
     response = console.post(
@@ -216,7 +216,7 @@ def test_owner_sets_a_shorter_value_and_a_longer_one_is_refused_in_place(acme, a
 
     assert ok.status_code == 200 and "10 minutes" in ok.content.decode()
     assert refused.status_code == 200 and "is-invalid" in refused.content.decode()
-    assert "May not be more than the site&#x27;s value, 3600." in refused.content.decode()
+    assert "May not be more than the site&#x27;s value, 1 hour." in refused.content.decode()
     with schema_context("acme"):
         assert settings.SESSION_EXPIRE_SECONDS == 600
 
@@ -294,7 +294,9 @@ def test_console_stale_save_is_refused_in_place_with_who_and_the_value_now(conso
     body = response.content.decode()
     assert response.status_code == 200
     assert re.search(r"Changed by olivia at \d\d:\d\d — now 15 minutes; " + STALE, body)
-    assert 'value="1800"' in body and ">Apply my value again<" in body
+    # The posted 1800 s is shown again in the duration widget's units: 30 minutes.
+    assert 'value="30"' in body and '<option value="minutes" selected>' in body
+    assert ">Apply my value again<" in body
     assert 'name="session_expire_seconds-value__seen" value="900"' in body
     assert settings.SESSION_EXPIRE_SECONDS == 900
     assert SitePreferenceChange.objects.count() == 1
@@ -454,7 +456,7 @@ def test_a_refused_scheduled_value_shows_the_error_in_place(console):
     response = console.post("/console/settings/scheduled/", data)
 
     assert response.status_code == 400
-    assert "greater than or equal to 60" in response.content.decode()
+    assert "between 1 minute and 30 days" in response.content.decode()
     assert not ScheduledChange.objects.exists()
 
 

@@ -235,6 +235,7 @@ TENANT_ROUTES = [
     route("people:people-import-job", {"job_id": "import_job"}, GET=OWNER_OBJECT),
     # projects
     route("projects:task-list", GET=MEMBER_PAGE),
+    route("projects:task-week", GET=MEMBER_PAGE),
     route("projects:task-edit", {"pk": "task"}, GET="302 200 200 404 302", POST="302 200 200 404 302"),
     # The member's POST deletes the task (softly): from then on it is gone for everyone.
     route("projects:task-delete", {"pk": "task"}, GET="302 200 200 404 302", POST="302 302 404 404 302"),
