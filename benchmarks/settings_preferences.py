@@ -9,7 +9,7 @@ import os
 
 # Read before base so the environment wins over base's development defaults.
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench")
-os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/11")  # never the site's 0, 1, 2
 os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
 
 from portal.settings.base import *  # noqa: F403

@@ -79,15 +79,18 @@ class TokenTracker:
                 self.round_trips_saved += 1
                 return {key: self._tokens[key] for key in keys}
             epoch = self._epoch
+            # The held ones were current when this request began; an invalidation drained after the fetch may
+            # drop them, and this request still reads them (as if it had begun a moment earlier).
+            held = {key: self._tokens[key] for key in keys if key in self._tokens}
             fetched = dict(zip(missing, fetch(missing), strict=True))
             try:
                 self._drain()
             except Exception as exc:
                 self._disconnect(exc)
-                return {key: fetched[key] if key in fetched else self._tokens.get(key) for key in keys}
+                return {key: fetched[key] if key in fetched else held[key] for key in keys}
             if self._epoch == epoch:
                 self._tokens.update(fetched)
-            return {key: fetched[key] if key in fetched else self._tokens[key] for key in keys}
+            return {key: fetched[key] if key in fetched else held[key] for key in keys}
 
     def forget(self) -> None:
         """Drop every token held (tests; after an outage): the next read fetches them again."""

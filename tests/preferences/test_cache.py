@@ -12,6 +12,7 @@ from django_tenants.utils import schema_context
 from apps.preferences import cache
 from apps.preferences.cache import snapshots_pinned
 from apps.preferences.registries import global_preferences_registry
+from apps.preferences.tracking import TokenTracker, connection_factory_for
 from tests.conftest import REPO_ROOT, client_for, database_url
 
 
@@ -114,6 +115,31 @@ def test_a_lost_tracking_connection_falls_back_to_one_mget_per_request(acme, red
         with CaptureQueriesContext(connection) as queries:
             _title_read()
     assert len(preference_queries(queries.captured_queries)) == 1
+
+
+def test_a_held_token_invalidated_while_another_is_fetched_serves_the_request_and_is_fetched_next_time():
+    client = _other_writer()
+    prefix = "portal:test:tracking-race:"
+    held_key, missing_key = prefix + "held", prefix + "missing"
+    client.set(held_key, "old")
+    client.set(missing_key, "fetched")
+    tracker = TokenTracker([prefix], connection_factory_for(client))
+
+    def fetch_while_another_process_writes(keys: list[str]) -> list[object]:
+        values = client.mget(keys)
+        client.set(held_key, "new")  # another process's bump, pushed while this one fetches
+        assert tracker._connection.can_read(timeout=1.0)
+        return values
+
+    try:
+        assert tracker.tokens([held_key], client.mget) == {held_key: b"old"}
+        tokens = tracker.tokens([held_key, missing_key], fetch_while_another_process_writes)
+        assert tokens == {held_key: b"old", missing_key: b"fetched"}  # not a KeyError read as a Redis failure
+        assert tracker.active
+        assert tracker.tokens([held_key], client.mget) == {held_key: b"new"}
+    finally:
+        tracker.close()
+        client.delete(held_key, missing_key)
 
 
 def test_a_flushed_redis_drops_every_token_held(acme, redis_commands):
