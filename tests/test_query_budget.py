@@ -32,8 +32,11 @@ PAGE_BUDGETS = {
     "preferences:global": 1,
     "dynamic_preferences:global": 1,
     "dynamic_preferences.global": 1,
-    "preferences:history": 2,
-    "notifications:preferences": 6,  # types, backends, the user's permissions (two), stored settings, unread count
+    # the audit trail's kinds (filter), the preference changes' count, the latest audit entries, unread count
+    "preferences:history": 4,
+    # types, backends, the user's permissions (two), stored settings, unread count; "When you hear": the rows
+    # held by quiet hours and the count waiting for a digest
+    "notifications:preferences": 8,
     "notifications:owner": 5,
     "notifications:inbox": 3,
     "notifications:inbox-count": 1,
@@ -46,8 +49,10 @@ PAGE_BUDGETS = {
     "password_change": 1,
     "password_change_done": 1,
     "projects:profile": 3,
-    "projects:task-list": 4,
+    "projects:task-list": 5,  # + the people a task can be assigned to
     "bundles:owner": 1,
+    # people count, a page of people, their groups, lockouts, unread count, all groups, open invitations
+    "people:list": 7,
     # The whole configuration, list by list; schema_context re-sets the search path around it.
     "bundles:owner-export": 13,
     "bundle-api": 13,

@@ -4,6 +4,7 @@ from typing import Any
 
 from apps.accounts.models import Profile
 from apps.accounts.services import member_create
+from apps.core.tenancy import on_public_schema
 from apps.tenants.services import OwnerAccount
 
 
@@ -20,6 +21,6 @@ def password_change_clears_flag(sender: Any, instance: Any, created: bool = Fals
     AbstractBaseUser keeps the new raw password in `_password` until its save finishes, so this post_save sees
     whether this save changed the password, whichever view or command did it.
     """
-    if created or getattr(instance, "_password", None) is None:
-        return
+    if created or getattr(instance, "_password", None) is None or on_public_schema():
+        return  # superadmins (the public schema) have no profile
     Profile.objects.filter(user_id=instance.pk, must_change_password=True).update(must_change_password=False)

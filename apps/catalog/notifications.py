@@ -61,5 +61,6 @@ invitation = register(
         default={"email": True},
         mandatory=True,
         reaches_inactive=True,
+        listed=False,
     )
 )

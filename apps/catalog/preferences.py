@@ -140,12 +140,15 @@ class TimeZone(ChoicePreference):
 # --- When people hear: quiet hours, digests, pause (read by apps.notifications.timing) -----------------------
 
 notifications = Section("notifications", "When you hear", "Quiet hours, email digests and pausing notifications.")
+# Each decides when notifications go out (apps.notifications.timing); the member's notification page states it.
+WHEN_YOU_HEAR = ("notifications:preferences",)
 
 
 class _QuietHours(StringPreference):
     """A window such as "22:00-07:00" in the user's time zone; empty means no quiet hours for the backend."""
 
     section = notifications
+    consumers = WHEN_YOU_HEAR
     default = ""
     help_text = "For example 22:00-07:00, in your time zone. Leave empty to receive them at any time."
     field_kwargs = {"max_length": 11, "required": False}
@@ -182,6 +185,7 @@ def _digest_preference(category: str) -> type[ChoicePreference]:
         {
             "__module__": __name__,
             "section": notifications,
+            "consumers": WHEN_YOU_HEAR,
             "name": digest_preference_name(category),
             "verbose_name": f"{category} emails",
             "help_text": "Each email as it happens, or one email listing them.",
@@ -200,6 +204,7 @@ for _category in sorted({n.category for n in (task_assigned, weekly_digest, bill
 @user_preferences_registry.register
 class DigestTime(TimePreference):
     section = notifications
+    consumers = WHEN_YOU_HEAR
     name = "digest_time"
     verbose_name = "Daily digest at"
     help_text = "When daily digests are sent, in your time zone."
@@ -210,6 +215,7 @@ class DigestTime(TimePreference):
 class PausedUntil(StringPreference):
     # Text (an ISO 8601 instant, empty when not paused): the engine's date-time type has no "no value".
     section = notifications
+    consumers = WHEN_YOU_HEAR
     name = PAUSED_UNTIL_NAME
     verbose_name = "Notifications paused until"
     help_text = "An instant such as 2026-12-24T08:00+01:00; empty when not paused. The pause buttons set it."
@@ -226,6 +232,7 @@ class PausedUntil(StringPreference):
 @user_preferences_registry.register
 class EmailUnsubscribedAll(BooleanPreference):
     section = notifications
+    consumers = WHEN_YOU_HEAR
     name = UNSUBSCRIBED_ALL_NAME
     verbose_name = "Unsubscribed from all email"
     help_text = "Only mandatory notifications are emailed to you."

@@ -27,6 +27,9 @@ class Notification:
     critical: bool = False
     # Delivered to inactive users too: an invitation reaches the invited person before they are activated.
     reaches_inactive: bool = False
+    # Shown in the members' and owners' matrices; False for a message nobody chooses (an invitation is for
+    # people not yet in, so no member could ever receive it).
+    listed: bool = True
 
     def __post_init__(self) -> None:
         # Accept lists in declarations but keep the instance hashable and immutable.

@@ -240,8 +240,8 @@ def user_matrix(user: Any) -> tuple[list[Backend], list[Row]]:
     loaded = notification_settings_load(users=get_user_model().objects.filter(pk=user.pk))
     rows = []
     for declaration in loaded.declarations.values():
-        if not loaded.may_receive(user.pk, declaration.name):
-            continue  # a notification the user may not receive is not shown at all
+        if not declaration.listed or not loaded.may_receive(user.pk, declaration.name):
+            continue  # a notification the user may not receive (or nobody chooses) is not shown at all
         cells = []
         for backend in loaded.backends.values():
             label = _label(declaration, backend)
@@ -269,6 +269,8 @@ def scope_matrix(*, group: Group | None) -> tuple[list[Backend], list[Row]]:
     group_id = group.pk if group is not None else None
     rows = []
     for declaration in loaded.declarations.values():
+        if not declaration.listed:
+            continue
         cells = []
         for backend in loaded.backends.values():
             uses = backend.name in declaration.backends

@@ -138,10 +138,8 @@ class Timing:
 
 
 def preferences_of(user: Any) -> Any:
-    """Return `user`'s preferences manager (what `user.preferences` is; typed here for mypy)."""
-    from apps.preferences.registries import user_preferences_registry
-
-    return user_preferences_registry.manager(user)
+    """Return `user`'s preferences manager: `user.preferences`, the one a request already loaded (no query)."""
+    return user.preferences
 
 
 def timing_read(preferences: Any, *, categories: Iterable[str], backends: Iterable[str]) -> Timing:

@@ -54,6 +54,7 @@ from apps.notifications.selectors import (
 )
 from apps.notifications.services import StaleSettingError
 from apps.notifications.templatetags.notifications_tags import source_label
+from apps.preferences.registries import user_preferences_registry
 from apps.preferences.services import preference_reset, preferences_set
 
 PREFERENCES = "notifications/preferences.html"
@@ -388,6 +389,24 @@ def email_resubscribe(request: HttpRequest) -> HttpResponse:
     return redirect("notifications:preferences")
 
 
+def _timing_choices(user: Any) -> list[tuple[str, str]]:
+    """(label, value as shown) of each "When you hear" preference that is set: quiet hours and digests."""
+    shown = []
+    digests_daily = False
+    for preference in user_preferences_registry.preferences(section=timing.SECTION):
+        if not preference.name.startswith(("quiet_", "digest_")) or preference.name == timing.DIGEST_TIME_NAME:
+            continue
+        value = user.preferences[preference.identifier]
+        if not value or value == timing.IMMEDIATELY:
+            continue
+        digests_daily |= value == timing.DAILY
+        shown.append((str(preference.verbose_name), dict(timing.DIGEST_CHOICES).get(value, value)))
+    if digests_daily:
+        at = user.preferences[f"{timing.SECTION}__{timing.DIGEST_TIME_NAME}"]
+        shown.append(("Daily digests at", at.strftime("%H:%M")))
+    return shown
+
+
 def timing_context(user: Any) -> dict[str, Any]:
     """Return what the member's page shows about when they hear: pause, unsubscribe-from-all, held rows."""
     moment = timing.now()
@@ -400,6 +419,7 @@ def timing_context(user: Any) -> dict[str, Any]:
     digested = Delivery.objects.filter(user=user, status=Delivery.Status.DIGESTED).count()
     paused_until = current.paused_until if current.paused(moment) else None
     return {
+        "choices": _timing_choices(user),
         "paused_until": paused_until,
         "paused_until_resumed": paused_until is not None and paused_until >= timing.UNTIL_RESUMED,
         "zone": current.zone.key,

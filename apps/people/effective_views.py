@@ -73,6 +73,8 @@ def notification_rows(member: Any) -> list[EffectiveRow]:
     loaded = notification_settings_load(users=get_user_model().objects.filter(pk=member.pk))
     rows = []
     for declaration in loaded.declarations.values():
+        if not declaration.listed:
+            continue
         for backend in loaded.backends.values():
             if backend.name not in declaration.backends:
                 continue

@@ -226,7 +226,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 _form_errors(form, exc)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="apps.accounts.backends.PortalBackend")
             messages.success(request, f"Welcome to {_tenant_name(request) or 'the portal'}.")
             return redirect("home")
     return render(request, "people/invitation_accept.html", {"form": form, "invitation": invitation})

@@ -52,11 +52,11 @@ _PAGES = {
         "intro": "Settings that apply to everyone in your organisation.",
     },
     "org_default": {
-        "title": "Defaults of members' preferences",
+        "title": "Member defaults",
         "intro": "What members see until they choose for themselves; a locked default cannot be changed by them.",
     },
     "group_default": {
-        "title": "Defaults of members' preferences",
+        "title": "Member defaults",
         "intro": "A group's default wins over the organisation's for its members; among several groups the one "
         "highest in the groups' order wins. A locked default cannot be changed by members.",
     },

@@ -24,7 +24,15 @@ VALUES: dict[str, tuple[Any, Any]] = {
     "general__max_upload_mb": (1, 10),
     # An override may only be lower than the site's value (8 hours).
     "livesettings__session_expire_seconds": (600, 3600),
+    # When people hear (apps.notifications.timing): values each preference's own validation accepts.
+    "notifications__quiet_sms": ("", "22:00-07:00"),
+    "notifications__quiet_email": ("", "22:00-07:00"),
+    "notifications__quiet_in_app": ("", "22:00-07:00"),
+    "notifications__paused_until": ("", "2099-01-01T00:00+00:00"),
+    "notifications__digest_time": (datetime.time(8, 0), datetime.time(18, 30)),
 }
+# What else must be set for a preference to show: the time of daily digests is shown beside a daily digest.
+GIVEN: dict[str, dict[str, Any]] = {"notifications__digest_time": {"notifications__digest_projects": "daily"}}
 # Random per response: the CSRF token (in forms and in htmx's headers).
 _VOLATILE = re.compile(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
 
@@ -76,6 +84,8 @@ def test_each_preference_names_pages_that_show_a_difference_between_two_values(
             Task(title=f"Task {n}", status=status, due_date=monday + datetime.timedelta(days=n % 7)) for n in range(12)
         )
     client = client_of(acme_owner, acme)
+    for given_key, given_value in GIVEN.get(key, {}).items():
+        _set("user", user_preferences_registry.get(given_key), given_value, acme_owner)
     first, second = _two_values(preference)
     for url_name in preference.consumers:
         try:

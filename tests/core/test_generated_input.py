@@ -169,7 +169,7 @@ FORM_FIELDS = [
 QUERY_PARAMETERS = [
     Field("task-search", "member", "/projects/", "q", ANY_HOSTILE),
     Field("task-page", "member", "/projects/", "page", ANY_HOSTILE),
-    Field("people-search", "owner", "/owner/", "q", ANY_HOSTILE),
+    Field("people-search", "owner", "/owner/people/", "q", ANY_HOSTILE),
     Field("preference-history-search", "owner", "/owner/history/", "q", ANY_HOSTILE),
     Field("preference-history-scope", "owner", "/owner/history/", "scope", ANY_HOSTILE),
     Field("list-search", "owner", "/owner/lists/task-statuses/", "q", ANY_HOSTILE),

@@ -19,18 +19,18 @@ def test_member_gets_403_on_owner_pages(acme, acme_member):
 
 
 def test_owner_sees_the_owner_console_with_people_and_roles(acme, acme_owner, acme_member):
-    response = client_for("acme.localhost", acme_owner, acme).get("/owner/")
+    response = client_for("acme.localhost", acme_owner, acme).get("/owner/", follow=True)
 
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.redirect_chain == [("/owner/people/", 302)]
     assert "alice" in body and "Sales" in body
-    assert 'href="/owner/"' in body  # the navigation offers the owner link
+    assert 'href="/owner/people/"' in body  # the navigation offers the owner link
 
 
 def test_navigation_hides_owner_link_from_members(acme, acme_member):
     body = client_for("acme.localhost", acme_member, acme).get("/").content.decode()
 
-    assert 'href="/owner/"' not in body
+    assert 'href="/owner/people/"' not in body and 'href="/owner/"' not in body
 
 
 def test_anonymous_visitor_is_sent_to_login_with_next(acme):

@@ -21,7 +21,7 @@ def test_owner_locks_compact_tables_and_a_member_sees_it_locked_with_its_source(
     make_user(committed_tenants["acme"], "alice")
 
     log_in(page, site_url("acme", "/accounts/login/?next=/owner/preferences/defaults/"), "olivia")
-    expect(page.get_by_role("heading", name="Defaults of members' preferences")).to_be_visible()
+    expect(page.get_by_role("heading", name="Member defaults")).to_be_visible()
     page.get_by_role("tab", name="Appearance").click()
     settled(page)
     value = page.get_by_test_id(f"default-{COMPACT}")

@@ -57,10 +57,14 @@ def test_the_middleware_fails_open_and_applies_the_stored_value(
     redis_connects.clear()  # count from the first request on
 
     fine = client.get("/")
+    tried_by_the_first = len(redis_connects)
     clock.advance(301)
     expired = client.get("/")
 
     assert fine.status_code == 200
     assert expired.status_code == 302  # 300 s came from PostgreSQL, not the settings.py default
-    assert len(redis_connects) == 1  # the first request tried Redis once; the second skipped it
+    # The first request tried Redis once for each reader of its own (the tenant lookup's token, the preference
+    # tokens); each then opened its circuit, so the second request did not try again.
+    assert tried_by_the_first <= 2
+    assert len(redis_connects) == tried_by_the_first
     assert all(bounded(attempt) for attempt in redis_connects)

@@ -410,6 +410,8 @@ def test_cell_without_javascript_shows_why_it_was_not_saved(alice, as_alice):
 
 
 def test_plain_post_refuses_a_stale_cell_in_place_and_saves_the_others(alice, as_alice):
+    with schema_context("acme"):
+        Profile.objects.filter(user=alice).update(phone_number="+14155552671")  # so the SMS column has switches
     page = as_alice.get(reverse("notifications:preferences"))
     data = {}
     for name, field in page.context["form"].fields.items():
@@ -614,3 +616,11 @@ def test_the_member_page_offers_pause_and_shows_held_rows(alice, as_alice, clock
 
     assert "Pause all notifications" in html and "until I resume" in html
     assert "held until 23:59 UTC" in html
+
+
+def test_the_invitation_is_in_no_matrix_since_nobody_chooses_it(alice, as_alice, acme, client_of, acme_owner):
+    member_page = as_alice.get(reverse("notifications:preferences")).content.decode()
+    owner_page = client_of(acme_owner, acme).get(reverse("notifications:owner")).content.decode()
+    assert 'data-testid="row-security_alert"' in member_page  # mandatory ones are still listed
+    assert 'data-testid="row-invitation"' not in member_page
+    assert "Invitation to join" not in owner_page

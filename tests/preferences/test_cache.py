@@ -97,7 +97,8 @@ def test_a_token_another_process_replaces_is_seen_at_the_next_request_without_wa
         with CaptureQueriesContext(connection) as queries:
             _title_read()
     assert redis_commands == ["MGET"]  # the pushed invalidation dropped the token: fetched again …
-    assert len(preference_queries(queries.captured_queries)) == 1  # … and the scope reloaded
+    # … and the scope reloaded: the tenant's values and its organisation's defaults for user preferences
+    assert len(preference_queries(queries.captured_queries)) == 2
 
 
 def test_a_lost_tracking_connection_falls_back_to_one_mget_per_request(acme, redis_commands, settings):
@@ -114,7 +115,7 @@ def test_a_lost_tracking_connection_falls_back_to_one_mget_per_request(acme, red
         _other_writer().set(cache.VERSION_KEY_PREFIX + cache.global_key("acme"), "changed-during-the-loss")
         with CaptureQueriesContext(connection) as queries:
             _title_read()
-    assert len(preference_queries(queries.captured_queries)) == 1
+    assert len(preference_queries(queries.captured_queries)) == 2  # the tenant's values and defaults, reloaded
 
 
 def test_a_held_token_invalidated_while_another_is_fetched_serves_the_request_and_is_fetched_next_time():
