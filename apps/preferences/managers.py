@@ -247,8 +247,33 @@ class UserPreferencesManager(InstancePreferencesManager):
         if organisation is None and not groups:
             value = own[1] if own is not None else preference.get_default()
         else:
-            value = user_preference_resolve(preference, own=own, groups=groups or [], organisation=organisation).value
+            value = _inherited_value(preference, own=own, groups=groups or [], organisation=organisation)
         return preference.copy_value(value)
+
+
+def _inherited_value(
+    preference: BasePreferenceType,
+    *,
+    own: tuple[str, Any] | None,
+    groups: list[StoredDefault],
+    organisation: StoredDefault | None,
+) -> Any:
+    """`user_preference_resolve(...).value` without building the Resolution: the read path of every request.
+
+    The same order, kept in step by tests/preferences/test_inheritance.py, which checks reads and resolve alike.
+    """
+    if organisation is not None and organisation.locked:
+        return organisation.value
+    for default in groups:
+        if default.locked:
+            return default.value
+    if own is not None:
+        return own[1]
+    if groups:
+        return groups[0].value
+    if organisation is not None:
+        return organisation.value
+    return preference.get_default()
 
 
 class DefaultsManager(BasePreferencesManager):

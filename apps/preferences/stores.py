@@ -170,9 +170,12 @@ class UserStore(ScopeStore):
 
     def group_defaults(self) -> GroupDefaults:
         """Return the defaults of the user's groups, highest-priority group first (loaded with `loaded()`)."""
-        self.loaded()
-        assert self._group_defaults is not None
-        return self._group_defaults
+        defaults = self._group_defaults
+        if defaults is None:  # on every read of a user preference: check before calling anything
+            self.loaded()
+            defaults = self._group_defaults
+            assert defaults is not None
+        return defaults
 
     def forget(self) -> None:
         super().forget()

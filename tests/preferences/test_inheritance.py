@@ -174,3 +174,21 @@ def test_a_users_first_read_is_one_query_whatever_the_number_of_groups(
                 user.preferences[KEY]
         counts.append(len(queries))
     assert counts == [1, 1]
+
+
+def test_the_read_path_gives_the_value_resolve_gives_in_every_combination() -> None:
+    import itertools
+
+    from apps.preferences.managers import _inherited_value, user_preference_resolve
+    from apps.preferences.registries import user_preferences_registry
+    from apps.preferences.stores import StoredDefault
+
+    preference = user_preferences_registry.get(KEY)
+    owns = [None, ("7", 7)]
+    organisations = [None, StoredDefault("40", 40, False), StoredDefault("41", 41, True)]
+    group_choices = [StoredDefault("50", 50, False, 1, "A"), StoredDefault("51", 51, True, 1, "A")]
+    second_choices = [StoredDefault("60", 60, False, 2, "B"), StoredDefault("61", 61, True, 2, "B")]
+    group_lists = [[]] + [[g] for g in group_choices] + [[g, h] for g in group_choices for h in second_choices]
+    for own, organisation, groups in itertools.product(owns, organisations, group_lists):
+        arguments = {"own": own, "groups": groups, "organisation": organisation}
+        assert _inherited_value(preference, **arguments) == user_preference_resolve(preference, **arguments).value
