@@ -104,7 +104,7 @@ def test_while_the_broker_and_the_cache_are_stalled_every_request_answers_and_ea
         "login": (visitor.post, "/accounts/login/", {"username": "alice", "password": PASSWORD}),
     }  # fmt: skip
     for _ in range(3):  # both workers have loaded every page and template before the stall (sync workers: any order)
-        for path in ("/preferences/", "/preferences/notifications/", "/inbox/", "/owner/"):
+        for path in ("/preferences/", "/preferences/notifications/", "/inbox/", "/owner/people/"):
             assert owner.get(path).status == 200
         assert visitor.get("/accounts/login/").status == 200
     broker_connections_before = broker.connections_received()
