@@ -149,38 +149,49 @@ def group_rename(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def group_members_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add the selected people to the group."""
-    group = _group_or_404(pk)
-    ids = request.POST.getlist("add-users")
-    # The choices are whatever was posted: the service checks that each id is a person of this tenant.
-    form = PeopleChoiceForm(request.POST, people=[(value, value) for value in ids], prefix="add")
-    if not form.is_valid():
-        messages.error(request, "Select at least one person to add.")
-    else:
-        try:
-            added = services.group_members_add(actor=request.user, group=group, user_ids=form.user_ids())
-        except ValidationError as exc:
-            _refused(request, exc)
-        else:
-            messages.success(request, f"Added to {group.name}: {', '.join(added) or 'nobody new'}.")
-    return redirect("people:group-detail", pk=group.pk)
+    return _members_change(
+        request,
+        pk,
+        prefix="add",
+        change=services.group_members_add,
+        empty="Select at least one person to add.",
+        done="Added to {group}: {names}.",
+        nobody="nobody new",
+    )
 
 
 @owner_required
 @require_POST
 def group_members_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """Remove the checked members from the group."""
+    return _members_change(
+        request,
+        pk,
+        prefix="remove",
+        change=services.group_members_remove,
+        empty="Tick at least one member to remove.",
+        done="Removed from {group}: {names}.",
+        nobody="nobody",
+    )
+
+
+def _members_change(
+    request: HttpRequest, pk: int, *, prefix: str, change: Any, empty: str, done: str, nobody: str
+) -> HttpResponse:
+    """Add or remove the people posted under `prefix`, then go back to the group, saying what changed."""
     group = _group_or_404(pk)
-    ids = request.POST.getlist("remove-users")
-    form = PeopleChoiceForm(request.POST, people=[(value, value) for value in ids], prefix="remove")
+    ids = request.POST.getlist(f"{prefix}-users")
+    # The choices are whatever was posted: the service checks that each id is a person of this tenant.
+    form = PeopleChoiceForm(request.POST, people=[(value, value) for value in ids], prefix=prefix)
     if not form.is_valid():
-        messages.error(request, "Tick at least one member to remove.")
+        messages.error(request, empty)
     else:
         try:
-            removed = services.group_members_remove(actor=request.user, group=group, user_ids=form.user_ids())
+            changed = change(actor=request.user, group=group, user_ids=form.user_ids())
         except ValidationError as exc:
             _refused(request, exc)
         else:
-            messages.success(request, f"Removed from {group.name}: {', '.join(removed) or 'nobody'}.")
+            messages.success(request, done.format(group=group.name, names=", ".join(changed) or nobody))
     return redirect("people:group-detail", pk=group.pk)
 
 

@@ -1,6 +1,7 @@
 """Members' pages that use lists of values: tasks (with a status) and the profile (with a job title)."""
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -187,25 +188,15 @@ def profile_name_view(request: _MemberRequest) -> HttpResponse:
 @require_POST
 def profile_email_view(request: _MemberRequest) -> HttpResponse:
     """Send a confirmation link to the new address; the address on file changes when it is opened."""
-    form = EmailForm(request.POST)
-    if form.is_valid():
+
+    def send(data: dict[str, Any]) -> str:
         confirm_url = request.build_absolute_uri(reverse("projects:profile-email-confirm", args=["TOKEN"]))
-        try:
-            email_change_request(
-                user=request.user,
-                new_email=form.cleaned_data["email"],
-                confirm_url=confirm_url.replace("TOKEN", "{token}"),
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"We sent a link to {form.cleaned_data['email']}. Your address stays {request.user.email} "
-                "until you open it.",
-            )
-            return redirect("projects:profile")
-    return _profile_page(request, email_form=form, status=400)
+        email_change_request(
+            user=request.user, new_email=data["email"], confirm_url=confirm_url.replace("TOKEN", "{token}")
+        )
+        return f"We sent a link to {data['email']}. Your address stays {request.user.email} until you open it."
+
+    return _profile_form_post(request, EmailForm(request.POST), "email_form", send)
 
 
 def profile_email_confirm_view(request: HttpRequest, token: str) -> HttpResponse:
@@ -228,32 +219,45 @@ def profile_email_confirm_view(request: HttpRequest, token: str) -> HttpResponse
 @require_POST
 def profile_phone_view(request: _MemberRequest) -> HttpResponse:
     """Text a confirmation code to the number given; it becomes the profile's number once confirmed."""
-    form = PhoneForm(request.POST)
-    if form.is_valid():
-        try:
-            body = phone_confirmation_start(user=request.user, number=form.cleaned_data["phone_number"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            request.session[SENT_TEXT_KEY] = body
-            messages.success(request, f"We texted a code to {form.cleaned_data['phone_number'].as_international}.")
-            return redirect(reverse("projects:profile") + "#phone")
-    return _profile_page(request, phone_form=form, status=400)
+
+    def text(data: dict[str, Any]) -> str:
+        request.session[SENT_TEXT_KEY] = phone_confirmation_start(user=request.user, number=data["phone_number"])
+        return f"We texted a code to {data['phone_number'].as_international}."
+
+    return _profile_form_post(request, PhoneForm(request.POST), "phone_form", text, anchor="#phone")
 
 
 @login_required
 @require_POST
 def profile_phone_confirm_view(request: _MemberRequest) -> HttpResponse:
-    form = PhoneCodeForm(request.POST)
+    def confirm(data: dict[str, Any]) -> str:
+        profile = phone_confirmation_check(user=request.user, code=data["code"])
+        return f"Your phone number {profile.phone_number.as_international} is confirmed."
+
+    return _profile_form_post(request, PhoneCodeForm(request.POST), "code_form", confirm, anchor="#phone")
+
+
+def _profile_form_post(
+    request: _MemberRequest,
+    form: forms.Form,
+    form_name: str,
+    act: Callable[[dict[str, Any]], str],
+    *,
+    anchor: str = "",
+) -> HttpResponse:
+    """Run `act` on a valid form: its message and back to the profile; else the profile, 400, errors in place.
+
+    `act` returns what to tell the person, or raises ValidationError (shown under the form's fields).
+    """
     if form.is_valid():
         try:
-            profile = phone_confirmation_check(user=request.user, code=form.cleaned_data["code"])
+            message = act(form.cleaned_data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
-            messages.success(request, f"Your phone number {profile.phone_number.as_international} is confirmed.")
-            return redirect(reverse("projects:profile") + "#phone")
-    return _profile_page(request, code_form=form, status=400)
+            messages.success(request, message)
+            return redirect(reverse("projects:profile") + anchor)
+    return _profile_page(request, status=400, **{form_name: form})
 
 
 @login_required
