@@ -13,8 +13,9 @@ dependencies run one way: selectors → registry → overlay), does two things:
 
 `override_settings` wraps whatever `settings._wrapped` is in a UserSettingsHolder whose own attributes win,
 so an overridden name beats the live value, as tests expect; so does a value assigned in code
-(`settings.NAME = …`). When the live value cannot be read (no database yet, a migration in progress),
-the settings.py value is returned and a warning logged: reading a setting never fails because of this app.
+(`settings.NAME = …`, which sends `setting_changed` as override_settings does). When the live value cannot
+be read (no database yet, a migration in progress), the settings.py value is returned and a warning logged:
+reading a setting never fails because of this app.
 """
 
 import logging
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import UserSettingsHolder
+from django.core.signals import setting_changed
 from django.utils.functional import empty
 
 logger = logging.getLogger(__name__)
@@ -82,10 +84,14 @@ class LiveSettingsOverlay:
     def __setattr__(self, name: str, value: Any) -> None:
         self._assigned.add(name)
         setattr(self._original, name, value)
+        # What override_settings sends: code that keeps a setting per process (apps.preferences.cache) reads
+        # it again.
+        setting_changed.send(sender=type(self), setting=name, value=value, enter=True)
 
     def __delattr__(self, name: str) -> None:
         self._assigned.discard(name)
         delattr(self._original, name)
+        setting_changed.send(sender=type(self), setting=name, value=None, enter=False)
 
     def __dir__(self) -> list[str]:
         return dir(self._original)
