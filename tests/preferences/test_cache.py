@@ -70,9 +70,8 @@ def test_a_page_request_costs_no_redis_round_trip_and_no_preference_query_when_w
         response = client.get("/accounts/login/")
 
     assert "Acme Portal" in response.content.decode()  # the navbar reads general__title
-    # The preference tokens are held and Redis pushed no change: no round trip for them. The GET is the tenant
-    # lookup's own token (apps.tenants.lookup), which is not tracked yet.
-    assert redis_commands == ["GET"]
+    # The preference tokens and the tenant lookup's are held and Redis pushed no change: no round trip.
+    assert redis_commands == []
     assert preference_queries(queries.captured_queries) == []
 
 
