@@ -40,11 +40,20 @@ def _no_resolver(name: str) -> Any:
     raise RuntimeError("The live settings overlay is not installed.")
 
 
-# Given by install(): whether a setting's name is live, its value in effect, and whether a name settings.py
-# lacks has become live since (a setting created at runtime in another process).
+def _no_version() -> object | None:
+    return None
+
+
+# Given by install(): whether a setting's name is live, its value in effect, whether a name settings.py lacks
+# has become live since (a setting created at runtime in another process), and the version of what `discover`
+# answers from (None: unknown, ask every time).
 _is_live: Callable[[str], bool] = _nothing_is_live
 _resolve: Callable[[str], Any] = _no_resolver
 _discover: Callable[[str], bool] = _nothing_is_live
+_version: Callable[[], object | None] = _no_version
+# Names settings.py lacks that `discover` said were no setting, and the version it said so at. Code reads such
+# names on every request (`getattr(settings, NAME, default)`): asking again costs a sync check each time.
+_absent: tuple[object | None, set[str]] = (None, set())
 
 
 class LiveSettingsOverlay:
@@ -61,7 +70,7 @@ class LiveSettingsOverlay:
         try:
             return getattr(self._original, name)
         except AttributeError:
-            if not getattr(_resolving, "active", False) and _discover(name):
+            if not getattr(_resolving, "active", False) and _discovered(name):
                 return self._live(name)
             raise
 
@@ -103,6 +112,23 @@ class LiveSettingsOverlay:
         return f"<LiveSettingsOverlay over {self._original!r}>"
 
 
+def _discovered(name: str) -> bool:
+    """Return `discover(name)`; a no is remembered while the version stays the same."""
+    global _absent
+    version = _version()
+    known_version, names = _absent
+    if version is not None and version == known_version and name in names:
+        return False
+    if _discover(name):
+        return True
+    if version is not None:
+        if version == known_version:
+            names.add(name)
+        else:
+            _absent = (version, {name})
+    return False
+
+
 class _LiveAwareCache(dict[str, Any]):
     """LazySettings' attribute cache (its `__dict__`), refusing to keep live settings so each read asks again."""
 
@@ -117,16 +143,19 @@ def install(
     is_live: Callable[[str], bool],
     resolve: Callable[[str], Any],
     discover: Callable[[str], bool] = _nothing_is_live,
+    version: Callable[[], object | None] = _no_version,
 ) -> None:
     """Put the overlay in front of `django.conf.settings` (idempotent).
 
     `is_live(name)` says whether a setting is live; `resolve(name)` returns its value in effect now;
-    `discover(name)`, asked for a name settings.py lacks, whether it has become live since.
+    `discover(name)`, asked for a name settings.py lacks, whether it has become live since; `version()`, a value
+    that stays equal as long as `discover`'s answers cannot change, or None when unknown.
     """
-    global _is_live, _resolve, _discover
+    global _is_live, _resolve, _discover, _version, _absent
     from django.conf import settings
 
-    _is_live, _resolve, _discover = is_live, resolve, discover
+    _is_live, _resolve, _discover, _version = is_live, resolve, discover, version
+    _absent = (None, set())
     settings.INSTALLED_APPS  # noqa: B018  (makes sure the settings are loaded before wrapping them)
     if not isinstance(settings.__dict__, _LiveAwareCache):
         # object.__setattr__: LazySettings would forward the assignment to the wrapped settings.

@@ -323,6 +323,19 @@ def snapshots_pinned(scope_keys: list[str] | None = None) -> Iterator[None]:
         _pinned.reset(token)
 
 
+def pinned_version(scope_key: str) -> str | None:
+    """Return the version token of the scope's snapshot pinned for this request and current in Redis.
+
+    None when nothing is pinned, the scope is not pinned yet, was loaded without Redis, or this thread's open
+    transaction wrote to it: then nothing proves what it holds.
+    """
+    pinned = _pinned.get()
+    if pinned is None or (_dirty.scopes and scope_key in _dirty_scopes()):
+        return None
+    pinned_snapshot = pinned.get(scope_key)
+    return pinned_snapshot.version if pinned_snapshot is not None else None
+
+
 def snapshots_are_pinned() -> bool:
     """Return whether the current request or task reads from pinned snapshots (`snapshots_pinned`)."""
     return _pinned.get() is not None

@@ -46,12 +46,20 @@ __all__ = [
     "instance_preferences_registry",
     "instance_registries",
     "site_preferences_registry",
+    "site_snapshot_version",
     "snapshots_are_pinned",
     "snapshots_reload",
     "user_preferences_registry",
 ]
 
 snapshots_are_pinned = cache.snapshots_are_pinned
+
+
+def site_snapshot_version() -> str | None:
+    """Return the version token of the site's values pinned for this request (None: none, or not proven)."""
+    return cache.pinned_version(cache.SITE_KEY)
+
+
 snapshots_reload = cache.snapshots_reload
 
 
