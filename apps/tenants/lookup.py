@@ -158,6 +158,13 @@ def tenant_lookup_forget_local() -> None:
         _entries.clear()
 
 
+def tenant_lookup_reset() -> None:
+    """Forget the entries and close the Redis circuit (tests: an outage one test made ends with it)."""
+    global _circuit_open_until
+    tenant_lookup_forget_local()
+    _circuit_open_until = 0.0
+
+
 def _bump_token() -> None:
     try:
         _redis().set(VERSION_KEY, uuid.uuid4().hex)
