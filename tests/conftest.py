@@ -13,7 +13,7 @@ from django.test import Client
 from apps.livesettings import sessions
 from apps.notifications import timing as notification_timing
 from apps.preferences.cache import clear_local
-from apps.tenants.lookup import tenant_lookup_forget_local
+from apps.tenants.lookup import tenant_lookup_reset
 from apps.tenants.models import Tenant
 from portal.celery import app as celery_app
 from tests.support.clock import Clock
@@ -64,10 +64,11 @@ def _fresh_preference_snapshots() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _fresh_tenant_lookup() -> Iterator[None]:
-    """Start each test without this process's cached tenants (the previous test's tenant writes rolled back)."""
-    tenant_lookup_forget_local()
+    """Start each test without this process's cached tenants (the previous test's tenant writes rolled back)
+    and with the lookup's Redis circuit closed (an outage a test made ends with it)."""
+    tenant_lookup_reset()
     yield
-    tenant_lookup_forget_local()
+    tenant_lookup_reset()
 
 
 @pytest.fixture

@@ -29,7 +29,12 @@ class LivesettingsConfig(AppConfig):
             custom.custom_settings_sync()  # A custom setting deleted or changed in another process.
             return live_setting_value(setting=name)
 
-        overlay.install(is_live=live_settings_registry.__contains__, resolve=resolve, discover=custom.discover)
+        overlay.install(
+            is_live=live_settings_registry.__contains__,
+            resolve=resolve,
+            discover=custom.discover,
+            version=custom.definitions_version,
+        )
         checks.register(check_live_settings)
         user_logged_in.connect(start_session_clock, dispatch_uid="livesettings_start_session_clock")
         nav_register(NavItem("Live settings", "livesettings:settings", Audience.SUPERADMIN, order=30))

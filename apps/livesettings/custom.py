@@ -27,7 +27,12 @@ from django.core.exceptions import ValidationError
 
 from apps.livesettings.overlay import settings_py_names
 from apps.livesettings.registry import LiveSettingMixin, TenantOverride, live_settings_registry
-from apps.preferences.registries import site_preferences_registry, snapshots_are_pinned, snapshots_reload
+from apps.preferences.registries import (
+    site_preferences_registry,
+    site_snapshot_version,
+    snapshots_are_pinned,
+    snapshots_reload,
+)
 from apps.preferences.serializers import BaseSerializer
 from apps.preferences.types import (
     BasePreferenceType,
@@ -191,6 +196,16 @@ def custom_settings_sync(*, force: bool = False) -> bool:
         return True
     finally:
         _syncing.active = False
+
+
+def definitions_version() -> tuple[str, int] | None:
+    """Return the version of the definitions in effect for this request, or None when nothing proves it.
+
+    The site snapshot's token (the definitions live there) and how many custom settings this process registered
+    (a forget or a sync changes that); the overlay remembers the names `discover` turned down meanwhile.
+    """
+    token = site_snapshot_version()
+    return None if token is None else (token, len(_synced["definitions"]))
 
 
 def discover(name: str) -> bool:

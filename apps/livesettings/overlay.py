@@ -13,8 +13,9 @@ dependencies run one way: selectors → registry → overlay), does two things:
 
 `override_settings` wraps whatever `settings._wrapped` is in a UserSettingsHolder whose own attributes win,
 so an overridden name beats the live value, as tests expect; so does a value assigned in code
-(`settings.NAME = …`). When the live value cannot be read (no database yet, a migration in progress),
-the settings.py value is returned and a warning logged: reading a setting never fails because of this app.
+(`settings.NAME = …`, which sends `setting_changed` as override_settings does). When the live value cannot
+be read (no database yet, a migration in progress), the settings.py value is returned and a warning logged:
+reading a setting never fails because of this app.
 """
 
 import logging
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import UserSettingsHolder
+from django.core.signals import setting_changed
 from django.utils.functional import empty
 
 logger = logging.getLogger(__name__)
@@ -38,11 +40,20 @@ def _no_resolver(name: str) -> Any:
     raise RuntimeError("The live settings overlay is not installed.")
 
 
-# Given by install(): whether a setting's name is live, its value in effect, and whether a name settings.py
-# lacks has become live since (a setting created at runtime in another process).
+def _no_version() -> object | None:
+    return None
+
+
+# Given by install(): whether a setting's name is live, its value in effect, whether a name settings.py lacks
+# has become live since (a setting created at runtime in another process), and the version of what `discover`
+# answers from (None: unknown, ask every time).
 _is_live: Callable[[str], bool] = _nothing_is_live
 _resolve: Callable[[str], Any] = _no_resolver
 _discover: Callable[[str], bool] = _nothing_is_live
+_version: Callable[[], object | None] = _no_version
+# Names settings.py lacks that `discover` said were no setting, and the version it said so at. Code reads such
+# names on every request (`getattr(settings, NAME, default)`): asking again costs a sync check each time.
+_absent: tuple[object | None, set[str]] = (None, set())
 
 
 class LiveSettingsOverlay:
@@ -59,7 +70,7 @@ class LiveSettingsOverlay:
         try:
             return getattr(self._original, name)
         except AttributeError:
-            if not getattr(_resolving, "active", False) and _discover(name):
+            if not getattr(_resolving, "active", False) and _discovered(name):
                 return self._live(name)
             raise
 
@@ -82,10 +93,14 @@ class LiveSettingsOverlay:
     def __setattr__(self, name: str, value: Any) -> None:
         self._assigned.add(name)
         setattr(self._original, name, value)
+        # What override_settings sends: code that keeps a setting per process (apps.preferences.cache) reads
+        # it again.
+        setting_changed.send(sender=type(self), setting=name, value=value, enter=True)
 
     def __delattr__(self, name: str) -> None:
         self._assigned.discard(name)
         delattr(self._original, name)
+        setting_changed.send(sender=type(self), setting=name, value=None, enter=False)
 
     def __dir__(self) -> list[str]:
         return dir(self._original)
@@ -95,6 +110,23 @@ class LiveSettingsOverlay:
 
     def __repr__(self) -> str:
         return f"<LiveSettingsOverlay over {self._original!r}>"
+
+
+def _discovered(name: str) -> bool:
+    """Return `discover(name)`; a no is remembered while the version stays the same."""
+    global _absent
+    version = _version()
+    known_version, names = _absent
+    if version is not None and version == known_version and name in names:
+        return False
+    if _discover(name):
+        return True
+    if version is not None:
+        if version == known_version:
+            names.add(name)
+        else:
+            _absent = (version, {name})
+    return False
 
 
 class _LiveAwareCache(dict[str, Any]):
@@ -111,16 +143,19 @@ def install(
     is_live: Callable[[str], bool],
     resolve: Callable[[str], Any],
     discover: Callable[[str], bool] = _nothing_is_live,
+    version: Callable[[], object | None] = _no_version,
 ) -> None:
     """Put the overlay in front of `django.conf.settings` (idempotent).
 
     `is_live(name)` says whether a setting is live; `resolve(name)` returns its value in effect now;
-    `discover(name)`, asked for a name settings.py lacks, whether it has become live since.
+    `discover(name)`, asked for a name settings.py lacks, whether it has become live since; `version()`, a value
+    that stays equal as long as `discover`'s answers cannot change, or None when unknown.
     """
-    global _is_live, _resolve, _discover
+    global _is_live, _resolve, _discover, _version, _absent
     from django.conf import settings
 
-    _is_live, _resolve, _discover = is_live, resolve, discover
+    _is_live, _resolve, _discover, _version = is_live, resolve, discover, version
+    _absent = (None, set())
     settings.INSTALLED_APPS  # noqa: B018  (makes sure the settings are loaded before wrapping them)
     if not isinstance(settings.__dict__, _LiveAwareCache):
         # object.__setattr__: LazySettings would forward the assignment to the wrapped settings.

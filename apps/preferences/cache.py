@@ -10,7 +10,7 @@ Redis down or stalled: its client has short timeouts, a failure opens a circuit 
 scopes are read from PostgreSQL (one query per scope per request) with a logged warning; never an error.
 
 The MGET is skipped when every token is still held by this process's client-side tracking
-(apps.preferences.tracking): Redis pushes each change, so an unchanged request makes no round trip.
+(apps.core.tracking): Redis pushes each change, so an unchanged request makes no round trip.
 """
 
 import logging
@@ -24,15 +24,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import connection
 
 from apps.core.tenancy import current_schema_name
-from apps.preferences.tracking import TokenTracker, connection_factory_for
+from apps.core.tracking import TokenTracker, shared_tracker, shared_tracker_close, track_prefix
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY_PREFIX = "portal:prefs:version:"
 SITE_KEY = "site"
+track_prefix(VERSION_KEY_PREFIX)
 
 
 @dataclass
@@ -56,8 +58,8 @@ _lock = threading.Lock()
 _snapshots: dict[str, Snapshot] = {}
 # Scopes this process wrote while Redis was unreachable; their version is replaced once it answers again.
 _pending_bumps: set[str] = set()
-_loaders: dict[str, Loader] = {}
-_extra_loaders: dict[str, ExtraLoader] = {}
+# {prefix: load(rest) -> (values, extra)}: one call per reload, as few queries as its loader makes.
+_loaders: dict[str, Callable[[str], tuple[dict[str, tuple[str, Any]], Any]]] = {}
 
 
 class _DirtyScopes(threading.local):
@@ -73,14 +75,55 @@ _pinned: ContextVar[dict[str, Snapshot] | None] = ContextVar("preferences_pinned
 _circuit_open_until = 0.0
 
 
-def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
+@dataclass(frozen=True)
+class _Conf:
+    """The engine's settings, read once per process (and again after a test overrides one)."""
+
+    client_tracking: bool
+    snapshot_max_age: float
+    redis_retry_seconds: float
+    unpinned_check_seconds: float
+
+
+_conf: _Conf | None = None
+# The cache's Redis client, held: django-redis looks it up through the cache handler on every call.
+_client: Any = None
+
+
+def _settings() -> _Conf:
+    # Reading an unset name goes through the live-settings overlay's miss path (an exception, a sync check):
+    # several microseconds a read, on every request. These never change at runtime but in tests.
+    global _conf
+    conf = _conf
+    if conf is None:
+        conf = _conf = _Conf(
+            client_tracking=bool(getattr(settings, "PREFERENCES_CLIENT_TRACKING", True)),
+            snapshot_max_age=float(getattr(settings, "PREFERENCES_SNAPSHOT_MAX_AGE", 300.0)),
+            redis_retry_seconds=float(getattr(settings, "PREFERENCES_REDIS_RETRY_SECONDS", 5.0)),
+            unpinned_check_seconds=float(getattr(settings, "PREFERENCES_UNPINNED_CHECK_SECONDS", 1.0)),
+        )
+    return conf
+
+
+def _forget_settings(*, setting: str, **kwargs: Any) -> None:
+    global _conf, _client
+    if setting.startswith("PREFERENCES_"):
+        _conf = None
+    elif setting == "CACHES":
+        _client = None
+
+
+setting_changed.connect(_forget_settings, dispatch_uid="preferences-cache-settings")
 
 
 def _redis() -> Any:
-    from django_redis import get_redis_connection
+    global _client
+    client = _client
+    if client is None:
+        from django_redis import get_redis_connection
 
-    return get_redis_connection("default")
+        client = _client = get_redis_connection("default")
+    return client
 
 
 def _redis_available() -> bool:
@@ -89,7 +132,7 @@ def _redis_available() -> bool:
 
 def _redis_failed(exc: Exception) -> None:
     global _circuit_open_until
-    _circuit_open_until = time.monotonic() + _setting("PREFERENCES_REDIS_RETRY_SECONDS", 5.0)
+    _circuit_open_until = time.monotonic() + _settings().redis_retry_seconds
     # Writes during the outage could not bump versions: no snapshot loaded before it can be trusted after it.
     with _lock:
         _snapshots.clear()
@@ -107,19 +150,18 @@ def _replay_pending_bumps(client: Any) -> None:
         client.set(VERSION_KEY_PREFIX + key, uuid.uuid4().hex)
 
 
+# The process-wide tracker (apps.core.tracking) as this module last used it.
 _tracker: TokenTracker | None = None
 
 
 def _token_tracker(client: Any) -> TokenTracker | None:
     """This process's tracker of version tokens, or None when PREFERENCES_CLIENT_TRACKING is off."""
     global _tracker
-    if not _setting("PREFERENCES_CLIENT_TRACKING", True):
+    conf = _settings()
+    if not conf.client_tracking:
         return None
-    if _tracker is None or _tracker.source is not client.connection_pool:
-        # First use, or the cache now points elsewhere (a settings change): track the server it reads.
-        if _tracker is not None:
-            _tracker.close()
-        _tracker = TokenTracker([VERSION_KEY_PREFIX], connection_factory_for(client), source=client.connection_pool)
+    # The cache may point elsewhere since the last request (a settings change): the tracker follows it.
+    _tracker = shared_tracker(client, retry_seconds=conf.redis_retry_seconds)
     return _tracker
 
 
@@ -176,9 +218,16 @@ def register_loader(prefix: str, loader: Loader, extra: ExtraLoader | None = Non
 
     `extra` loads what else the snapshot holds, kept current by the same version token.
     """
-    _loaders[prefix] = loader
-    if extra is not None:
-        _extra_loaders[prefix] = extra
+
+    def load(rest: str) -> tuple[dict[str, tuple[str, Any]], Any]:
+        return loader(rest), extra(rest) if extra is not None else None
+
+    _loaders[prefix] = load
+
+
+def register_scope_loader(prefix: str, load: Callable[[str], tuple[dict[str, tuple[str, Any]], Any]]) -> None:
+    """Like `register_loader`, with one function returning the values and the extra together (one query)."""
+    _loaders[prefix] = load
 
 
 def _dirty_scopes() -> set[str]:
@@ -203,14 +252,14 @@ def clear_dirty(scope_key: str) -> None:
 
 def _load(scope_key: str, version: str | None) -> Snapshot:
     prefix, _, rest = scope_key.partition(":")
-    extra = _extra_loaders.get(prefix)
-    return Snapshot(values=_loaders[prefix](rest), version=version, extra=extra(rest) if extra else None)
+    values, extra = _loaders[prefix](rest)
+    return Snapshot(values=values, version=version, extra=extra)
 
 
 def _refresh(scope_keys: list[str]) -> dict[str, Snapshot]:
     """Return current snapshots of the scopes, reloading those whose version moved (one MGET in all)."""
     versions = fetch_versions(scope_keys)
-    max_age = _setting("PREFERENCES_SNAPSHOT_MAX_AGE", 300.0)
+    max_age = _settings().snapshot_max_age
     now = time.monotonic()
     result = {}
     for key in scope_keys:
@@ -244,7 +293,7 @@ def snapshot(scope_key: str) -> Snapshot:
     # Outside a request or task (shell, command): verify at most every few seconds.
     with _lock:
         local = _snapshots.get(scope_key)
-    interval = _setting("PREFERENCES_UNPINNED_CHECK_SECONDS", 1.0)
+    interval = _settings().unpinned_check_seconds
     if local is not None and local.version is not None and time.monotonic() - local.loaded_at < interval:
         return local
     return _refresh([scope_key])[scope_key]
@@ -274,6 +323,19 @@ def snapshots_pinned(scope_keys: list[str] | None = None) -> Iterator[None]:
         _pinned.reset(token)
 
 
+def pinned_version(scope_key: str) -> str | None:
+    """Return the version token of the scope's snapshot pinned for this request and current in Redis.
+
+    None when nothing is pinned, the scope is not pinned yet, was loaded without Redis, or this thread's open
+    transaction wrote to it: then nothing proves what it holds.
+    """
+    pinned = _pinned.get()
+    if pinned is None or (_dirty.scopes and scope_key in _dirty_scopes()):
+        return None
+    pinned_snapshot = pinned.get(scope_key)
+    return pinned_snapshot.version if pinned_snapshot is not None else None
+
+
 def snapshots_are_pinned() -> bool:
     """Return whether the current request or task reads from pinned snapshots (`snapshots_pinned`)."""
     return _pinned.get() is not None
@@ -300,5 +362,4 @@ def clear_local() -> None:
         _pending_bumps.clear()
     _dirty_scopes().clear()
     _circuit_open_until = 0.0
-    if _tracker is not None:
-        _tracker.close()
+    shared_tracker_close()

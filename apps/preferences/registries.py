@@ -14,7 +14,6 @@ This module sits above managers, services and stores: they are given a registry,
 from typing import Any
 
 from django.db import models
-from django_tenants.utils import schema_context
 
 from apps.preferences import cache
 from apps.preferences.declarations import PreferenceRegistry
@@ -33,6 +32,7 @@ from apps.preferences.stores import (
     SiteStore,
     StoredDefault,
     UserStore,
+    tenant_scope_load,
 )
 
 __all__ = [
@@ -46,12 +46,20 @@ __all__ = [
     "instance_preferences_registry",
     "instance_registries",
     "site_preferences_registry",
+    "site_snapshot_version",
     "snapshots_are_pinned",
     "snapshots_reload",
     "user_preferences_registry",
 ]
 
 snapshots_are_pinned = cache.snapshots_are_pinned
+
+
+def site_snapshot_version() -> str | None:
+    """Return the version token of the site's values pinned for this request (None: none, or not proven)."""
+    return cache.pinned_version(cache.SITE_KEY)
+
+
 snapshots_reload = cache.snapshots_reload
 
 
@@ -166,17 +174,14 @@ def _load_site(_: str) -> dict[str, tuple[str, Any]]:
     return site_preferences_registry.store().load()
 
 
-def _load_global(schema_name: str) -> dict[str, tuple[str, Any]]:
-    with schema_context(schema_name):  # a snapshot may be loaded while another schema is active
-        return global_preferences_registry.store(schema_name).load()
-
-
-def _load_organisation_defaults(schema_name: str) -> dict[str, StoredDefault]:
-    # The tenant's snapshot also holds its defaults of user preferences: warm reads cost no query.
-    with schema_context(schema_name):
-        return OrganisationDefaultsStore(user_preferences_registry, schema_name).defaults()
+def _load_global(schema_name: str) -> tuple[dict[str, tuple[str, Any]], dict[str, StoredDefault]]:
+    # The tenant's snapshot also holds its defaults of user preferences: warm reads cost no query. Both come in
+    # one query naming the schema's tables, whichever schema is active.
+    return tenant_scope_load(
+        schema_name, values_registry=global_preferences_registry, defaults_registry=user_preferences_registry
+    )
 
 
 # The snapshot cache is told how to load each cached scope here, where the registries are known.
 cache.register_loader("site", _load_site)
-cache.register_loader("global", _load_global, extra=_load_organisation_defaults)
+cache.register_scope_loader("global", _load_global)

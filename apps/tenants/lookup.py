@@ -2,8 +2,11 @@
 
 Every request needs its tenant before anything else; reading it from PostgreSQL costs two statements (the
 domain join and the `SET search_path` to public that precedes it). Here each process keeps the serving
-tenants it has seen, by host name, with the token it loaded them at. A request reads the token (one Redis
-GET); if it moved, the process forgets every entry. Any save or delete of a tenant or a domain forgets this
+tenants it has seen, by host name, with the token it loaded them at. A request reads the token; if it moved,
+the process forgets every entry. The token is held by the process-wide client-side tracking (apps.core.tracking,
+the connection the preference snapshots' tokens share), so a request makes no round trip until Redis pushes a
+change; without tracking (lost connection, a server that cannot track, TENANT_LOOKUP_CLIENT_TRACKING off) it
+is one GET. Any save or delete of a tenant or a domain forgets this
 process's entries at once and gives the token a new random value on commit, so the other processes follow
 on their next request — the shape of the preference snapshots (apps/preferences/cache.py).
 
@@ -24,13 +27,18 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import transaction
 
+from apps.core.tracking import shared_tracker, track_prefix
 from apps.tenants.models import Domain, Tenant
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "portal:tenants:version"
+# The tracked prefix: the token and nothing else of this app's (Redis refuses prefixes that overlap).
+TRACKED_PREFIX = "portal:tenants:"
+track_prefix(TRACKED_PREFIX)
 
 _lock = threading.Lock()
 # {host name: (tenant, token it was loaded at, monotonic time loaded)}
@@ -58,9 +66,41 @@ def _redis() -> Any:
     return client
 
 
-def _max_age() -> float:
-    # A safety net only: the token is what keeps entries current.
-    return float(getattr(settings, "TENANT_LOOKUP_MAX_AGE", 300.0))
+# (client tracking on, max age, retry seconds), read once per process: every request needs them, and reading an
+# unset name costs the live-settings overlay's miss path. Tests change them through setting_changed.
+_conf: tuple[bool, float, float] | None = None
+
+
+def _settings() -> tuple[bool, float, float]:
+    global _conf
+    conf = _conf
+    if conf is None:
+        conf = _conf = (
+            bool(getattr(settings, "TENANT_LOOKUP_CLIENT_TRACKING", True)),
+            # A safety net only: the token is what keeps entries current.
+            float(getattr(settings, "TENANT_LOOKUP_MAX_AGE", 300.0)),
+            float(getattr(settings, "TENANT_LOOKUP_REDIS_RETRY_SECONDS", 5.0)),
+        )
+    return conf
+
+
+def _forget_settings(*, setting: str, **kwargs: Any) -> None:
+    global _conf
+    if setting.startswith("TENANT_LOOKUP_"):
+        _conf = None
+        _clients.clear()  # the timeout may have changed
+    elif setting == "CACHES":
+        _clients.clear()
+
+
+setting_changed.connect(_forget_settings, dispatch_uid="tenant-lookup-settings")
+
+
+def _fetch_token(client: Any) -> Any:
+    tracking, _, retry_seconds = _settings()
+    if not tracking:
+        return client.get(VERSION_KEY)
+    return shared_tracker(client, retry_seconds=retry_seconds).tokens([VERSION_KEY], fetch=client.mget)[VERSION_KEY]
 
 
 def _current_token() -> str | None:
@@ -70,14 +110,15 @@ def _current_token() -> str | None:
         return None
     try:
         client = _redis()
-        token = client.get(VERSION_KEY)
+        token = _fetch_token(client)
         if token is None:
             fresh = uuid.uuid4().hex
-            # NX: of two processes creating it at once, both end up with the one value stored.
+            # NX: of two processes creating it at once, both end up with the one value stored. The tracker pushes
+            # this write to itself too: the next request fetches the token once more, then holds it.
             client.set(VERSION_KEY, fresh, nx=True)
             token = client.get(VERSION_KEY) or fresh
     except Exception as exc:  # Any Redis failure: read PostgreSQL for a while.
-        _circuit_open_until = time.monotonic() + float(getattr(settings, "TENANT_LOOKUP_REDIS_RETRY_SECONDS", 5.0))
+        _circuit_open_until = time.monotonic() + _settings()[2]
         logger.warning("Tenant lookup: Redis unavailable (%s); reading tenants from PostgreSQL.", exc)
         return None
     return token.decode() if isinstance(token, bytes) else str(token)
@@ -97,7 +138,7 @@ def tenant_for_hostname(hostname: str) -> Tenant:
         if entry is not None and entry[1] != token:
             _entries.clear()  # some tenant or domain changed: every entry may be stale
             entry = None
-        elif entry is not None and time.monotonic() - entry[2] > _max_age():
+        elif entry is not None and time.monotonic() - entry[2] > _settings()[1]:
             entry = None
     if entry is None:
         tenant = _load(hostname)
@@ -115,6 +156,13 @@ def tenant_lookup_forget_local() -> None:
     """Forget this process's entries (tests call it between tests, whose writes roll back)."""
     with _lock:
         _entries.clear()
+
+
+def tenant_lookup_reset() -> None:
+    """Forget the entries and close the Redis circuit (tests: an outage one test made ends with it)."""
+    global _circuit_open_until
+    tenant_lookup_forget_local()
+    _circuit_open_until = 0.0
 
 
 def _bump_token() -> None:

@@ -107,6 +107,55 @@ def test_the_overlay_asks_only_what_install_gave_it_which_names_are_live_and_the
     assert asked == ["LIVE_NAME"]
 
 
+def test_a_name_discover_turned_down_is_not_asked_again_until_the_version_moves(monkeypatch):
+    asked, version = [], ["v1"]
+    monkeypatch.setattr(overlay, "_discover", lambda name: asked.append(name) or name == "CREATED_LATER")
+    monkeypatch.setattr(overlay, "_version", lambda: version[0])
+    monkeypatch.setattr(overlay, "_resolve", lambda name: "live value")
+    monkeypatch.setattr(overlay, "_absent", (None, set()))
+    wrapped = LiveSettingsOverlay(SimpleNamespace())
+
+    for _ in range(3):
+        assert getattr(wrapped, "NOT_A_SETTING", "default") == "default"
+    assert asked == ["NOT_A_SETTING"]
+
+    version[0] = "v2"  # the definitions changed: every name is asked again
+    assert getattr(wrapped, "NOT_A_SETTING", "default") == "default"
+    assert wrapped.CREATED_LATER == "live value"
+    assert asked == ["NOT_A_SETTING", "NOT_A_SETTING", "CREATED_LATER"]
+
+
+def test_without_a_version_every_read_asks_discover(monkeypatch):
+    asked = []
+    monkeypatch.setattr(overlay, "_discover", lambda name: asked.append(name) or False)
+    monkeypatch.setattr(overlay, "_version", lambda: None)
+    wrapped = LiveSettingsOverlay(SimpleNamespace())
+
+    getattr(wrapped, "NOT_A_SETTING", None)
+    getattr(wrapped, "NOT_A_SETTING", None)
+
+    assert asked == ["NOT_A_SETTING", "NOT_A_SETTING"]
+
+
+def test_an_assigned_setting_sends_setting_changed():
+    from django.core.signals import setting_changed
+
+    seen = []
+
+    def receiver(*, setting, value, enter, **kwargs):
+        seen.append((setting, value, enter))
+
+    setting_changed.connect(receiver)
+    wrapped = LiveSettingsOverlay(SimpleNamespace())
+    try:
+        wrapped.SOME_NAME = 3
+        del wrapped.SOME_NAME
+    finally:
+        setting_changed.disconnect(receiver)
+
+    assert seen == [("SOME_NAME", 3, True), ("SOME_NAME", None, False)]
+
+
 # A change made in the console reaches other processes on their next request or task, without a restart.
 def _session_for(user, schema: str, *, logged_in_seconds_ago: float) -> str:
     """Return the key of a committed session of `user`, as if they had logged in that long ago."""

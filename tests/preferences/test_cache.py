@@ -70,9 +70,8 @@ def test_a_page_request_costs_no_redis_round_trip_and_no_preference_query_when_w
         response = client.get("/accounts/login/")
 
     assert "Acme Portal" in response.content.decode()  # the navbar reads general__title
-    # The preference tokens are held and Redis pushed no change: no round trip for them. The GET is the tenant
-    # lookup's own token (apps.tenants.lookup), which is not tracked yet.
-    assert redis_commands == ["GET"]
+    # The preference tokens and the tenant lookup's are held and Redis pushed no change: no round trip.
+    assert redis_commands == []
     assert preference_queries(queries.captured_queries) == []
 
 
@@ -99,8 +98,8 @@ def test_a_token_another_process_replaces_is_seen_at_the_next_request_without_wa
         with CaptureQueriesContext(connection) as queries:
             _title_read()
     assert redis_commands == ["MGET"]  # the pushed invalidation dropped the token: fetched again …
-    # … and the scope reloaded: the tenant's values and its organisation's defaults for user preferences
-    assert len(preference_queries(queries.captured_queries)) == 2
+    # … and the scope reloaded: the tenant's values and its organisation's defaults for user preferences, in one query
+    assert len(preference_queries(queries.captured_queries)) == 1
 
 
 def test_a_lost_tracking_connection_falls_back_to_one_mget_per_request(acme, redis_commands, settings):
@@ -117,7 +116,7 @@ def test_a_lost_tracking_connection_falls_back_to_one_mget_per_request(acme, red
         _other_writer().set(cache.VERSION_KEY_PREFIX + cache.global_key("acme"), "changed-during-the-loss")
         with CaptureQueriesContext(connection) as queries:
             _title_read()
-    assert len(preference_queries(queries.captured_queries)) == 2  # the tenant's values and defaults, reloaded
+    assert len(preference_queries(queries.captured_queries)) == 1  # the tenant's values and defaults, reloaded
 
 
 def test_a_held_token_invalidated_while_another_is_fetched_serves_the_request_and_is_fetched_next_time():
@@ -180,9 +179,11 @@ def test_a_changed_value_reloads_only_that_scope(acme, redis_commands, django_ca
 
     assert title == "New"
     reloaded = preference_queries(queries.captured_queries)
-    # The tenant's snapshot: its values, and its defaults of user preferences (the site's is not read again).
-    assert len(reloaded) == 2 and "preferences_globalpreference" in reloaded[0]
-    assert "preferences_userpreferencedefault" in reloaded[1]
+    # The tenant's snapshot, in one query: its values and its defaults of user preferences (the site's is not
+    # read again), with no switch of the connection's schema.
+    assert len(reloaded) == 1 and '"acme"."preferences_globalpreference"' in reloaded[0]
+    assert '"acme"."preferences_userpreferencedefault"' in reloaded[0]
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("SET search_path")]
 
 
 CHILD = """
@@ -243,9 +244,9 @@ def test_without_redis_reads_and_writes_work_from_postgresql(
         values = [manager["general__max_upload_mb"] for _ in range(20)]
 
     assert values == [33] * 20
-    # One query per scope (site and this tenant, plus the tenant's defaults of user preferences) for the whole
-    # request, however many reads.
-    assert len(preference_queries(queries.captured_queries)) == 3
+    # One query per scope (the site; this tenant with its defaults of user preferences) for the whole request,
+    # however many reads.
+    assert len(preference_queries(queries.captured_queries)) == 2
     assert "Redis unavailable" in caplog.text
 
 

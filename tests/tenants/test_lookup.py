@@ -1,3 +1,8 @@
+import os
+import uuid
+
+import pytest
+import redis
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_redis import get_redis_connection
@@ -70,3 +75,116 @@ def test_lookups_read_postgresql_while_redis_is_unreachable(acme, redis_at, monk
         assert tenant_for_hostname("acme.localhost").schema_name == "acme"
 
     assert len(_domain_queries(queries)) == 2  # nothing kept without the token
+
+
+@pytest.fixture
+def redis_round_trips(monkeypatch):
+    """Record every command any Redis client or connection of this process sends (each is a round trip)."""
+    sent = []
+    original = redis.connection.AbstractConnection.send_command
+
+    def counting(self, *args, **options):
+        sent.append(str(args[0]))
+        return original(self, *args, **options)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_command", counting)
+    return sent
+
+
+def _other_client():
+    """A Redis client of its own, as another process would have."""
+    return redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/13"))
+
+
+def test_a_warm_signed_in_page_makes_no_redis_round_trip(acme, acme_member, client_of, redis_round_trips):
+    client = client_of(acme_member, acme)
+    for _ in range(3):  # fetches the tokens, opens the tracking connection, then holds them
+        assert client.get("/").status_code == 200
+    redis_round_trips.clear()
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert redis_round_trips == []
+
+
+def test_the_token_is_fetched_each_request_without_client_tracking(acme, settings, redis_round_trips):
+    settings.TENANT_LOOKUP_CLIENT_TRACKING = False
+    tenant_for_hostname("acme.localhost")
+    redis_round_trips.clear()
+
+    tenant_for_hostname("acme.localhost")
+    tenant_for_hostname("acme.localhost")
+
+    assert redis_round_trips == ["GET", "GET"]
+
+
+def _warm(client):
+    for _ in range(3):
+        assert client.get("/accounts/login/").status_code == 200
+
+
+def _as_another_process(change) -> None:
+    """Make `change` in the database without this process's signals, then bump the token from another client."""
+    change()
+    _other_client().set(VERSION_KEY, uuid.uuid4().hex)
+
+
+def test_a_tenant_deactivated_by_another_process_answers_404_on_the_next_request(acme, redis_round_trips):
+    client = client_for("acme.localhost")
+    _warm(client)
+
+    _as_another_process(lambda: Tenant.objects.filter(pk=acme.pk).update(is_active=False))
+    redis_round_trips.clear()
+
+    assert client.get("/accounts/login/").status_code == 404
+    assert "MGET" in redis_round_trips  # the pushed invalidation dropped the held token
+
+
+def test_a_domain_removed_by_another_process_answers_404_on_the_next_request(acme):
+    Domain.objects.create(domain="acme-alias.localhost", tenant=acme, is_primary=False)
+    client = client_for("acme-alias.localhost")
+    _warm(client)
+
+    _as_another_process(lambda: Domain.objects.filter(domain="acme-alias.localhost")._raw_delete(connection.alias))
+
+    assert client.get("/accounts/login/").status_code == 404
+
+
+def test_a_domain_moved_by_another_process_routes_to_its_new_tenant_on_the_next_request(acme, globex):
+    Domain.objects.create(domain="shared.localhost", tenant=acme, is_primary=False)
+    _warm(client_for("shared.localhost"))
+    assert tenant_for_hostname("shared.localhost").schema_name == "acme"
+
+    _as_another_process(lambda: Domain.objects.filter(domain="shared.localhost").update(tenant=globex))
+
+    assert tenant_for_hostname("shared.localhost").schema_name == "globex"
+
+
+def test_a_lost_tracking_connection_falls_back_to_the_get(acme, settings, redis_round_trips):
+    settings.TENANT_LOOKUP_REDIS_RETRY_SECONDS = 60
+    tenant_for_hostname("acme.localhost")
+    tenant_for_hostname("acme.localhost")
+    _other_client().execute_command("CLIENT", "KILL", "TYPE", "pubsub")
+    redis_round_trips.clear()
+
+    tenant_for_hostname("acme.localhost")
+    tenant_for_hostname("acme.localhost")
+
+    assert redis_round_trips == ["MGET", "MGET"]  # no token is trusted without the pushes
+    Tenant.objects.filter(pk=acme.pk).update(name="Renamed during the loss")
+    _other_client().set(VERSION_KEY, uuid.uuid4().hex)
+    assert tenant_for_hostname("acme.localhost").name == "Renamed during the loss"
+
+
+def test_a_flushed_redis_is_seen_on_the_next_lookup(acme, redis_round_trips):
+    tenant_for_hostname("acme.localhost")
+    tenant_for_hostname("acme.localhost")
+    Tenant.objects.filter(pk=acme.pk).update(name="Renamed before the flush")
+    _other_client().flushdb()
+    redis_round_trips.clear()
+
+    tenant = tenant_for_hostname("acme.localhost")
+
+    assert tenant.name == "Renamed before the flush"  # the token was recreated: entries forgotten
+    assert redis_round_trips[0] == "MGET"
