@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection
 from django.test import Client
 
+from apps.accounts.sessions import sessions_forget_local
 from apps.livesettings import sessions
 from apps.notifications import timing as notification_timing
 from apps.preferences.cache import clear_local
@@ -60,6 +61,14 @@ def _fresh_preference_snapshots() -> Iterator[None]:
     clear_local()
     yield
     clear_local()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_session_cache_state() -> Iterator[None]:
+    """Start each test with the sessions' circuit closed (a previous test may have stalled Redis)."""
+    sessions_forget_local()
+    yield
+    sessions_forget_local()
 
 
 @pytest.fixture(autouse=True)
@@ -205,10 +214,10 @@ def stalled_redis() -> Iterator[StalledRedis]:
 
 @pytest.fixture
 def redis_at(settings: Any) -> Callable[[str], None]:
-    """Point the cache (and so the preference version checks) at another Redis URL for one test."""
+    """Point the caches (the preference version checks, the sessions' copies) at another Redis URL for one test."""
 
     def point(url: str) -> None:
-        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": url}}
+        settings.CACHES = {alias: {**options, "LOCATION": url} for alias, options in settings.CACHES.items()}
 
     return point
 

@@ -211,9 +211,10 @@ def user_sessions_end(user: Any) -> int:
     """Delete every unexpired session of `user` in the active schema; return how many.
 
     Sessions are not indexed by user, so each stored session is decoded (a tenant has few). Each is deleted
-    through the configured engine's SessionStore, which for `cached_db` also drops the cached copy. Whatever
-    this misses (a signed-cookie session) is refused anyway: Django's ModelBackend treats an inactive user's
-    session as anonymous on every request.
+    through the configured engine's SessionStore: the portal's (apps.accounts.sessions) deletes the row, then
+    the cached copy (again after the commit), and if Redis cannot delete it, makes every cached copy stale
+    once Redis answers again; `cached_db` drops the cached copy. Whatever this misses (a signed-cookie
+    session) is refused anyway: Django's ModelBackend treats an inactive user's session as anonymous.
     """
     engine = import_module(settings.SESSION_ENGINE)
     user_id = str(user.pk)

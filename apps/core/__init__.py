@@ -7,7 +7,8 @@ Public surface: `apps.core.htmx` (`render_page`, `HtmxHttpRequest`), `apps.core.
 `apps.core.roles` (every role check: `Role`, `is_superadmin`, `is_owner`, `superadmin_required`,
 `owner_required`, `SuperadminRequiredMixin`, `OwnerRequiredMixin`, and the REST framework permissions
 `IsSuperadmin`, `IsTenantOwner`), `apps.core.api` (the API kit: `API_SOURCE`, the error envelope, ETag and
-If-Match helpers); for the project package: `apps.core.views.healthz`, `apps.core.views.readyz`,
+If-Match helpers), `apps.core.circuit` (`CircuitBreaker`, for a cache the code can do without); for the
+project package: `apps.core.views.healthz`, `apps.core.views.readyz`,
 `apps.core.middleware.HealthCheckMiddleware`, `apps.core.middleware.HtmxMessagesMiddleware`,
 `apps.core.context_processors.portal`.
 

@@ -165,6 +165,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0", required_in_production=True)
 # Short timeouts: a stalled Redis must slow a request by well under a second, never hang it.
 REDIS_SOCKET_TIMEOUT = float(env_str("REDIS_SOCKET_TIMEOUT", "0.5"))
+SESSION_REDIS_SOCKET_TIMEOUT = float(env_str("SESSION_REDIS_SOCKET_TIMEOUT", "0.2"))
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
@@ -175,7 +176,18 @@ CACHES = {
             "SOCKET_CONNECT_TIMEOUT": REDIS_SOCKET_TIMEOUT,
             "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
         },
-    }
+    },
+    # The sessions' copies (apps.accounts.sessions), on the same Redis: every signed-in request reads it, so a
+    # stall costs one short timeout before its circuit opens. Keys name their schema themselves; values are JSON.
+    "sessions": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {
+            "SOCKET_CONNECT_TIMEOUT": SESSION_REDIS_SOCKET_TIMEOUT,
+            "SOCKET_TIMEOUT": SESSION_REDIS_SOCKET_TIMEOUT,
+            "SERIALIZER": "django_redis.serializers.json.JSONSerializer",
+        },
+    },
 }
 
 # --- Celery --------------------------------------------------------------------------------------
@@ -291,9 +303,16 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 14)
-# Sessions stay in PostgreSQL (Django's default engine), not cached_db: with Redis stalled, cached_db's reads
-# raise (every signed-in page would answer 500), and a logout whose cache delete failed would leave the session
-# valid in Redis once it answers again. That costs one statement per signed-in request (the third).
+# Sessions are kept in PostgreSQL and read from Redis first (apps.accounts.sessions), so a warm signed-in request
+# reads no session row. Not Django's cached_db as is: with Redis stalled its reads raise (every signed-in page a
+# 500), and a logout whose cache delete failed would leave the session valid once Redis answers again. Ours reads
+# PostgreSQL when Redis fails (then skips Redis for SESSION_CACHE_RETRY_SECONDS), and keeps a cached copy at most
+# SESSION_CACHE_SECONDS and only under the current "session cache generation", which a process whose cache
+# write or delete failed replaces when it reaches Redis again. Its docstring states the remaining window.
+SESSION_ENGINE = "apps.accounts.sessions"
+SESSION_CACHE_ALIAS = "sessions"
+SESSION_CACHE_SECONDS = env_int("SESSION_CACHE_SECONDS", 5 * 60)
+SESSION_CACHE_RETRY_SECONDS = float(env_str("SESSION_CACHE_RETRY_SECONDS", "5"))
 
 # Login throttling (django-axes), in each schema for its own users: the tenant logins, the console's and the admin.
 # After AXES_FAILURE_LIMIT wrong passwords for one username, or from one address, that username or address is

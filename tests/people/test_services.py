@@ -159,7 +159,8 @@ def test_two_owners_demoting_each_other_at_once_leave_one_owner(committed_tenant
 
 
 @pytest.mark.parametrize(
-    "engine", ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"]
+    "engine",
+    ["apps.accounts.sessions", "django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"],
 )
 def test_deactivating_ends_sessions_and_tokens_at_once(acme, acme_owner, acme_member, settings, engine):
     settings.SESSION_ENGINE = engine

@@ -230,7 +230,9 @@ def test_another_process_sees_a_change_on_its_next_request(committed_tenants):
 
 def dead_redis(settings):
     # Nothing listens on port 1; Django rebuilds its cache handlers when CACHES changes.
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": "redis://127.0.0.1:1/0"}}
+    settings.CACHES = {
+        alias: {**cache, "LOCATION": "redis://127.0.0.1:1/0"} for alias, cache in settings.CACHES.items()
+    }
 
 
 def test_without_redis_reads_and_writes_work_from_postgresql(
