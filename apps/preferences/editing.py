@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
+from apps.accounts.models import GROUP_ORDER
 from apps.core.inline import (
     IDLE,
     VERSION_SUFFIX,
@@ -455,15 +456,8 @@ def defaults_edit_scope(user: Any, target: str) -> EditScope:
 
 def default_targets() -> list[tuple[str, str]]:
     """Return the defaults pages' targets, (target, label): the organisation, then groups by priority."""
-    groups = Group.objects.select_related("profile").order_by("name")
-
-    def order(group: Group) -> tuple[bool, int, str]:
-        profile = getattr(group, "profile", None)
-        return (profile is None, profile.priority if profile else 0, group.name)
-
-    return [(ORGANISATION, "Organisation")] + [
-        (f"{GROUP_PREFIX}{group.pk}", f"Group {group.name}") for group in sorted(groups, key=order)
-    ]
+    groups = Group.objects.order_by(*GROUP_ORDER)
+    return [(ORGANISATION, "Organisation")] + [(f"{GROUP_PREFIX}{group.pk}", f"Group {group.name}") for group in groups]
 
 
 def expected_raw(seen: str | None) -> Any:
