@@ -383,6 +383,25 @@ class EditScope:
             raise stale_edit(exc, store) from exc
         return result
 
+    def save_locks(self, form: PreferenceForm, data: Mapping[str, Any]) -> list[PreferenceChangeResult]:
+        """Lock or unlock the defaults of `form`'s tab whose switch a plain post of the page changed.
+
+        A switch changed when its posted state differs from the one it was rendered in (its version input);
+        someone else's lock since is refused with StaleEdit, to be raised inside the caller's transaction.
+        """
+        changes = []
+        for key in form.preference_keys:
+            name = key + LOCK_SUFFIX
+            seen = data.get(name + VERSION_SUFFIX)
+            if seen is None or not self.can_edit(form.preference(key)):
+                continue  # no switch posted for it (a disabled one posts nothing either)
+            locked = bool(data.get(name))
+            if locked != (seen == version_token(True)):
+                result = self.lock(key, locked=locked, seen=seen)
+                if result is not None:
+                    changes.append(result)
+        return changes
+
     def page_url(self, tab: Tab) -> str:
         """Return the page's URL showing `tab`."""
         return f"{reverse(self.url_names['page'], args=self.url_args)}?section={tab.name}"
