@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
+from django.db.models import F
 from phonenumber_field.modelfields import PhoneNumberField
 
 from apps.core.roles import Role
@@ -40,3 +41,14 @@ class GroupProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} (priority {self.priority})"
+
+
+# The one order of a tenant's groups, highest priority first: the lowest `GroupProfile.priority`, a group
+# without a profile last, ties by name. Preference defaults, notification defaults and the pages that list
+# groups all rank groups by it, in SQL (GROUP_ORDER, for Group querysets) or in memory (group_rank).
+GROUP_ORDER = (F("profile__priority").asc(nulls_last=True), "name")
+
+
+def group_rank(priority: int | None, name: str) -> tuple[bool, int, str]:
+    """Return a sort key placing a group (its priority, None without a profile, and name) in GROUP_ORDER."""
+    return (priority is None, priority or 0, name)

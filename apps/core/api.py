@@ -8,6 +8,9 @@
   REST framework asks the first class for the header); an authenticated person refused answers 403.
 - `ApiSchema` (the default schema class) documents those answers on every operation.
 - Writes made through the API are recorded in history with the source `API_SOURCE`.
+- Durations are written in seconds (7200) or ISO 8601 ("PT2H") and answered in both: the usual fields in
+  seconds, and an `iso8601` object repeating them ("value": "PT2H"), null for a value that is no duration
+  (`iso8601_field` for the serializer, `iso8601_of` for the payload).
 - A GET answers a strong `ETag` derived from the stored raw value(s) of the resource (`etag_of`). A PUT, PATCH,
   DELETE (or a POST that changes the resource) honours `If-Match`: a tag that does not match the current one
   answers 412 and writes nothing; `If-Match: *` matches anything; without the header the write goes ahead
@@ -24,6 +27,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
 from django.utils.http import parse_etags
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -34,6 +38,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from apps.core import parsers
+from apps.core.durations import iso8601
 
 API_SOURCE = "api"
 STALE_MESSAGE = (
@@ -86,6 +91,30 @@ class DetailSerializer(serializers.Serializer):
     """A refusal other than a validation error (401, 403, 404, 415), for the OpenAPI schema."""
 
     detail = serializers.CharField()
+
+
+# --- durations: in seconds, and again in ISO 8601 -------------------------------------------------------------
+def iso8601_field() -> serializers.DictField:
+    """Return the `iso8601` field of a payload whose values may be durations, documented for the schema."""
+    return serializers.DictField(
+        child=serializers.CharField(allow_null=True),
+        allow_null=True,
+        help_text='For a duration (whole seconds): the same values in ISO 8601 ("PT2H" for 7200), keyed by the '
+        "field they repeat (null where that field is); null for other values. Writes accept either form.",
+    )
+
+
+def iso8601_of(preference: Any, **values: Any) -> dict[str, str | None] | None:
+    """Return the payload fields `values` (in seconds) again in ISO 8601, or None if `preference` is no duration.
+
+    A duration is a preference or live setting whose `unit` is "seconds" (`apps.preferences.types.SecondsPreference`).
+    """
+    if getattr(preference, "unit", "") != "seconds":
+        return None
+    return {
+        key: iso8601(value) if isinstance(value, int) and not isinstance(value, bool) else None
+        for key, value in values.items()
+    }
 
 
 # --- ETag and If-Match ----------------------------------------------------------------------------------------
@@ -182,6 +211,7 @@ class ApiSchema(AutoSchema):
 JSONParser = parsers.JSONParser
 
 
+@csrf_exempt  # it writes nothing: a write with a session cookie gets the API's 404, not the HTML CSRF page
 def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Answer a path under /api/ that no API serves with REST framework's 404 body, not the HTML page."""
     return JsonResponse({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)

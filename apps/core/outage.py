@@ -32,11 +32,12 @@ def mark_database_errors(sender: Any, request: HttpRequest | None = None, **kwar
 
 
 def outage_response(request: HttpRequest) -> HttpResponse:
-    """Return the 503 answer: JSON for /healthz and the API, else the styled page; both with Retry-After."""
+    """Return the 503 answer: JSON for the API, else the styled page; both with Retry-After.
+
+    /healthz never gets here: `HealthCheckMiddleware` answers it first, without touching the database.
+    """
     response: HttpResponse
-    if request.path == "/healthz":
-        response = JsonResponse({"ok": False, "services": {"database": {"ok": False}}}, status=503)
-    elif request.path.startswith("/api/"):
+    if request.path.startswith("/api/"):
         response = JsonResponse({"detail": "The database is unavailable; try again later."}, status=503)
     else:
         # No request: context processors would read the session, the user and preferences from the database.

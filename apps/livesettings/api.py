@@ -58,11 +58,12 @@ from apps.core.api import (
     etag_of,
     etag_response,
     if_match_given,
+    iso8601_field,
+    iso8601_of,
     precondition_failed,
     stale_response,
     validation_errors,
 )
-from apps.core.durations import iso8601
 from apps.core.roles import IsSuperadmin, IsTenantOwner
 from apps.livesettings import custom
 from apps.livesettings.registry import SECRET_MASK, TenantOverride, live_settings_registry
@@ -130,12 +131,7 @@ class LiveSettingSerializer(LimitsSerializer):
     )
     effective = serializers.JSONField(help_text="The value in effect (the environment's when locked).")
     custom = serializers.BooleanField(help_text="Created at runtime by a superadmin (POST /api/livesettings/custom/).")
-    iso8601 = serializers.DictField(
-        child=serializers.CharField(allow_null=True),
-        allow_null=True,
-        help_text='For a duration (unit "seconds"): the same values in ISO 8601 ("PT2H" for 7200), keyed by the '
-        "field they repeat; null for other settings. Writes accept either form.",
-    )
+    iso8601 = iso8601_field()
 
 
 class CustomSettingInputSerializer(serializers.Serializer):
@@ -158,12 +154,7 @@ class OverrideSerializer(LimitsSerializer):
     site_value = serializers.JSONField(help_text="The site's value.")
     override = serializers.JSONField(allow_null=True, help_text="This tenant's own value; null to follow the site.")
     effective = serializers.JSONField(help_text="The value in effect for this tenant.")
-    iso8601 = serializers.DictField(
-        child=serializers.CharField(allow_null=True),
-        allow_null=True,
-        help_text='For a duration (unit "seconds"): the same values in ISO 8601 ("PT2H" for 7200), keyed by the '
-        "field they repeat; null for other settings. Writes accept either form.",
-    )
+    iso8601 = iso8601_field()
 
 
 class ValueInputSerializer(serializers.Serializer):
@@ -181,13 +172,6 @@ def _json_form(preference: Any, value: Any) -> Any:
     if getattr(preference, "secret", False):
         return SECRET_MASK if value else ""
     return None if value is None else json.loads(preference.get_serializer().serialize(value))
-
-
-def _iso8601(preference: Any, **values: Any) -> dict[str, str | None] | None:
-    """Return the duration fields of a payload again in ISO 8601, or None for a setting that is no duration."""
-    if getattr(preference, "unit", "") != "seconds":
-        return None
-    return {key: iso8601(value) if isinstance(value, int) else None for key, value in values.items()}
 
 
 def _limits(preference: Any, *, low: Any, high: Any) -> dict[str, Any]:
@@ -236,7 +220,7 @@ def live_setting_payload(preference: Any, *, last_change: Any) -> dict[str, Any]
             "locked_by": row.lock.variable if row.lock else None,
             "effective": _json_form(preference, row.lock.value if row.lock else row.site_value),
             "custom": preference.custom,
-            "iso8601": _iso8601(
+            "iso8601": iso8601_of(
                 preference,
                 value=row.site_value,
                 default=row.default,
@@ -262,7 +246,7 @@ def override_payload(row: OverrideRow) -> dict[str, Any]:
             "site_value": _json_form(preference, row.site_value),
             "override": _json_form(preference, row.override),
             "effective": _json_form(preference, row.effective),
-            "iso8601": _iso8601(
+            "iso8601": iso8601_of(
                 preference,
                 site_value=row.site_value,
                 override=row.override,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.accounts.models import GROUP_ORDER
 from apps.core.htmx import render_page
 from apps.core.inline import ERROR, IDLE, SAVED, STALE, InlineField, StaleEdit, inline_response, posted_version
 from apps.core.inputs import parse_id
@@ -210,7 +211,7 @@ def _page(
         "rows": matrix_rows(rows, field_of),
         "form": form,
         "group": group,
-        "groups": Group.objects.order_by("name"),
+        "groups": Group.objects.order_by(*GROUP_ORDER),
     }
     return render(request, DEFAULTS, context)
 

@@ -3,13 +3,14 @@
 `selectors.notification_settings_load` builds a `NotificationSettings` with one query per kind of row
 (notifications, backends, people, permissions, stored values, group memberships); sending, the member's matrix
 and the owners' matrix all read it. The order: inactive user (unless the declaration `reaches_inactive`) →
-mandatory → missing permission → the user's own choice → any group on → groups only off → tenant default →
+mandatory → missing permission → the user's own choice → the value of the user's highest-priority group that
+sets one (groups ranked as for user preferences, `apps.accounts.models.GROUP_ORDER`) → tenant default →
 declared default.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from apps.notifications.models import Backend, Delivery, NotificationType
@@ -73,7 +74,7 @@ class NotificationSettings:
     group_values: dict[Key, dict[int, bool]]
     tenant_values: dict[Key, bool]
     group_names: dict[int, str]
-    # User id → the groups with a stored value they belong to, sorted by group name so the source is stable.
+    # User id → the groups with a stored value they belong to, highest priority first (`sorted_by_rank`).
     memberships: dict[int, list[int]]
     _permitted: dict[tuple[str, ...], set[int]] = field(default_factory=dict, repr=False)
 
@@ -149,15 +150,11 @@ class NotificationSettings:
             value = own.get(user_id)
             if value is not None:
                 return USER_ON if value else USER_OFF
-            off: Resolution | None = None
             for group_id in memberships.get(user_id, ()):
                 verdict = verdicts.get(group_id)
-                if verdict is None:
-                    continue
-                if verdict.value:
-                    return verdict  # any group on wins
-                off = off or verdict
-            return off or inherited
+                if verdict is not None:
+                    return verdict  # the highest-priority group that sets the cell decides
+            return inherited
 
         return resolve
 
@@ -188,8 +185,13 @@ def inherited_words(resolution: Resolution) -> str:
     return f"{'on' if resolution.value else 'off'} — {why}"
 
 
-def sorted_by_name(memberships: Iterable[tuple[int, int]], group_names: dict[int, str]) -> dict[int, list[int]]:
-    """Return user id → group ids from (user id, group id) pairs, each list sorted by group name."""
+def sorted_by_rank(
+    memberships: Iterable[tuple[int, int]], group_ranks: Mapping[int, tuple[bool, int, str]]
+) -> dict[int, list[int]]:
+    """Return user id → group ids from (user id, group id) pairs, each list highest priority first.
+
+    `group_ranks` maps each group to its `apps.accounts.models.group_rank`.
+    """
     by_user: dict[int, list[int]] = {}
     for user_id, group_id in memberships:
         groups = by_user.get(user_id)
@@ -197,11 +199,10 @@ def sorted_by_name(memberships: Iterable[tuple[int, int]], group_names: dict[int
             by_user[user_id] = [group_id]
         else:
             groups.append(group_id)
-    if len(group_names) > 1:
+    if len(group_ranks) > 1:
         # Most people are in one group: sort only the lists that need it.
         rank = {
-            group_id: position
-            for position, group_id in enumerate(sorted(group_names, key=lambda group_id: group_names[group_id]))
+            group_id: position for position, group_id in enumerate(sorted(group_ranks, key=group_ranks.__getitem__))
         }
         for groups in by_user.values():
             if len(groups) > 1:

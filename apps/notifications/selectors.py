@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q, QuerySet
 
+from apps.accounts.models import group_rank
 from apps.notifications import conf
 from apps.notifications.models import Backend, Delivery, InboxMessage, NotificationSetting, NotificationType
 from apps.notifications.registry import Notification, registry
@@ -23,7 +24,7 @@ from apps.notifications.resolution import (
     NotificationNotSynced,
     NotificationSettings,
     Resolution,
-    sorted_by_name,
+    sorted_by_rank,
 )
 
 Scope = NotificationSetting.Scope
@@ -141,18 +142,29 @@ def notification_settings_load(
         scopes |= Q(scope=Scope.USER, user_id__in=users.values("pk"))
     stored = NotificationSetting.objects.filter(
         scopes, notification_type_id__in=list(type_names), backend_id__in=list(backend_names)
-    ).values_list("scope", "user_id", "group_id", "group__name", "notification_type_id", "backend_id", "value")
+    ).values_list(
+        "scope",
+        "user_id",
+        "group_id",
+        "group__name",
+        "group__profile__priority",
+        "notification_type_id",
+        "backend_id",
+        "value",
+    )
     user_values: dict[tuple[str, str], dict[int, bool]] = defaultdict(dict)
     group_values: dict[tuple[str, str], dict[int, bool]] = defaultdict(dict)
     tenant_values: dict[tuple[str, str], bool] = {}
     group_names: dict[int, str] = {}
-    for scope, user_id, group_id, group_name, type_id, backend_id, value in stored:
+    group_ranks: dict[int, tuple[bool, int, str]] = {}
+    for scope, user_id, group_id, group_name, priority, type_id, backend_id, value in stored:
         key = (type_names[type_id], backend_names[backend_id])
         if scope == Scope.USER:
             user_values[key][user_id] = value
         elif scope == Scope.GROUP:
             group_values[key][group_id] = value
             group_names[group_id] = group_name
+            group_ranks[group_id] = group_rank(priority, group_name)
         else:
             tenant_values[key] = value
 
@@ -163,7 +175,7 @@ def notification_settings_load(
             .groups.through.objects.filter(group_id__in=list(group_names), user_id__in=users.values("pk"))
             .values_list("user_id", "group_id")
         )
-        memberships = sorted_by_name(pairs, group_names)
+        memberships = sorted_by_rank(pairs, group_ranks)
 
     return NotificationSettings(
         declarations=declarations,

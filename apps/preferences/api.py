@@ -1,7 +1,9 @@
 """REST API of the tenant's global preferences (owners and section holders, as on the page) and the user's own.
 
 Values travel in their JSON form: what the preference type's serializer stores, decoded (a date as
-"2025-01-31", a model row as its primary key). Writes call the preferences service, so they are validated
+"2025-01-31", a model row as its primary key). A duration in seconds is written as 7200 or "PT2H" and
+answered in seconds with the same values in ISO 8601 under `iso8601` (null for other types), as the live
+settings API does. Writes call the preferences service, so they are validated
 by the preference's rules, recorded in history with source "api", and signalled on commit.
 
 - GET    /api/preferences/<scope>/           every preference with value, default and JSON Schema
@@ -52,6 +54,8 @@ from apps.core.api import (
     etag_of,
     etag_response,
     if_match_given,
+    iso8601_field,
+    iso8601_of,
     precondition_failed,
     stale_response,
     validation_errors,
@@ -76,6 +80,7 @@ class PreferenceOutputSerializer(serializers.Serializer):
     # The metaclass moves declared fields off the class, so this does not replace Field.help_text.
     help_text = serializers.CharField(allow_blank=True)  # type: ignore[assignment]
     schema = serializers.DictField(help_text="JSON Schema of the value.")
+    iso8601 = iso8601_field()
 
 
 class PreferenceValueInputSerializer(serializers.Serializer):
@@ -101,16 +106,19 @@ def _json_form(preference: BasePreferenceType, value: Any) -> Any:
 def preference_payload(preference: BasePreferenceType, raw: str | None) -> dict[str, Any]:
     """Return the API representation of one preference whose stored JSON text is `raw` (None: the default)."""
     key = preference.identifier
+    default = _json_form(preference, preference.get_default())
+    value = json.loads(raw) if raw is not None else default
     return {
         "key": key,
         "section": preference.section_name,
         "name": preference.name,
-        "value": json.loads(raw) if raw is not None else _json_form(preference, preference.get_default()),
-        "default": _json_form(preference, preference.get_default()),
+        "value": value,
+        "default": default,
         "is_default": raw is None,
         "verbose_name": str(preference.get_verbose_name()),
         "help_text": str(preference.get_help_text()),
         "schema": preference.json_schema(),
+        "iso8601": iso8601_of(preference, value=value, default=default),
     }
 
 
@@ -360,6 +368,7 @@ class DefaultOutputSerializer(serializers.Serializer):
     locked = serializers.BooleanField(help_text="Whether members may not change the value.")
     code_default = serializers.JSONField(help_text="The default from code, in its JSON form.")
     verbose_name = serializers.CharField()
+    iso8601 = iso8601_field()
 
 
 class DefaultInputSerializer(serializers.Serializer):
@@ -371,13 +380,16 @@ class DefaultInputSerializer(serializers.Serializer):
 
 def default_payload(preference: BasePreferenceType, stored: Any) -> dict[str, Any]:
     """Return the API representation of one default (`stored`: a StoredDefault, or None when unset)."""
+    value = json.loads(stored.raw) if stored is not None else None
+    code_default = _json_form(preference, preference.get_default())
     return {
         "key": preference.identifier,
-        "value": json.loads(stored.raw) if stored is not None else None,
+        "value": value,
         "is_set": stored is not None,
         "locked": bool(stored is not None and stored.locked),
-        "code_default": _json_form(preference, preference.get_default()),
+        "code_default": code_default,
         "verbose_name": str(preference.get_verbose_name()),
+        "iso8601": iso8601_of(preference, value=value, code_default=code_default),
     }
 
 

@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.urls import reverse
 
+from apps.accounts.models import GROUP_ORDER
 from apps.core.inline import (
     IDLE,
     VERSION_SUFFIX,
@@ -382,6 +383,25 @@ class EditScope:
             raise stale_edit(exc, store) from exc
         return result
 
+    def save_locks(self, form: PreferenceForm, data: Mapping[str, Any]) -> list[PreferenceChangeResult]:
+        """Lock or unlock the defaults of `form`'s tab whose switch a plain post of the page changed.
+
+        A switch changed when its posted state differs from the one it was rendered in (its version input);
+        someone else's lock since is refused with StaleEdit, to be raised inside the caller's transaction.
+        """
+        changes = []
+        for key in form.preference_keys:
+            name = key + LOCK_SUFFIX
+            seen = data.get(name + VERSION_SUFFIX)
+            if seen is None or not self.can_edit(form.preference(key)):
+                continue  # no switch posted for it (a disabled one posts nothing either)
+            locked = bool(data.get(name))
+            if locked != (seen == version_token(True)):
+                result = self.lock(key, locked=locked, seen=seen)
+                if result is not None:
+                    changes.append(result)
+        return changes
+
     def page_url(self, tab: Tab) -> str:
         """Return the page's URL showing `tab`."""
         return f"{reverse(self.url_names['page'], args=self.url_args)}?section={tab.name}"
@@ -455,15 +475,8 @@ def defaults_edit_scope(user: Any, target: str) -> EditScope:
 
 def default_targets() -> list[tuple[str, str]]:
     """Return the defaults pages' targets, (target, label): the organisation, then groups by priority."""
-    groups = Group.objects.select_related("profile").order_by("name")
-
-    def order(group: Group) -> tuple[bool, int, str]:
-        profile = getattr(group, "profile", None)
-        return (profile is None, profile.priority if profile else 0, group.name)
-
-    return [(ORGANISATION, "Organisation")] + [
-        (f"{GROUP_PREFIX}{group.pk}", f"Group {group.name}") for group in sorted(groups, key=order)
-    ]
+    groups = Group.objects.order_by(*GROUP_ORDER)
+    return [(ORGANISATION, "Organisation")] + [(f"{GROUP_PREFIX}{group.pk}", f"Group {group.name}") for group in groups]
 
 
 def expected_raw(seen: str | None) -> Any:

@@ -14,6 +14,7 @@ from django.contrib.postgres.aggregates import JSONBAgg
 from django.db import connection, models
 from django.db.models.functions import JSONObject
 
+from apps.accounts.models import group_rank
 from apps.core.tenancy import current_schema_name
 from apps.preferences import cache
 from apps.preferences.declarations import PreferenceRegistry
@@ -294,14 +295,11 @@ def user_and_group_rows(user: Any) -> list[tuple[Any, ...]]:
 
 
 def decode_group_defaults(registry: PreferenceRegistry, rows: list[tuple[Any, ...]]) -> GroupDefaults:
-    """Return {key: [StoredDefault…]} sorted by group priority (lowest number first; no priority last, by name)."""
-
-    def order(row: tuple[Any, ...]) -> tuple[bool, int, str]:
-        priority = row[6]
-        return (priority is None, priority or 0, row[5] or "")
-
+    """Return {key: [StoredDefault…]} with the groups in their one order (`apps.accounts.models.group_rank`)."""
     result: GroupDefaults = {}
-    for section, name, raw, locked, group_id, group_name, _ in sorted(rows, key=order):
+    for section, name, raw, locked, group_id, group_name, _ in sorted(
+        rows, key=lambda row: group_rank(row[6], row[5] or "")
+    ):
         for key, (stored_raw, value) in decode_rows(registry, [(section, name, raw)]).items():
             result.setdefault(key, []).append(StoredDefault(stored_raw, value, bool(locked), group_id, group_name))
     return result

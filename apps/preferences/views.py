@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.audit.models import AuditEntry
 from apps.audit.selectors import audit_entries
 from apps.core.htmx import HtmxHttpRequest, render_page
-from apps.core.inline import IDLE, SAVED, STALE, StaleEdit, inline_response, posted_version
+from apps.core.inline import IDLE, SAVED, STALE, InlineField, StaleEdit, inline_response, posted_version
 from apps.core.pagination import paginate, query_without_page
 from apps.core.roles import owner_required
 from apps.preferences.editing import (
@@ -298,7 +299,10 @@ def _page(request: HttpRequest, scope: EditScope, *, section: str | None = None,
     stale = None
     if request.method == "POST":
         try:
-            changes = scope.save(form, request.POST)
+            with transaction.atomic():  # the tab's values and (on a defaults page) its locks, all or nothing
+                changes = scope.save(form, request.POST)
+                if changes is not None and scope.is_defaults:
+                    changes += scope.save_locks(form, request.POST)
         except StaleEdit as refused:
             changes, stale = None, refused
         if changes is not None:
@@ -319,10 +323,18 @@ def _page(request: HttpRequest, scope: EditScope, *, section: str | None = None,
     }
     if scope.is_defaults:
         # Each default beside its lock; the targets (the organisation, then the groups in their order).
-        context["pairs"] = [(field, scope.lock_field(field.name)) for field in fields]
+        context["pairs"] = [(field, _lock_field(scope, field.name, request, stale)) for field in fields]
         context["targets"] = default_targets()
         context["target"] = scope.url_args[0]
     return render_page(request, template, context, partial="panel")
+
+
+def _lock_field(scope: EditScope, key: str, request: HttpRequest, stale: StaleEdit | None) -> InlineField:
+    """Return the lock switch of `key` on a defaults page: as posted when the page shows a refused post."""
+    field = scope.lock_field(key, data=request.POST if request.method == "POST" else None)
+    if stale is not None and stale.name == key + LOCK_SUFFIX:
+        field.stale, field.state = stale, STALE
+    return field
 
 
 def _field_save(request: HtmxHttpRequest, scope: EditScope, key: str) -> HttpResponse:

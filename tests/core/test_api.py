@@ -140,3 +140,15 @@ def test_every_operation_documents_its_refusals_with_their_envelopes(acme):
                 assert bad["$ref"].endswith("/Error"), f"{method} {path}"
     components = tenant["components"]["schemas"]
     assert "errors" in components["Error"]["properties"] and "detail" in components["Detail"]["properties"]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_an_unrouted_api_write_with_a_session_cookie_is_the_apis_json_404(acme, method):
+    client = Client(HTTP_HOST="acme.localhost", enforce_csrf_checks=True)  # as a browser: no CSRF token sent
+    member = client_for("acme.localhost", make_user(acme, "alice"), acme)
+    client.cookies = member.cookies
+
+    response = getattr(client, method)("/api/no-such-thing/", "{}", content_type="application/json")
+
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+    assert response.json() == {"detail": "Not found."}

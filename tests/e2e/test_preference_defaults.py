@@ -68,3 +68,32 @@ def test_a_group_default_reaches_a_member_and_use_inherited_brings_it_back(
     field = page.get_by_test_id(f"pref-{PER_PAGE}")
     expect(field.get_by_test_id("badge")).to_have_text("from group Sales")
     expect(field.get_by_label("Items per page")).to_have_value("50")
+
+
+def test_without_javascript_an_owner_locks_and_unlocks_a_default_with_the_save_button(
+    browser, committed_tenants, site_url
+):
+    make_user(committed_tenants["acme"], "olivia", owner=True)
+    alice = make_user(committed_tenants["acme"], "alice")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+
+    log_in(
+        page, site_url("acme", "/accounts/login/?next=/owner/preferences/defaults/%3Fsection%3Dappearance"), "olivia"
+    )
+    lock = page.get_by_label("Lock Compact tables")
+    lock.check()
+    page.get_by_role("button", name="Save changes").click()
+
+    expect(page.get_by_text("Appearance: 1 change saved.")).to_be_attached()
+    expect(page.get_by_label("Lock Compact tables")).to_be_checked()  # the page as stored, after the redirect
+    with schema_context("acme"):
+        assert type(alice).objects.get(pk=alice.pk).preferences.resolve(COMPACT).locked
+
+    page.get_by_label("Lock Compact tables").uncheck()
+    page.get_by_role("button", name="Save changes").click()
+
+    expect(page.get_by_label("Lock Compact tables")).not_to_be_checked()
+    with schema_context("acme"):
+        assert not type(alice).objects.get(pk=alice.pk).preferences.resolve(COMPACT).locked
+    context.close()

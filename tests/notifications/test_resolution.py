@@ -2,8 +2,9 @@
 
 import pytest
 
+from apps.accounts.models import group_rank
 from apps.notifications.registry import Notification
-from apps.notifications.resolution import NotificationSettings, Resolution, sorted_by_name
+from apps.notifications.resolution import NotificationSettings, Resolution, sorted_by_rank
 
 PLAIN = Notification(name="plain", display_name="Plain", backends=("email", "sms"), default={"email": True})
 LOCKED = Notification(name="locked", display_name="Locked", backends=("email",), mandatory=True)
@@ -15,8 +16,11 @@ ALICE, BOB, ROOT, GONE = 10, 11, 12, 13
 
 
 def settings(**stored) -> NotificationSettings:
-    """Return settings for alice (Sales, Support), bob (no group, holds x.y), root (superuser) and gone (inactive)."""
+    """Return settings for alice (Sales, then Support, by priority; or Support first with `support_first`), bob (no
+    group, holds x.y), root (superuser) and gone (inactive)."""
     names = {SALES: "Sales", SUPPORT: "Support"}
+    priorities = {SALES: 2, SUPPORT: 1} if stored.pop("support_first", False) else {SALES: 1, SUPPORT: 2}
+    ranks = {pk: group_rank(priorities[pk], name) for pk, name in names.items()}
     return NotificationSettings(
         declarations={d.name: d for d in (PLAIN, LOCKED, BILLING)},
         types={},
@@ -29,7 +33,7 @@ def settings(**stored) -> NotificationSettings:
         group_values=stored.get("group", {}),
         tenant_values=stored.get("tenant", {}),
         group_names=names,
-        memberships=sorted_by_name([(ALICE, SUPPORT), (ALICE, SALES)], names),
+        memberships=sorted_by_rank([(ALICE, SUPPORT), (ALICE, SALES)], ranks),
     )
 
 
@@ -53,13 +57,25 @@ def test_groups_only_off_beat_the_tenant_default():
     assert resolved.resolve(BOB, "plain", "sms") == Resolution(True, "tenant")
 
 
-def test_any_group_on_beats_a_group_off_and_the_first_by_name_is_named():
-    resolved = settings(group={("plain", "sms"): {SALES: True, SUPPORT: True}, ("plain", "email"): {SALES: False}})
+def test_the_highest_priority_group_that_sets_a_cell_decides_it():
+    conflicting = {("plain", "sms"): {SALES: False, SUPPORT: True}, ("plain", "email"): {SUPPORT: False}}
 
-    assert resolved.resolve(ALICE, "plain", "sms") == Resolution(True, "group:Sales")
-    assert resolved.resolve(ALICE, "plain", "email") == Resolution(False, "group:Sales")
-    only_support_on = settings(group={("plain", "sms"): {SALES: False, SUPPORT: True}})
-    assert only_support_on.resolve(ALICE, "plain", "sms") == Resolution(True, "group:Support")
+    sales_first = settings(group=conflicting)
+    assert sales_first.resolve(ALICE, "plain", "sms") == Resolution(False, "group:Sales")
+    assert sales_first.resolve(ALICE, "plain", "email") == Resolution(False, "group:Support")
+    support_first = settings(group=conflicting, support_first=True)
+    assert support_first.resolve(ALICE, "plain", "sms") == Resolution(True, "group:Support")
+
+
+def test_a_group_without_a_profile_ranks_after_those_with_one_then_by_name():
+    ranks = {
+        1: group_rank(None, "Alpha"),
+        2: group_rank(2, "Zulu"),
+        3: group_rank(1, "Yankee"),
+        4: group_rank(None, "Beta"),
+    }
+
+    assert sorted_by_rank([(ALICE, 1), (ALICE, 2), (ALICE, 3), (ALICE, 4)], ranks) == {ALICE: [3, 2, 1, 4]}
 
 
 def test_the_users_own_choice_beats_their_groups():

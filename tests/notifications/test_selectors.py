@@ -4,6 +4,7 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from apps.accounts.models import GroupProfile
 from apps.notifications.models import NotificationType
 from apps.notifications.selectors import (
     NotificationNotSynced,
@@ -51,10 +52,13 @@ def test_two_groups_both_on_resolve_on(person):
     assert (result.value, result.source) == (True, "group:Sales")
 
 
-def test_one_group_on_and_one_off_resolves_on(person):
+def test_of_two_conflicting_groups_the_higher_priority_one_decides(person):
     alice = person("alice", groups=("Sales", "Support"))
     update_preferences("task_assigned", group("Sales"), {"email": False})
     update_preferences("task_assigned", group("Support"), {"email": True})
+    order = {"Support": 1, "Sales": 2}
+    for name, priority in order.items():
+        GroupProfile.objects.create(group=group(name), priority=priority)
 
     result = resolve(alice)
 
@@ -156,7 +160,7 @@ def test_settings_loaded_once_resolve_each_person_by_their_own_groups(person):
         ("u1", "email"): Resolution(False, "group:Sales"),
         ("u1", "sms"): Resolution(True, "group:Sales"),
         ("u1", "in_app"): Resolution(True, "default"),
-        ("u2", "email"): Resolution(True, "group:Support"),
+        ("u2", "email"): Resolution(False, "group:Sales"),  # no priorities: by name, Sales first
         ("u2", "sms"): Resolution(False, "user"),
         ("u2", "in_app"): Resolution(True, "default"),
     }

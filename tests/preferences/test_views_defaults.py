@@ -1,7 +1,9 @@
 """The member's sources of each value, the owners' defaults pages (locks, groups, history) and their queries."""
 
 import json
+import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -256,3 +258,96 @@ def test_the_schema_documents_the_defaults_endpoints(as_olivia: Any) -> None:
     schema = as_olivia.get(reverse("api-schema"), HTTP_ACCEPT="application/json").content.decode()
     assert "/api/preferences/defaults/organisation/{key}/" in schema
     assert "/api/preferences/defaults/groups/{group}/{key}/" in schema
+
+
+class _FormData(HTMLParser):
+    """What a browser without JavaScript posts from the page's form: its inputs, checked boxes, selected options."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: dict[str, str] = {}
+        self._select: str | None = None
+        self._first: str | None = None
+        self._in_form = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        if tag == "form" and attr.get("method") == "post" and "Save changes" not in self.data:
+            self._in_form = True
+        if not self._in_form or "disabled" in attr:
+            return
+        name = attr.get("name") or ""
+        if tag == "input" and name and (attr.get("type") not in ("checkbox", "radio") or "checked" in attr):
+            self.data[name] = attr.get("value") or ("on" if attr.get("type") == "checkbox" else "")
+        elif tag == "select":
+            self._select, self._first = name, None
+        elif tag == "option" and self._select:
+            value = attr.get("value") or ""
+            if self._first is None:
+                self._first = value
+                self.data.setdefault(self._select, value)
+            if "selected" in attr:
+                self.data[self._select] = value
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._select = None
+        elif tag == "form":
+            self._in_form = False
+
+
+def _plain_post_data(html: str) -> dict[str, str]:
+    parser = _FormData()
+    parser.feed(html.split('data-testid="defaults-panel"', 1)[1])
+    return parser.data
+
+
+def test_without_javascript_the_pages_save_button_locks_and_unlocks(olivia: Any, as_olivia: Any, alice: Any) -> None:
+    url = reverse("preferences:defaults", args=["organisation"]) + "?section=appearance"
+    data = _plain_post_data(as_olivia.get(url).content.decode())
+    assert KEY + "__locked" not in data and KEY + "__locked__seen" in data  # the switch, off, with its version
+
+    locked = as_olivia.post(url, {**data, KEY + "__locked": "on"})
+
+    assert locked.status_code == 302
+    assert type(alice).objects.get(pk=alice.pk).preferences.resolve(KEY).locked
+    page = as_olivia.get(locked["Location"]).content.decode()
+    assert "Appearance: 1 change saved." in page
+    data = _plain_post_data(page)
+    assert data[KEY + "__locked"] == "on"
+    data.pop(KEY + "__locked")
+
+    unlocked = as_olivia.post(url, data)
+
+    assert unlocked.status_code == 302
+    assert not type(alice).objects.get(pk=alice.pk).preferences.resolve(KEY).locked
+    changes = PreferenceChange.objects.filter(scope="org_default", name="compact_tables").order_by("id")
+    assert [(c.source, c.locked) for c in changes] == [("form", True), ("form", False)]
+
+
+def test_a_plain_post_leaves_alone_a_lock_it_did_not_change(olivia: Any, as_olivia: Any) -> None:
+    url = reverse("preferences:defaults", args=["organisation"]) + "?section=appearance"
+    data = _plain_post_data(as_olivia.get(url).content.decode())
+    preference_lock(store=_org_store(), key=KEY, locked=True)  # another owner, after the page was shown
+
+    untouched = as_olivia.post(url, {**data, PER_PAGE: "40"})
+
+    assert untouched.status_code == 302
+    stored = {row.name: row for row in UserPreferenceDefault.objects.filter(group=None)}
+    assert stored["compact_tables"].locked is True and stored["items_per_page"].raw_value == "40"
+
+
+def test_a_plain_post_saves_a_value_and_a_lock_together_or_neither(olivia: Any, as_olivia: Any) -> None:
+    url = reverse("preferences:defaults", args=["organisation"]) + "?section=appearance"
+    data = _plain_post_data(as_olivia.get(url).content.decode())
+
+    refused = as_olivia.post(url, {**data, PER_PAGE: "0", KEY + "__locked": "on"})
+
+    assert refused.status_code == 200  # the page again, the error in place and the switch as posted
+    html = refused.content.decode()
+    assert 'data-testid="error"' in html
+    assert re.search(rf'<input[^>]*name="{KEY}__locked"[^>]*checked', html)
+    assert not UserPreferenceDefault.objects.exists()
+    saved = as_olivia.post(url, {**data, PER_PAGE: "40", KEY + "__locked": "on"})
+    assert saved.status_code == 302
+    assert "Appearance: 2 changes saved." in as_olivia.get(saved["Location"]).content.decode()
