@@ -7,10 +7,16 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from apps.notifications.links import site_url
 from apps.notifications.models import Backend, Delivery, InboxMessage, SmsMessage
 from apps.notifications.registry import Notification, registry
 from apps.notifications.selectors import inbox_unread_count
-from apps.notifications.services import deliveries_requeue_stale, delivery_deliver
+from apps.notifications.services import (
+    deliveries_deliver_batch,
+    deliveries_requeue_stale,
+    delivery_deliver,
+    tenant_defaults_update,
+)
 from apps.notifications.shortcuts import send_notification, update_preferences
 from apps.notifications.sync import notifications_sync
 from apps.notifications.tasks import deliver, requeue_stale_deliveries
@@ -259,3 +265,25 @@ def test_eager_task_leaves_a_failed_attempt_pending_until_its_backoff_is_over(
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("pending", 1)
     assert row.next_attempt_at >= before + timedelta(seconds=30)
+
+
+def test_an_email_batch_of_thirty_messages_costs_no_more_queries_than_one_of_three(
+    person, smtp_server, settings, django_assert_max_num_queries
+):
+    settings.NOTIFICATIONS_RECORD_EVERY = 50
+    people = [person(f"reader{i}") for i in range(33)]
+    tenant_defaults_update(notification="test_message", prefs={"email": True})
+    site_url("")  # the domain is looked up once per process, here, before either batch
+    queries = []
+    for recipients in (people[:3], people[3:]):
+        send_notification("test_message", users=recipients)
+        # Claim (one statement), load, the sender (a live setting), record (one guarded UPDATE per 50 messages).
+        with django_assert_max_num_queries(4) as captured:
+            outcome = deliveries_deliver_batch(backend="email")
+        queries.append(len(captured))
+        assert set(outcome.statuses.values()) == {"sent"} and outcome.claimed == len(recipients)
+
+    assert queries[1] <= queries[0]  # thirty messages cost no more than three (the sender is cached by then)
+    assert len(smtp_server.wait_for(33)) == 33
+    assert not Delivery.objects.filter(backend__name="email").exclude(status="sent").exists()
+    assert not Delivery.objects.exclude(claim="").exists()
