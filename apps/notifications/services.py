@@ -295,7 +295,9 @@ def notification_send(
     # Quiet hours, digests, a pause or unsubscribe-from-all turn some pending rows into held, digested or skipped
     # ones, each with its reason; only the rows still pending are queued.
     timing.rows_time(candidates, declaration)
-    _deliveries_copy(rows, notification_type_id=notification_type.pk, context=payload, key=f"{name}:{batch}", now=now)
+    _deliveries_copy(
+        rows, notification_type_id=notification_type.pk, context=payload, key=f"{declaration.name}:{batch}", now=now
+    )
     pending = [row for row in candidates if row.status == Status.PENDING]
     if len(rows) >= ANALYZE_AFTER_ROWS:
         # Before the batches are queued, so they read the new statistics.
