@@ -16,6 +16,7 @@ postgres://postgres@127.0.0.1:5432/portal_bench_delivery), Redis databases 7, 8 
 """
 
 import argparse
+import logging
 import os
 import subprocess
 import sys
@@ -215,6 +216,8 @@ def main() -> int:
     from apps.notifications.services import tenant_defaults_update
     from tests.support.processes import free_port
 
+    # aiosmtpd logs every SMTP command at INFO ("mail.log"): that costs CPU on the cores the worker measures.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     sink = CountingSink()
     controller = Controller(sink, hostname="127.0.0.1", port=free_port())
     controller.start()

@@ -10,13 +10,16 @@ one SMTP connection.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from apps.notifications import conf, timing
 from apps.notifications.links import category_unsubscribe_url, site_url, unsubscribe_all_url
@@ -101,18 +104,27 @@ def _connection() -> Any:
 
 
 def digest_send(*, user_id: int, due_at: datetime, connection: Any) -> Digest | None:
-    """Send the digest of one person due at `due_at` if it was not sent yet; return it (None: nothing to send)."""
+    """Send the digest of one person due at `due_at` if it was not sent yet; return it (None: nothing to send).
+
+    Its rows are claimed first (status "sending", the digest's id, a lease) in a transaction that commits before
+    the SMTP exchange, so no database transaction stays open on the mail server and a second worker skips them.
+    Once the server accepted the email they are marked sent; if it refused, they are due again on the next run.
+    A worker killed in between leaves them "sending" under its lease; once it is over the next run sends them
+    (the one email that may reach its reader twice; Message-ID is the digest's, the same both times).
+    """
+    token = uuid.uuid4().hex
     with transaction.atomic():
         digest, _ = Digest.objects.select_for_update().get_or_create(user_id=user_id, due_at=due_at)
+        moment = timing.now()
+        lease_over = Q(status=Status.SENDING, digest=digest, claimed_until__lt=timezone.now())
         rows = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("notification_type", "user")
-            .filter(user_id=user_id, digest_due_at=due_at, status=Status.DIGESTED)
+            .filter(Q(status=Status.DIGESTED, digest_due_at=due_at) | lease_over, user_id=user_id)
             .order_by("created_at", "pk")
         )
         if not rows:
             return None
-        moment = timing.now()
         read = set(
             InboxMessage.objects.filter(
                 delivery__idempotency_key__in=[_in_app_key(row) for row in rows], read_at__isnull=False
@@ -121,36 +133,53 @@ def digest_send(*, user_id: int, due_at: datetime, connection: Any) -> Digest | 
         already_read = [row for row in rows if _in_app_key(row) in read]
         unread = [row for row in rows if _in_app_key(row) not in read]
         Delivery.objects.filter(pk__in=[row.pk for row in already_read]).update(
-            status=Status.SKIPPED, reason=Reason.ALREADY_READ, digest=digest, updated_at=moment
+            status=Status.SKIPPED, reason=Reason.ALREADY_READ, digest=digest, claim="", updated_at=moment
         )
         if not unread:
             return digest
         if not digest.user.email:
             Delivery.objects.filter(pk__in=[row.pk for row in unread]).update(
-                status=Status.SKIPPED, reason=Reason.NO_EMAIL_ADDRESS, updated_at=moment
+                status=Status.SKIPPED, reason=Reason.NO_EMAIL_ADDRESS, claim="", updated_at=moment
             )
             return digest
-        message = _message(digest, unread, connection)
-        message.send()
-        digest.sent_at, digest.subject = moment, str(message.subject)
-        digest.sent_payload = {"to": digest.user.email, "subject": message.subject, "headers": message.extra_headers}
-        digest.save(update_fields=["sent_at", "subject", "sent_payload"])
+        lease = timezone.now() + timedelta(seconds=conf.get("NOTIFICATIONS_CLAIM_SECONDS"))
         Delivery.objects.filter(pk__in=[row.pk for row in unread]).update(
+            status=Status.SENDING, digest=digest, claim=token, claimed_until=lease, updated_at=moment
+        )
+    claimed = Delivery.objects.filter(digest=digest, status=Status.SENDING, claim=token)
+    message = _message(digest, unread, connection)
+    try:
+        message.send()
+    except Exception as exc:
+        with transaction.atomic():
+            claimed.update(status=Status.DIGESTED, claim="", claimed_until=None, updated_at=timing.now())
+            digest.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            digest.save(update_fields=["last_error"])
+        raise
+    moment = timing.now()
+    with transaction.atomic():
+        digest.sent_at, digest.subject, digest.last_error = moment, str(message.subject), ""
+        digest.sent_payload = {"to": digest.user.email, "subject": message.subject, "headers": message.extra_headers}
+        digest.save(update_fields=["sent_at", "subject", "sent_payload", "last_error"])
+        claimed.update(
             status=Status.SENT,
-            digest=digest,
             sent_at=moment,
             attempts=1,
             sent_payload={"digest": digest.pk, "subject": message.subject},
+            claim="",
+            claimed_until=None,
             updated_at=moment,
         )
-        return digest
+    return digest
 
 
 def digests_send_due(*, limit: int = 1000) -> int:
     """Send every digest of this schema that is due; return how many emails went out."""
     moment = timing.now()
+    # A digest whose sender died mid-send (its rows "sending", the lease over) is due again, at its own time.
+    abandoned = Q(status=Status.SENDING, claimed_until__lt=timezone.now())
     due = (
-        Delivery.objects.filter(status=Status.DIGESTED, digest_due_at__lte=moment)
+        Delivery.objects.filter(Q(status=Status.DIGESTED, digest_due_at__lte=moment) | abandoned)
         .values_list("user_id", "digest_due_at")
         .order_by("digest_due_at", "user_id")
         .distinct()[:limit]

@@ -1,8 +1,11 @@
 """Absolute links to this tenant's site and signed one-click unsubscribe tokens."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core import signing
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 
 from apps.core.tenancy import current_schema_name
@@ -23,16 +26,32 @@ class UnsubscribeRequest:
     category: str = ""
 
 
-def site_url(path: str) -> str:
-    """Return `path` as an absolute URL on the active tenant's primary domain."""
+# Schema name → its primary domain (None: it has none), filled by site_url. Every message links to the site a few
+# times and a batch renders hundreds: a query each cost more than the rest of the message. Cleared whenever a
+# domain is saved or deleted, like django.contrib.sites' SITE_CACHE.
+PRIMARY_DOMAINS: dict[str, str | None] = {}
+
+
+def _primary_domain(schema: str) -> str | None:
     from apps.tenants.models import Domain
 
-    domain = (
-        Domain.objects.filter(tenant__schema_name=current_schema_name(), is_primary=True)
-        .values_list("domain", flat=True)
-        .first()
-    )
-    base = conf.get("NOTIFICATIONS_BASE_URL").format(domain=domain or "localhost")
+    if schema not in PRIMARY_DOMAINS:
+        PRIMARY_DOMAINS[schema] = (
+            Domain.objects.filter(tenant__schema_name=schema, is_primary=True).values_list("domain", flat=True).first()
+        )
+    return PRIMARY_DOMAINS[schema]
+
+
+@receiver(post_save, sender="tenants.Domain", dispatch_uid="notifications-forget-domains-on-save")
+@receiver(post_delete, sender="tenants.Domain", dispatch_uid="notifications-forget-domains-on-delete")
+def primary_domains_forget(**kwargs: Any) -> None:
+    """Forget the cached primary domains (a domain changed, or a test starts afresh)."""
+    PRIMARY_DOMAINS.clear()
+
+
+def site_url(path: str) -> str:
+    """Return `path` as an absolute URL on the active tenant's primary domain (looked up once per process)."""
+    base = conf.get("NOTIFICATIONS_BASE_URL").format(domain=_primary_domain(current_schema_name()) or "localhost")
     return base.rstrip("/") + path
 
 

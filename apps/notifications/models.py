@@ -123,6 +123,8 @@ class Delivery(models.Model):
         HELD = "held", "Held"
         # Waiting to go out in the recipient's next email digest (`digest_due_at`), then sent in it or left out.
         DIGESTED = "digested", "In a digest"
+        # Claimed by the digest being sent (`digest`, until `claimed_until`); sent, or digested again on a failure.
+        SENDING = "sending", "Sending"
 
     class Reason(models.TextChoices):
         NONE = "", "—"
@@ -171,10 +173,9 @@ class Delivery(models.Model):
         verbose_name_plural = "deliveries"
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="notif_delivery_due"),
-            # What a batch claims: the pending rows of one backend, oldest first.
-            models.Index(
-                fields=["backend", "next_attempt_at"], condition=Q(status="pending"), name="notif_delivery_claimable"
-            ),
+            # What a batch claims: the pending rows of one backend in id order, so the first 500 are read off the
+            # index without visiting (or sorting) the other pending rows of a big send.
+            models.Index(fields=["backend", "id"], condition=Q(status="pending"), name="notif_delivery_claim_order"),
             models.Index(fields=["notification_type", "status"], name="notif_delivery_type_status"),
             models.Index(fields=["status", "held_until"], name="notif_delivery_held"),
             models.Index(fields=["status", "digest_due_at"], name="notif_delivery_digest_due"),

@@ -60,8 +60,11 @@ def requeue_stale_deliveries() -> dict[str, int]:
         schemas,
         Delivery._meta.db_table,
         "(status = %s AND next_attempt_at <= %s) OR (status = %s AND held_until <= %s)"
-        " OR (status = %s AND digest_due_at <= %s)",
-        [Delivery.Status.PENDING, cutoff, Delivery.Status.HELD, now, Delivery.Status.DIGESTED, now],
+        " OR (status = %s AND digest_due_at <= %s) OR (status = %s AND claimed_until < %s)",
+        [
+            *(Delivery.Status.PENDING, cutoff, Delivery.Status.HELD, now),
+            *(Delivery.Status.DIGESTED, now, Delivery.Status.SENDING, now),
+        ],
     )
     counts = dict.fromkeys(schemas, 0)
     for schema in due:

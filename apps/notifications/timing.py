@@ -27,6 +27,7 @@ from django.utils.text import slugify
 
 from apps.notifications.models import Delivery
 from apps.notifications.registry import Notification
+from apps.notifications.selectors import id_array
 
 Status = Delivery.Status
 Reason = Delivery.Reason
@@ -206,14 +207,16 @@ def timings_load(user_ids: Iterable[int], *, categories: Iterable[str], backends
         section, _, short = name.partition("__")
         wanted |= Q(section=section, name=short)
     own: dict[int, dict[str, Any]] = {}
-    for user_id, section, short, raw in UserPreference.objects.filter(wanted, user_id__in=ids).values_list(
+    for user_id, section, short, raw in UserPreference.objects.filter(wanted, user_id__in=id_array(ids)).values_list(
         "user_id", "section", "name", "raw_value"
     ):
         name = f"{section}__{short}"
         decoded = user_preferences_registry.get(name).stored_value(raw)
         if decoded.decodes:
             own.setdefault(user_id, {})[name] = decoded.value
-    sample = get_user_model().objects.filter(pk__in=ids - set(own)).first()
+    # One id, not the 100,000 of a big send as an IN list: any recipient without own values reads the defaults.
+    others = ids - set(own)
+    sample = get_user_model().objects.filter(pk=min(others)).first() if others else None
     shared: Any = (
         preferences_of(sample)
         if sample is not None
@@ -264,12 +267,17 @@ def rows_time(rows: list[Delivery], declaration: Notification, *, moment: dt.dat
             row.status, row.reason = Status.SKIPPED, Reason.UNSUBSCRIBED_ALL
             continue
         mode = timing.digest_mode(declaration.category) if backend == "email" else IMMEDIATELY
+        window = timing.quiet.get(backend)
         if mode != IMMEDIATELY:
             row.status, row.reason = Status.DIGESTED, Reason.DIGEST
-            row.digest_due_at = digest_due_at(mode, moment, timing.zone, timing.daily_at)
-            row.next_attempt_at = row.digest_due_at
+            due = digest_due_at(mode, moment, timing.zone, timing.daily_at)
+            # A digest due inside the email quiet hours waits for their end, like any other email; the items of
+            # one digest share its due time, so they still go out together.
+            release = quiet_release_at(window, due, timing.zone) if window else None
+            if release is not None:
+                row.held_until, row.held_zone, due = release, timing.zone.key, release
+            row.digest_due_at = row.next_attempt_at = due
             continue
-        window = timing.quiet.get(backend)
         release = quiet_release_at(window, moment, timing.zone) if window else None
         if release is not None:
             row.status, row.reason = Status.HELD, Reason.QUIET_HOURS

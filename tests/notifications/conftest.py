@@ -116,3 +116,13 @@ class PausingEmailBackend(EmailBackend):
             _log_and_hold(deliveries, "hold-email")
         PausingEmailBackend.groups_sent += 1
         return super().send_batch(deliveries, connection)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_primary_domains() -> Iterator[None]:
+    """Forget the process's cached primary domains: a rolled-back test's domain must not reach the next test."""
+    from apps.notifications.links import primary_domains_forget
+
+    primary_domains_forget()
+    yield
+    primary_domains_forget()

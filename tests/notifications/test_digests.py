@@ -1,8 +1,10 @@
 """Digests: three items in one email received by a real SMTP server, sent once, read items left out."""
 
 import datetime as dt
+import smtplib
 
 import pytest
+from django.core.mail import EmailMultiAlternatives
 
 from apps.notifications.digests import digests_send_due
 from apps.notifications.links import category_unsubscribe_url
@@ -91,3 +93,80 @@ def test_the_category_link_of_a_digest_turns_that_category_off(daily_reader, acm
 
     assert response.status_code == 200 and "Projects" in response.content.decode()
     assert preference_resolve(user=daily_reader, notification="task_assigned", backend="email").value is False
+
+
+def three_items_due(reader, clock, capture) -> None:
+    at(clock, 2026, 6, 1, 10, 0)
+    with capture(execute=True):
+        for title in ("Call Initech", "Fix the printer", "Review the budget"):
+            send_notification("task_assigned", users=[reader], context={"title": title})
+    at(clock, 2026, 6, 2, 6, 0)
+
+
+def test_a_digest_the_smtp_server_refuses_stays_due_and_goes_out_once_on_the_next_run(
+    daily_reader, clock, smtp_server, django_capture_on_commit_callbacks, monkeypatch
+):
+    three_items_due(daily_reader, clock, django_capture_on_commit_callbacks)
+    digested = Delivery.objects.filter(user=daily_reader, backend__name="email")
+
+    def refused(message, *args, **kwargs):
+        raise smtplib.SMTPDataError(451, b"Try again later")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(EmailMultiAlternatives, "send", refused)
+        assert digests_send_due() == 0
+    after_refusal = set(digested.values_list("status", "claim"))
+    refusal = Digest.objects.get().last_error
+    assert digests_send_due() == 1
+    assert digests_send_due() == 0
+
+    assert after_refusal == {("digested", "")}  # due again, claimed by nobody
+    assert refusal.startswith("SMTPDataError")
+    assert Digest.objects.get().last_error == ""  # cleared once sent
+    [message] = smtp_server.wait_for(1)
+    assert message["Subject"] == "Your digest: 3 notifications"
+    assert len(smtp_server.messages) == 1
+    assert set(digested.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_digest_being_sent_by_another_worker_is_left_to_it_until_its_lease_is_over(
+    daily_reader, clock, smtp_server, django_capture_on_commit_callbacks
+):
+    three_items_due(daily_reader, clock, django_capture_on_commit_callbacks)
+    digested = Delivery.objects.filter(user=daily_reader, backend__name="email")
+    [due_at] = set(digested.values_list("digest_due_at", flat=True))
+    digest = Digest.objects.create(user=daily_reader, due_at=due_at)
+    # Another worker claimed the rows and is talking to the SMTP server (or died doing so).
+    lease = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
+    digested.update(status="sending", digest=digest, claim="other", claimed_until=lease)
+
+    assert digests_send_due() == 0
+    nothing_sent = list(smtp_server.messages)
+    digested.update(claimed_until=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))  # it died; the lease ran out
+    assert digests_send_due() == 1
+
+    assert nothing_sent == []
+    [message] = smtp_server.wait_for(1)
+    assert "".join(message["Message-ID"].split()) == f"<digest-{digest.pk}@portal>"
+    assert set(digested.values_list("status", "claim")) == {("sent", "")}
+    assert Digest.objects.get().sent_at is not None
+
+
+def test_a_digest_due_inside_the_email_quiet_hours_waits_for_their_end(
+    daily_reader, clock, smtp_server, django_capture_on_commit_callbacks
+):
+    daily_reader.preferences["notifications__quiet_email"] = "07:00-09:00"
+    three_items_due(daily_reader, clock, django_capture_on_commit_callbacks)
+    digested = Delivery.objects.filter(user=daily_reader, backend__name="email")
+
+    # The digest time, 08:00 in Paris, is inside the quiet hours: it waits until 09:00 Paris (07:00 UTC).
+    at(clock, 2026, 6, 2, 6, 30)
+    assert digests_send_due() == 0
+    at(clock, 2026, 6, 2, 7, 0)
+    assert digests_send_due() == 1
+
+    assert set(digested.values_list("digest_due_at", "held_zone")) == {
+        (dt.datetime(2026, 6, 2, 7, 0, tzinfo=dt.UTC), "Europe/Paris")
+    }
+    [message] = smtp_server.wait_for(1)
+    assert message["Subject"] == "Your digest: 3 notifications"

@@ -7,14 +7,21 @@ from django.test import override_settings
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from apps.notifications.links import site_url
 from apps.notifications.models import Backend, Delivery, InboxMessage, SmsMessage
 from apps.notifications.registry import Notification, registry
 from apps.notifications.selectors import inbox_unread_count
-from apps.notifications.services import deliveries_requeue_stale, delivery_deliver
+from apps.notifications.services import (
+    deliveries_deliver_batch,
+    deliveries_requeue_stale,
+    delivery_deliver,
+    tenant_defaults_update,
+)
 from apps.notifications.shortcuts import send_notification, update_preferences
 from apps.notifications.sync import notifications_sync
 from apps.notifications.tasks import deliver, requeue_stale_deliveries
 from tests.notifications.conftest import FLAKY_BACKENDS, group
+from tests.support.people import client_for
 
 
 @pytest.fixture
@@ -93,24 +100,46 @@ def test_nothing_is_queued_before_commit_and_a_rollback_queues_nothing(person, d
     assert set(Delivery.objects.filter(user=alice).values_list("status", flat=True)) == {"pending", "skipped"}
 
 
-def test_email_carries_the_templates_and_one_click_unsubscribe_headers(person, django_capture_on_commit_callbacks):
+def test_email_carries_the_templates_and_one_click_unsubscribe_headers(
+    person, smtp_server, django_capture_on_commit_callbacks
+):
     alice = person("alice")
 
     with django_capture_on_commit_callbacks(execute=True):
         send_notification("task_assigned", users=[alice], context={"task": "Call Initech", "assigned_by": "Olivia"})
 
-    [message] = mail.outbox
-    assert message.to == ["alice@example.com"]
-    assert message.subject == "Task assigned: Call Initech"
-    assert "Olivia assigned you the task" in message.body
-    assert message.alternatives[0].mimetype == "text/html"
-    assert "<strong>Call Initech</strong>" in message.alternatives[0].content
-    link = message.extra_headers["List-Unsubscribe"].strip("<>")
-    assert link.startswith("http://acme.localhost:8000/notifications/unsubscribe/")
-    assert link in message.body
-    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == "alice@example.com"
+    assert message["Subject"] == "Task assigned: Call Initech"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Olivia assigned you the task" in text
+    assert "<strong>Call Initech</strong>" in message.get_body(preferencelist=("html",)).get_content()
+    # The header is the one-click unsubscribe from all email (RFC 8058), as in digests.
+    header = "".join(str(message["List-Unsubscribe"]).split())
+    assert header.startswith("<http://acme.localhost:8000/notifications/unsubscribe-all/") and header.endswith(">")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # The body keeps the link that turns off this notification only, and the one for all email.
+    assert "http://acme.localhost:8000/notifications/unsubscribe/" in text
+    assert header.strip("<>") in "".join(text.split())
     delivery = Delivery.objects.get(user=alice, backend__name="email")
-    assert (delivery.status, delivery.attempts, delivery.sent_payload["subject"]) == ("sent", 1, message.subject)
+    assert (delivery.status, delivery.attempts, delivery.sent_payload["subject"]) == ("sent", 1, message["Subject"])
+
+
+def test_the_one_click_header_of_an_ordinary_email_unsubscribes_from_all_email(
+    person, smtp_server, django_capture_on_commit_callbacks
+):
+    alice = person("alice")
+    with django_capture_on_commit_callbacks(execute=True):
+        send_notification("task_assigned", users=[alice])
+    [message] = smtp_server.wait_for(1)
+    path = "".join(str(message["List-Unsubscribe"]).split()).strip("<>").split(":8000", 1)[1]
+
+    # What a mail client's "Unsubscribe" button sends: a POST with this body, no login, no CSRF token.
+    response = client_for("acme.localhost").post(path, {"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200
+    alice.refresh_from_db()
+    assert alice.preferences["notifications__email_unsubscribed_all"] is True
 
 
 def test_mandatory_email_has_no_unsubscribe_link(person, django_capture_on_commit_callbacks):
@@ -236,3 +265,25 @@ def test_eager_task_leaves_a_failed_attempt_pending_until_its_backoff_is_over(
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("pending", 1)
     assert row.next_attempt_at >= before + timedelta(seconds=30)
+
+
+def test_an_email_batch_of_thirty_messages_costs_no_more_queries_than_one_of_three(
+    person, smtp_server, settings, django_assert_max_num_queries
+):
+    settings.NOTIFICATIONS_RECORD_EVERY = 50
+    people = [person(f"reader{i}") for i in range(33)]
+    tenant_defaults_update(notification="test_message", prefs={"email": True})
+    site_url("")  # the domain is looked up once per process, here, before either batch
+    queries = []
+    for recipients in (people[:3], people[3:]):
+        send_notification("test_message", users=recipients)
+        # Claim (one statement), load, the sender (a live setting), record (one guarded UPDATE per 50 messages).
+        with django_assert_max_num_queries(4) as captured:
+            outcome = deliveries_deliver_batch(backend="email")
+        queries.append(len(captured))
+        assert set(outcome.statuses.values()) == {"sent"} and outcome.claimed == len(recipients)
+
+    assert queries[1] <= queries[0]  # thirty messages cost no more than three (the sender is cached by then)
+    assert len(smtp_server.wait_for(33)) == 33
+    assert not Delivery.objects.filter(backend__name="email").exclude(status="sent").exists()
+    assert not Delivery.objects.exclude(claim="").exists()

@@ -75,8 +75,9 @@ def test_worker_delivers_email_sms_and_in_app(mail_dir, committed_tenants, celer
     [message] = mail_dir.wait_for(1)
     assert message["To"] == "alice@example.com"
     assert message["Subject"] == "Hello from the worker"
+    # The one-click header is unsubscribe-from-all (RFC 8058); the body keeps this notification's own link.
     assert "".join(message["List-Unsubscribe"].split()).startswith(
-        "<http://acme.localhost:8000/notifications/unsubscribe/"
+        "<http://acme.localhost:8000/notifications/unsubscribe-all/"
     )
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     with schema_context("acme"):

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from apps.notifications import conf
 from apps.notifications.backends.base import BaseBackend, DeliverySkipped, Result, Templates
-from apps.notifications.links import site_url, unsubscribe_token_make
+from apps.notifications.links import site_url, unsubscribe_all_token_make, unsubscribe_token_make
 from apps.notifications.registry import registry
 
 if TYPE_CHECKING:
@@ -40,7 +40,10 @@ class _Batch:
 
 
 class EmailBackend(BaseBackend):
-    """Send an email with an unsubscribe link and List-Unsubscribe headers (none for mandatory notifications)."""
+    """Send an email with an unsubscribe link in the body and one-click unsubscribe-from-all headers (RFC 8058).
+
+    Mandatory notifications carry neither.
+    """
 
     name = "email"
     display_name = "Email"
@@ -64,11 +67,16 @@ class EmailBackend(BaseBackend):
         }
         headers = {"Message-ID": f"<{delivery.idempotency_key}@portal>"}
         if not declaration.mandatory:
-            # links.unsubscribe_url, with the domain looked up once per batch.
+            # links.unsubscribe_url, with the domain looked up once per batch: the body's link turns off this
+            # notification only.
             token = unsubscribe_token_make(user_id=user.pk, notification=declaration.name, backend=self.name)
-            link = root + reverse("notifications:unsubscribe", args=[token])
-            context["unsubscribe_url"] = link
-            headers["List-Unsubscribe"] = f"<{link}>"
+            context["unsubscribe_url"] = root + reverse("notifications:unsubscribe", args=[token])
+            # The mail client's "Unsubscribe" button (RFC 8058 one-click) means all email, as in a digest: someone
+            # pressing it expects to stop hearing from the site, not from one of its notifications.
+            everything = root + reverse(
+                "notifications:unsubscribe-all", args=[unsubscribe_all_token_make(user_id=user.pk)]
+            )
+            headers["List-Unsubscribe"] = f"<{everything}>"
             headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         templates = templates or Templates()
 
