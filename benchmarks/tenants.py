@@ -21,7 +21,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:] = [p for p in sys.path if p not in ("", str(Path(__file__).resolve().parent))]
@@ -41,12 +43,12 @@ def _verdict(name: str, ok: bool) -> None:
     print(f"{'PASS' if ok else 'FAIL'}: {name}")
 
 
-def _environment(cache_url: str) -> dict[str, str]:
+def _environment(cache_url: str, database: str = DATABASE) -> dict[str, str]:
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal").rsplit("/", 1)[0]
     return {
         "DJANGO_SETTINGS_MODULE": "portal.settings.base",
         "DJANGO_DEBUG": "false",
-        "DATABASE_URL": f"{base}/{DATABASE}",
+        "DATABASE_URL": f"{base}/{database}",
         "DATABASE_CONN_MAX_AGE": "60",
         "REDIS_URL": cache_url,
         "CELERY_BROKER_URL": cache_url.rsplit("/", 1)[0] + "/1",
@@ -124,6 +126,81 @@ def provisioning(count: int) -> list[str]:
     else:
         print("provisioning by clone: every tenant existed already (run with more --tenants to time it)")
     return sorted(Tenant.objects.filter(schema_name__startswith="t").values_list("schema_name", flat=True))[:count]
+
+
+def provisioning_profile(subdomain: str = "profiled") -> None:
+    """Provision one tenant (by clone, with an owner) and print the time of each of its steps."""
+    from contextlib import contextmanager
+    from unittest import mock
+
+    from django.db import connection
+
+    from apps.tenants import services, template
+    from apps.tenants.models import Tenant
+    from apps.tenants.signals import tenant_ready
+
+    steps: dict[str, float] = {}
+
+    @contextmanager
+    def timed(name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            steps[name] = steps.get(name, 0.0) + time.perf_counter() - started
+
+    def wrapped(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with timed(name):
+                return function(*args, **kwargs)
+
+        return call
+
+    def send_timed(sender: Any, **named: Any) -> list[tuple[Any, Any]]:
+        # As Signal.send, receiver by receiver (all of this signal's are synchronous).
+        answers = []
+        for receiver in tenant_ready._live_receivers(sender)[0]:
+            label = f"tenant_ready: {receiver.__module__}.{receiver.__qualname__}"
+            with timed(label):
+                answers.append((receiver, receiver(signal=tenant_ready, sender=sender, **named)))
+        return answers
+
+    existing = Tenant.objects.filter(schema_name=subdomain).first()
+    if existing is not None:
+        existing.delete()
+        services._drop_schema(subdomain)
+    owner = services.OwnerAccount(username="owner", email="owner@example.com", password_hash="!unusable")
+    patches = [
+        mock.patch.object(services, name, wrapped(label, getattr(services, name)))
+        for name, label in (
+            ("_drop_schema", "drop a leftover schema"),
+            ("_tenant_migration_count", "count the migrations (progress)"),
+            ("_set_progress", "progress updates"),
+            ("_event", "audit events"),
+            ("schemas_behind", "check the clone is current"),
+            ("template_clone", "clone the template (script fetched and run)"),
+        )
+    ]
+    patches += [
+        mock.patch.object(
+            template, "template_script", wrapped("  of which: fetch the script", template.template_script)
+        ),
+        mock.patch.object(tenant_ready, "send", send_timed),
+    ]
+    for patch in patches:
+        patch.start()
+    try:
+        with timed("create the tenant and its domain (+ lookup token bump)"):
+            tenant = services.tenant_create(name="Profiled", subdomain=subdomain)
+        with timed("tenant_provision, in all"):
+            services.tenant_provision(tenant, owner=owner)
+    finally:
+        for patch in reversed(patches):
+            patch.stop()
+        connection.set_schema_to_public()  # type: ignore[attr-defined]
+    print("\n## Provisioning, step by step (one tenant, by clone, with an owner)")
+    for name, seconds in steps.items():
+        print(f"{seconds * 1000:8.1f} ms  {name}")
 
 
 def noop_migrate(schemas: list[str]) -> None:
@@ -357,6 +434,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--tenants", type=int, default=1000)
     parser.add_argument("--duration", type=int, default=5, help="seconds of wrk per run")
+    parser.add_argument("--profile", action="store_true", help="time each step of one tenant's provisioning first")
+    parser.add_argument(
+        "--provisioning-only", action="store_true", help="stop after provisioning (no migrate, sweep, wrk, backups)"
+    )
+    parser.add_argument("--database", default=DATABASE, help=f"the benchmark's own database (default {DATABASE})")
     args = parser.parse_args(argv)
 
     from tests.support.redis import PrivateRedis
@@ -365,7 +447,7 @@ def main(argv: list[str] | None = None) -> int:
     cache = PrivateRedis(scratch / "redis")
     cache.start()
     try:
-        os.environ.update(_environment(cache.url(0)))
+        os.environ.update(_environment(cache.url(0), args.database))
         _database_ensure(os.environ["DATABASE_URL"])
         _site_ensure()
         import django
@@ -374,10 +456,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"# benchmarks/tenants.py on {platform.node()} ({os.cpu_count()} CPUs); {os.getloadavg()[0]:.2f} load")
         print(subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
         schemas = provisioning(args.tenants)
-        noop_migrate(schemas)
-        beat_sweep(schemas)
-        requests_and_memory(schemas, args.duration)
-        backups(schemas)
+        if args.profile:
+            provisioning_profile()  # after the others, so a warm worker is timed
+        if not args.provisioning_only:
+            noop_migrate(schemas)
+            beat_sweep(schemas)
+            requests_and_memory(schemas, args.duration)
+            backups(schemas)
         print(subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
     finally:
         cache.stop()

@@ -27,6 +27,9 @@ class PreferencesConfig(AppConfig):
         signed_in_user_extend(with_stored_preferences)
         autodiscover_modules("preferences")
         post_migrate.connect(_create_section_permissions, dispatch_uid="preferences_section_permissions")
+        from apps.tenants.template import template_seed_register
+
+        template_seed_register("preference-section-permissions", _sections_version)
         task_prerun.connect(_pin_for_task, dispatch_uid="preferences_pin_for_task", weak=False)
         task_postrun.connect(_unpin_after_task, dispatch_uid="preferences_unpin_after_task", weak=False)
 
@@ -38,6 +41,13 @@ class PreferencesConfig(AppConfig):
         nav_register(NavItem("History", "preferences:history", Audience.OWNER, order=65))
         page_register(PageItem("Defaults", "preferences:defaults", parent="preferences:defaults-index"))
         page_register(PageItem("Revert", "preferences:history-revert", parent="preferences:history"))
+
+
+def _sections_version() -> str:
+    """Describe the permissions `_create_section_permissions` writes, so the template is rebuilt when they change."""
+    from apps.preferences.registries import global_preferences_registry
+
+    return repr([(section.name, str(section.verbose_name)) for section in global_preferences_registry.sections()])
 
 
 def _create_section_permissions(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
