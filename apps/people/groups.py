@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Count, F, Max, Prefetch, QuerySet
 
 from apps.accounts.grants import GrantablePermission, grantable_permission_get, grantable_permissions
-from apps.accounts.models import GroupProfile
+from apps.accounts.models import GROUP_ORDER, GroupProfile
 from apps.audit.services import audit_record
 from apps.notifications.models import NotificationSetting
 
@@ -38,7 +38,7 @@ def groups_ordered() -> QuerySet[Group]:
     """
     return (
         Group.objects.annotate(member_count=Count("user", distinct=True), position_value=F("profile__priority"))
-        .order_by(F("profile__priority").asc(nulls_last=True), "name", "pk")
+        .order_by(*GROUP_ORDER, "pk")
         .prefetch_related(Prefetch("permissions", queryset=Permission.objects.select_related("content_type")))
     )
 
