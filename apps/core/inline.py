@@ -80,6 +80,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from apps.core.widgets import render_widget
+
 # The hidden input beside each control that carries the version it was rendered with (what the person saw).
 VERSION_SUFFIX = "__seen"
 
@@ -248,7 +250,7 @@ class InlineField:
             attrs["aria-describedby"] = " ".join(described)
         if self.invalid:
             attrs["aria-invalid"] = "true"
-        return bound.as_widget(attrs=attrs)
+        return render_widget(bound, attrs)  # as_widget(attrs=attrs), without a template for common widgets
 
     @property
     def version_input(self) -> SafeString:
