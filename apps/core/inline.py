@@ -77,8 +77,10 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from apps.core.widgets import render_widget
 
 # The hidden input beside each control that carries the version it was rendered with (what the person saw).
 VERSION_SUFFIX = "__seen"
@@ -248,11 +250,145 @@ class InlineField:
             attrs["aria-describedby"] = " ".join(described)
         if self.invalid:
             attrs["aria-invalid"] = "true"
-        return bound.as_widget(attrs=attrs)
+        return render_widget(bound, attrs)  # as_widget(attrs=attrs), without a template for common widgets
 
     @property
     def version_input(self) -> SafeString:
         return format_html('<input type="hidden" name="{}" value="{}">', self.version_name, self.version)
+
+
+def inline_field_html(field: InlineField, csrf_token: Any = None) -> SafeString:
+    """Return the kit's markup of `field` (what `templates/_inline_field.html` shows).
+
+    Built here rather than by a template: a page of many controls (the notification matrix) renders one per
+    cell, and a template of this many branches cost more than everything else on such a page.
+    `csrf_token` is the template context's, for a field that is its own form.
+    """
+    dom_id = field.dom_id
+    if field.own_form:
+        tag, opening = "form", format_html('form method="post" action="{}" novalidate', field.save_url)
+    else:
+        tag, opening = "div", SafeString("div")
+    testid = format_html(' data-testid="{}"', field.testid) if field.testid else ""
+    htmx = ""
+    if field.editable:
+        htmx = format_html(
+            'hx-post="{}" hx-trigger="{}" hx-target="{}" hx-swap="outerHTML"\n'
+            '  hx-params="{}" hx-indicator="#{}-saving"',
+            field.save_url,
+            field.trigger,
+            field.target,
+            field.hx_params,
+            dom_id,
+        )
+    hidden_label = " visually-hidden" if field.label_hidden else ""
+    if field.is_switch:
+        control = format_html(
+            '<div class="form-check form-switch">\n    {}\n    <label class="form-check-label{}" for="{}">{}</label>\n'
+            "  </div>",
+            field.widget,
+            hidden_label,
+            field.control_id,
+            field.label,
+        )
+    else:
+        label = ""
+        if field.label:
+            label = format_html(
+                '<label class="form-label{}" for="{}">{}</label>', hidden_label, field.control_id, field.label
+            )
+        control = format_html("{}\n  {}", label, field.widget)
+    feedback = ""
+    if field.state == STALE:
+        assert field.stale is not None
+        feedback = format_html(
+            '<div id="{}" class="invalid-feedback d-block" data-testid="stale">{}\n'
+            '    <button type="submit" class="btn btn-outline-danger btn-sm ms-1" formaction="{}" hx-post="{}">{}'
+            '<span class="visually-hidden"> ({})</span></button>\n  </div>',
+            field.feedback_id,
+            field.stale.message,
+            field.retry,
+            field.retry,
+            field.retry_label,
+            field.label,
+        )
+    elif field.errors:
+        feedback = format_html(
+            '<div id="{}" class="invalid-feedback d-block" data-testid="error">{}</div>',
+            field.feedback_id,
+            SafeString(" ".join(conditional_escape(error) for error in field.errors)),  # `errors|join:" "`
+        )
+    help_text = (
+        format_html('<div class="form-text" id="{}-help">{}</div>', dom_id, field.help_text) if field.help_text else ""
+    )
+    submit = ""
+    if field.own_form and field.editable:
+        submit = format_html(
+            '<button type="submit" class="btn btn-primary btn-sm">{}<span class="visually-hidden"> {}</span></button>',
+            field.submit_label,
+            field.label,
+        )
+    saved = SafeString('<span class="text-success" data-testid="saved">saved</span>') if field.state == SAVED else ""
+    locked = (
+        "" if field.editable else SafeString('<span class="text-body-secondary">You may not change this value.</span>')
+    )
+    badge = (
+        format_html('<span class="badge text-bg-info" data-testid="badge">{}</span>', field.badge)
+        if field.badge
+        else ""
+    )
+    note = (
+        format_html('<span class="text-body-secondary" data-testid="note">{}</span>', field.note) if field.note else ""
+    )
+    actions = ""
+    if field.editable:
+        actions = format_html_join(
+            "\n    ",
+            '<button type="submit" class="btn btn-link btn-sm p-0" formaction="{}" hx-post="{}"{}>{}{}</button>',
+            (
+                (
+                    action.url,
+                    action.url,
+                    format_html(' data-testid="{}"', action.testid) if action.testid else "",
+                    action.label,
+                    format_html('<span class="visually-hidden">{}</span>', action.hidden_label)
+                    if action.hidden_label
+                    else "",
+                )
+                for action in field.actions
+            ),
+        )
+    return format_html(
+        '<{} id="{}" class="inline-field" data-inline-field{}\n  {}>\n  {}\n  {}\n  {}\n  {}\n  {}\n'
+        '  <div class="d-flex flex-wrap align-items-center gap-2 mt-1 mb-3 small">\n    {}\n'
+        '    <span role="status" aria-live="polite" data-inline-status><span id="{}-saving" '
+        'class="htmx-indicator text-body-secondary">saving…</span>\n      {}</span>\n    {}\n    {}\n    {}\n    {}\n'
+        "  </div>\n</{}>",
+        opening,
+        dom_id,
+        testid,
+        htmx,
+        _csrf_input(csrf_token) if field.own_form else "",
+        control,
+        field.version_input,
+        feedback,
+        help_text,
+        submit,
+        dom_id,
+        saved,
+        locked,
+        badge,
+        note,
+        actions,
+        tag,
+    )
+
+
+def _csrf_input(token: Any) -> SafeString:
+    """What `{% csrf_token %}` renders."""
+    if not token or token == "NOTPROVIDED":
+        return SafeString("")
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
 
 
 def _bootstrap_class(widget: forms.Widget) -> str:

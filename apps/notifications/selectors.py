@@ -13,10 +13,11 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from apps.accounts.models import group_rank
+from apps.core.prepared import PreparedQuery
 from apps.notifications import conf
 from apps.notifications.models import Backend, Delivery, InboxMessage, NotificationSetting, NotificationType
 from apps.notifications.registry import Notification, registry
@@ -312,9 +313,22 @@ def scope_matrix(*, group: Group | None) -> tuple[list[Backend], list[Row]]:
 # --- Inbox and deliveries ------------------------------------------------------------------------
 
 
+# On every signed-in page (the inbox badge): compiled once, run with the user's id.
+_unread_count = PreparedQuery(
+    lambda user_id: (
+        InboxMessage.objects.filter(user_id=user_id, read_at__isnull=True)
+        .order_by()
+        .values("user_id")
+        .annotate(unread=Count("*"))
+        .values_list("unread")
+    )
+)
+
+
 def inbox_unread_count(user: Any) -> int:
     """Return how many in-app messages `user` has not read."""
-    return InboxMessage.objects.filter(user=user, read_at__isnull=True).count()
+    rows = _unread_count.rows(user.pk)
+    return rows[0][0] if rows else 0  # no unread message: no group
 
 
 def inbox_list(user: Any) -> QuerySet[InboxMessage]:

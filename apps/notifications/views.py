@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -30,6 +31,7 @@ from apps.core.inline import (
 )
 from apps.core.inputs import id_param
 from apps.core.pagination import paginate
+from apps.core.prepared import PreparedQuery
 from apps.notifications import services, timing
 from apps.notifications.forms import (
     Refusal,
@@ -177,21 +179,29 @@ def _unoffered_cell_response(
     return inline_response(request, field, redirect_to=reverse("notifications:preferences"))
 
 
-def _cell_urls(cell: Cell) -> tuple[str, str]:
-    """Return where a cell saves and where its "use inherited" posts."""
-    url = reverse("notifications:preference-cell")
+def _cell_urls(cell: Cell, url: str = "") -> tuple[str, str]:
+    """Return where a cell saves and where its "use inherited" posts (`url`: the cell view's, if reversed)."""
+    url = url or reverse("notifications:preference-cell")
     query = urlencode({"notification": cell.notification, "backend": cell.backend})
     return f"{url}?{query}", f"{url}?{query}&action=inherit"
 
 
 def _cell_field(
-    cell: Cell, form: UserMatrixForm, *, refusal: Refusal | None = None, saved: bool = False, inherit: bool = False
+    cell: Cell,
+    form: UserMatrixForm,
+    *,
+    refusal: Refusal | None = None,
+    saved: bool = False,
+    inherit: bool = False,
+    cell_url: str = "",
 ) -> InlineField | None:
-    """Return the inline field of a cell (None for a cell without a switch); `cell` holds what is stored now."""
+    """Return the inline field of a cell (None for a cell without a switch); `cell` holds what is stored now.
+
+    `cell_url`: the cell view's URL, reversed once by a page of many cells."""
     name = cell_field_name(cell.notification, cell.backend)
     if name not in form.fields or cell.resolution is None:
         return None
-    save_url, inherit_url = _cell_urls(cell)
+    save_url, inherit_url = _cell_urls(cell, cell_url)
     value = f"{'on' if cell.resolution.value else 'off'} ({source_label(cell.resolution.source)})"
     stale = errors = None
     if isinstance(refusal, StaleSettingError):
@@ -227,12 +237,13 @@ def _page(
 ) -> HttpResponse:
     """Render the matrix; refused cells show the posted value with why, saved ones say so."""
     refused, saved = refused or {}, saved or set()
+    cell_url = reverse("notifications:preference-cell")
 
     def field_of(cell: Cell) -> InlineField | None:
         name = cell_field_name(cell.notification, cell.backend)
         if name in refused and posted is not None:
-            return _cell_field(cell, posted, refusal=refused[name])
-        return _cell_field(cell, form, saved=name in saved)
+            return _cell_field(cell, posted, refusal=refused[name], cell_url=cell_url)
+        return _cell_field(cell, form, saved=name in saved, cell_url=cell_url)
 
     context = {
         "backends": backends,
@@ -407,16 +418,32 @@ def _timing_choices(user: Any) -> list[tuple[str, str]]:
     return shown
 
 
+# The member's page reads these on every view: compiled once, run with the user's id.
+_held_deliveries = PreparedQuery(
+    lambda user_id: (
+        Delivery.objects.filter(user_id=user_id, status=Delivery.Status.HELD)
+        .select_related("notification_type", "backend")
+        .order_by("held_until")[:20]
+    )
+)
+_digested_count = PreparedQuery(
+    lambda user_id: (
+        Delivery.objects.filter(user_id=user_id, status=Delivery.Status.DIGESTED)
+        .order_by()
+        .values("user_id")
+        .annotate(digested=Count("*"))
+        .values_list("digested")
+    )
+)
+
+
 def timing_context(user: Any) -> dict[str, Any]:
     """Return what the member's page shows about when they hear: pause, unsubscribe-from-all, held rows."""
     moment = timing.now()
     current = timing.timing_read(timing.preferences_of(user), categories=[], backends=[])
-    held = list(
-        Delivery.objects.filter(user=user, status=Delivery.Status.HELD)
-        .select_related("notification_type", "backend")
-        .order_by("held_until")[:20]
-    )
-    digested = Delivery.objects.filter(user=user, status=Delivery.Status.DIGESTED).count()
+    held = _held_deliveries.models(user.pk)
+    digested_rows = _digested_count.rows(user.pk)
+    digested = digested_rows[0][0] if digested_rows else 0  # none digested: no group
     paused_until = current.paused_until if current.paused(moment) else None
     return {
         "choices": _timing_choices(user),

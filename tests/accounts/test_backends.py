@@ -50,3 +50,22 @@ def test_get_user_refuses_inactive_and_unknown_users(acme, acme_member):
 
 def test_get_user_on_the_public_schema_reads_superadmins_without_profiles(superadmin):
     assert PortalBackend().get_user(superadmin.pk).username == "root-admin"
+
+
+def test_get_user_compiled_once_reads_each_tenant_s_own_user_and_values(acme, globex, acme_member, globex_member):
+    # The query is compiled on first use and reused: in another schema it reads that schema's rows.
+    with schema_context("acme"):
+        preferences_set(store=acme_member.preferences.store(), values={"locale__time_zone": "Europe/Paris"})
+    with schema_context("globex"):
+        preferences_set(store=globex_member.preferences.store(), values={"locale__time_zone": "Asia/Tokyo"})
+
+    read = {}
+    for schema, member in (("acme", acme_member), ("globex", globex_member), ("acme", acme_member)):
+        with schema_context(schema):
+            user = PortalBackend().get_user(member.pk)
+            read.setdefault(schema, set()).add((user.username, user.profile.pk, user.preferences["locale__time_zone"]))
+
+    assert read == {
+        "acme": {(acme_member.username, acme_member.profile.pk, "Europe/Paris")},
+        "globex": {(globex_member.username, globex_member.profile.pk, "Asia/Tokyo")},
+    }
