@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import connection
 
+from apps.core.circuit import CircuitBreaker
 from apps.core.tenancy import current_schema_name
 from apps.core.tracking import TokenTracker, shared_tracker, shared_tracker_close, track_prefix
 
@@ -72,7 +73,7 @@ class _DirtyScopes(threading.local):
 
 _dirty = _DirtyScopes()
 _pinned: ContextVar[dict[str, Snapshot] | None] = ContextVar("preferences_pinned", default=None)
-_circuit_open_until = 0.0
+circuit = CircuitBreaker("Preferences cache", retry_setting="PREFERENCES_REDIS_RETRY_SECONDS")
 
 
 @dataclass(frozen=True)
@@ -127,18 +128,16 @@ def _redis() -> Any:
 
 
 def _redis_available() -> bool:
-    return time.monotonic() >= _circuit_open_until
+    return circuit.is_closed()
 
 
 def _redis_failed(exc: Exception) -> None:
-    global _circuit_open_until
-    _circuit_open_until = time.monotonic() + _settings().redis_retry_seconds
+    circuit.trip(exc)
     # Writes during the outage could not bump versions: no snapshot loaded before it can be trusted after it.
     with _lock:
         _snapshots.clear()
     if _tracker is not None:
         _tracker.forget()
-    logger.warning("Preferences: Redis unavailable (%s); reading from PostgreSQL for a while.", exc)
 
 
 def _replay_pending_bumps(client: Any) -> None:
@@ -356,10 +355,9 @@ def snapshots_reload() -> None:
 
 def clear_local() -> None:
     """Forget every snapshot of this process (tests; an operator's cache reset)."""
-    global _circuit_open_until
     with _lock:
         _snapshots.clear()
         _pending_bumps.clear()
     _dirty_scopes().clear()
-    _circuit_open_until = 0.0
+    circuit.reset()
     shared_tracker_close()

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.db import transaction
 
+from apps.core.circuit import CircuitBreaker
 from apps.core.tracking import shared_tracker, track_prefix
 from apps.tenants.models import Domain, Tenant
 
@@ -43,7 +44,7 @@ track_prefix(TRACKED_PREFIX)
 _lock = threading.Lock()
 # {host name: (tenant, token it was loaded at, monotonic time loaded)}
 _entries: dict[str, tuple[Tenant, str, float]] = {}
-_circuit_open_until = 0.0
+circuit = CircuitBreaker("Tenant lookup", retry_setting="TENANT_LOOKUP_REDIS_RETRY_SECONDS")
 
 
 _clients: dict[str, Any] = {}
@@ -105,8 +106,7 @@ def _fetch_token(client: Any) -> Any:
 
 def _current_token() -> str | None:
     """Return the tenants' version token (created if missing), or None when Redis cannot answer."""
-    global _circuit_open_until
-    if time.monotonic() < _circuit_open_until:
+    if not circuit.is_closed():
         return None
     try:
         client = _redis()
@@ -118,8 +118,7 @@ def _current_token() -> str | None:
             client.set(VERSION_KEY, fresh, nx=True)
             token = client.get(VERSION_KEY) or fresh
     except Exception as exc:  # Any Redis failure: read PostgreSQL for a while.
-        _circuit_open_until = time.monotonic() + _settings()[2]
-        logger.warning("Tenant lookup: Redis unavailable (%s); reading tenants from PostgreSQL.", exc)
+        circuit.trip(exc)
         return None
     return token.decode() if isinstance(token, bytes) else str(token)
 
@@ -160,9 +159,8 @@ def tenant_lookup_forget_local() -> None:
 
 def tenant_lookup_reset() -> None:
     """Forget the entries and close the Redis circuit (tests: an outage one test made ends with it)."""
-    global _circuit_open_until
     tenant_lookup_forget_local()
-    _circuit_open_until = 0.0
+    circuit.reset()
 
 
 def _bump_token() -> None:

@@ -249,7 +249,7 @@ def test_without_redis_reads_and_writes_work_from_postgresql(
     # One query per scope (the site; this tenant with its defaults of user preferences) for the whole request,
     # however many reads.
     assert len(preference_queries(queries.captured_queries)) == 2
-    assert "Redis unavailable" in caplog.text
+    assert "Preferences cache: unavailable" in caplog.text
 
 
 def test_without_redis_pages_still_render(acme, settings):
