@@ -8,12 +8,18 @@ place, mapping rows back exactly as the ORM does (converters, `select_related` o
 
 The compiled form belongs to a database connection (its converters do), so it is kept per connection; the SQL
 names no schema, so one compiled form serves every tenant (the connection's search path picks the tables).
+
+A query may use the placeholder more than once (a UNION filtering both parts by the user), or not at all (rows
+read on every request whose parameters are fixed, e.g. the ids of a tenant's synced rows): `uses` says how many
+times, so a query that forgot the placeholder still fails loudly. With `keyed=True`, `build` also receives the
+key, so the fixed parameters can come from it (each key gets its own compiled form).
 """
 
 import weakref
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import QuerySet
@@ -23,22 +29,32 @@ from django.db.models.query import get_related_populators
 PLACEHOLDER = -1_730_190_455  # within a 32-bit integer column's range (the ORM drops values outside it)
 
 
+def _is_placeholder(param: Any) -> bool:
+    return type(param) is int and param == PLACEHOLDER  # not `==` on anything: a list parameter is never it
+
+
 class _Compiled:
     """One queryset's SQL, where its placeholder goes, and how the ORM maps its rows."""
 
-    def __init__(self, queryset: QuerySet[Any], connection: BaseDatabaseWrapper) -> None:
+    def __init__(self, queryset: QuerySet[Any], connection: BaseDatabaseWrapper, uses: int) -> None:
         self.db = queryset.db
         self.compiler = queryset.query.get_compiler(connection=connection)
-        self.sql, params = self.compiler.as_sql()
+        try:
+            self.sql, params = self.compiler.as_sql()
+        except EmptyResultSet:  # e.g. `id__in=[]` from the key: no rows, as the ORM answers without a query
+            self.sql, params, self.positions = "", (), []
+            return
         self.params = list(params)
-        positions = [i for i, param in enumerate(self.params) if param == PLACEHOLDER]
-        if len(positions) != 1:
-            raise ValueError(f"The prepared query must use PLACEHOLDER exactly once, not {len(positions)} times.")
-        self.position = positions[0]
+        self.positions = [i for i, param in enumerate(self.params) if _is_placeholder(param)]
+        if len(self.positions) != uses:
+            raise ValueError(f"The prepared query must use PLACEHOLDER {uses} times, not {len(self.positions)}.")
 
     def rows(self, value: Any) -> list[Any]:
+        if not self.sql:
+            return []
         params = list(self.params)
-        params[self.position] = value
+        for position in self.positions:
+            params[position] = value
         with self.compiler.connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             fetched = cursor.fetchall()
@@ -68,12 +84,23 @@ class _Compiled:
 class PreparedQuery:
     """A queryset built by `build(PLACEHOLDER)` once per connection and `key`, then run with other values.
 
-    `key` tells apart querysets that `build` makes differently (e.g. on the public schema or a tenant's).
+    `key` tells apart querysets that `build` makes differently (e.g. on the public schema or a tenant's); with
+    `keyed=True` it is passed to `build` as its second argument. `uses`: how many times the queryset uses the
+    placeholder (0 for one whose parameters all come from the key).
     """
 
-    def __init__(self, build: Callable[[Any], QuerySet[Any]], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[Any]],
+        *,
+        using: str = DEFAULT_DB_ALIAS,
+        uses: int = 1,
+        keyed: bool = False,
+    ) -> None:
         self.build = build
         self.using = using
+        self.uses = uses
+        self.keyed = keyed
         self._compiled: weakref.WeakKeyDictionary[BaseDatabaseWrapper, dict[Hashable, _Compiled]] = (
             weakref.WeakKeyDictionary()
         )
@@ -83,13 +110,14 @@ class PreparedQuery:
         by_key = self._compiled.setdefault(connection, {})
         compiled = by_key.get(key)
         if compiled is None:
-            compiled = by_key[key] = _Compiled(self.build(PLACEHOLDER).using(self.using), connection)
+            queryset = self.build(PLACEHOLDER, key) if self.keyed else self.build(PLACEHOLDER)
+            compiled = by_key[key] = _Compiled(queryset.using(self.using), connection, self.uses)
         return compiled
 
-    def models(self, value: Any, *, key: Hashable = None) -> list[Any]:
+    def models(self, value: Any = None, *, key: Hashable = None) -> list[Any]:
         """Return the model instances the queryset gives with `value` in the placeholder's place."""
         return self._for(key).models(value)
 
-    def rows(self, value: Any, *, key: Hashable = None) -> list[Any]:
+    def rows(self, value: Any = None, *, key: Hashable = None) -> list[Any]:
         """Return the rows (tuples of converted values) of a `values_list` queryset with `value`."""
         return self._for(key).rows(value)

@@ -11,7 +11,8 @@ Public surface (other apps import only these):
   `clear_preferences(users)`, `send_notification(name, users=None, groups=None, context=None)`.
 - `apps.notifications.selectors.preference_resolve(user=, notification=, backend=)` → `Resolution(value, source)`
   and `recipients_resolve(notification=, users=)` for many users in a constant number of queries; both read
-  `notification_settings_load(users=, notifications=)` → `NotificationSettings`, whose
+  `notification_settings_load(users= or user_id=, notifications=)` → `NotificationSettings` (`user_id`: one
+  person, with queries compiled once per connection), whose
   `resolve(user_id, notification, backend)` is the one implementation of the resolution order
   (`apps.notifications.resolution`), used by sending and by both matrices.
 - `python manage.py notifications_sync` copies the declarations into every ready tenant schema (also done when a

@@ -55,9 +55,13 @@ def notification_type_get(name: str) -> NotificationType:
     return row
 
 
+# Read on every matrix and every send: compiled once per connection (it has no parameter of its own).
+_active_backends = PreparedQuery(lambda _: Backend.objects.filter(is_active=True), uses=0)
+
+
 def backends_by_name() -> dict[str, Backend]:
     """Return this tenant's active backend rows by name."""
-    return {row.name: row for row in Backend.objects.filter(is_active=True)}
+    return {row.name: row for row in _active_backends.models()}
 
 
 def backend_is_enabled(backend: Backend) -> bool:
@@ -100,33 +104,113 @@ def permission_holders(users: QuerySet[Any], perms: Iterable[str]) -> dict[str, 
     return holders
 
 
+def _holders_of_one(user_id: Any, perms: tuple[str, ...]) -> QuerySet[Any]:
+    """The query of `permission_holders` for one user (`user_id`, used by both parts of the union)."""
+    user_model = get_user_model()
+    permission_ids = Permission.objects.filter(_permission_filter(perms)).values("pk")
+    direct = user_model.user_permissions.through.objects.filter(
+        user_id=user_id, permission_id__in=permission_ids
+    ).values_list("user_id", "permission__content_type__app_label", "permission__codename")
+    through_groups = user_model.groups.through.objects.filter(
+        user_id=user_id, group__permissions__in=permission_ids
+    ).values_list("user_id", "group__permissions__content_type__app_label", "group__permissions__codename")
+    return direct.order_by().union(through_groups.order_by())
+
+
+# The member's matrix checks one person's permissions on every view: compiled once per permission set.
+_one_user_holders = PreparedQuery(_holders_of_one, uses=2, keyed=True)
+
+
+def permission_holders_of_one(user_id: int, perms: Iterable[str]) -> dict[str, set[int]]:
+    """Return what `permission_holders` returns for the one person `user_id` (active or not, superuser or not)."""
+    key = tuple(sorted(set(perms)))
+    if not key:
+        return {}
+    holders: dict[str, set[int]] = defaultdict(set)
+    for holder_id, app_label, codename in _one_user_holders.rows(user_id, key=key):
+        holders[f"{app_label}.{codename}"].add(holder_id)
+    return holders
+
+
 def user_has_permissions(user: Any, perms: tuple[str, ...]) -> bool:
     """Return whether `user` holds `perms` now (read fresh, unlike has_perm's per-object cache)."""
     if not perms or (user.is_active and user.is_superuser):
         return True
     if not user.is_active:
         return False
-    holders = permission_holders(get_user_model().objects.filter(pk=user.pk), perms)
+    holders = permission_holders_of_one(user.pk, perms)
     return all(user.pk in holders.get(perm, ()) for perm in perms)
 
 
 # --- The settings that resolve preferences -------------------------------------------------------
 
 
+# The single-person path (the member's matrix, a member's effective settings, one save): each query compiled
+# once per connection and key, then run with the person's id. The keys hold the parameters that are fixed for a
+# tenant (declared names, synced row ids), so the SQL is the same as the queryset path's.
+_active_types = PreparedQuery(
+    lambda _, names: NotificationType.objects.filter(name__in=list(names), is_active=True), uses=0, keyed=True
+)
+_one_user = PreparedQuery(
+    lambda user_id: (
+        get_user_model().objects.filter(pk=user_id).order_by().values_list("pk", "is_active", "is_superuser")
+    )
+)
+_STORED_COLUMNS = (
+    "scope",
+    "user_id",
+    "group_id",
+    "group__name",
+    "group__profile__priority",
+    "notification_type_id",
+    "backend_id",
+    "value",
+)
+
+
+def _stored_query(scopes: Q, type_ids: Iterable[int], backend_ids: Iterable[int]) -> QuerySet[Any]:
+    return NotificationSetting.objects.filter(
+        scopes, notification_type_id__in=list(type_ids), backend_id__in=list(backend_ids)
+    ).values_list(*_STORED_COLUMNS)
+
+
+_SHARED_SCOPES = Q(scope__in=[Scope.TENANT, Scope.GROUP])
+_one_user_stored = PreparedQuery(
+    lambda user_id, ids: _stored_query(_SHARED_SCOPES | Q(scope=Scope.USER, user_id=user_id), *ids), keyed=True
+)
+_one_user_memberships = PreparedQuery(
+    lambda user_id, group_ids: (
+        get_user_model()
+        .groups.through.objects.filter(group_id__in=list(group_ids), user_id=user_id)
+        .values_list("user_id", "group_id")
+    ),
+    keyed=True,
+)
+
+
 def notification_settings_load(
-    *, users: QuerySet[Any] | None = None, notifications: Iterable[str] | None = None
+    *,
+    users: QuerySet[Any] | None = None,
+    user_id: int | None = None,
+    notifications: Iterable[str] | None = None,
 ) -> NotificationSettings:
     """Load what resolving `notifications` (all declared ones by default) for `users` needs, one query per kind.
 
     Queries: notification rows, backend rows, people and permissions (only with `users`, permissions only if a
     notification requires one), stored values, group memberships (only with `users` and a group value) — at
     most six, whatever the number of people. Without `users` only group and tenant values are loaded (the
-    owners' matrix).
+    owners' matrix). `user_id` instead of `users`: the same for that one person, with queries compiled once.
     """
+    if users is not None and user_id is not None:
+        raise TypeError("Pass `users` or `user_id`, not both.")
     wanted = [registry.get(name) for name in notifications] if notifications is not None else registry.all()
-    types = {
-        row.name: row for row in NotificationType.objects.filter(name__in=[d.name for d in wanted], is_active=True)
-    }
+    names = tuple(d.name for d in wanted)
+    type_rows = (
+        _active_types.models(key=names)
+        if user_id is not None
+        else NotificationType.objects.filter(name__in=list(names), is_active=True)
+    )
+    types = {row.name: row for row in type_rows}
     declarations = {d.name: d for d in wanted if d.name in types}
     backends = backends_by_name()
 
@@ -134,44 +218,44 @@ def notification_settings_load(
     active: set[int] = set()
     superusers: set[int] = set()
     holders: dict[str, set[int]] = {}
-    if users is not None:
+    people: Iterable[tuple[int, bool, bool]] = ()
+    if user_id is not None:
+        people = _one_user.rows(user_id)
+    elif users is not None:
         users = users.order_by()
-        for pk, is_active, is_superuser in users.values_list("pk", "is_active", "is_superuser"):
-            user_ids.append(pk)
-            if is_active:
-                active.add(pk)
-                if is_superuser:
-                    superusers.add(pk)
-        required = {p for d in declarations.values() if not d.mandatory for p in d.required_permissions}
-        if required and len(superusers) < len(active):
+        people = users.values_list("pk", "is_active", "is_superuser")
+    for pk, is_active, is_superuser in people:
+        user_ids.append(pk)
+        if is_active:
+            active.add(pk)
+            if is_superuser:
+                superusers.add(pk)
+    required = {p for d in declarations.values() if not d.mandatory for p in d.required_permissions}
+    if required and len(superusers) < len(active):
+        if user_id is not None:
+            holders = permission_holders_of_one(user_id, required)
+        elif users is not None:
             holders = permission_holders(users.filter(is_active=True, is_superuser=False), required)
 
     type_names = {row.pk: name for name, row in types.items()}
     backend_names = {row.pk: name for name, row in backends.items()}
-    scopes = Q(scope__in=[Scope.TENANT, Scope.GROUP])
-    if users is not None:
-        scopes |= Q(scope=Scope.USER, user_id__in=users.values("pk"))
-    stored = NotificationSetting.objects.filter(
-        scopes, notification_type_id__in=list(type_names), backend_id__in=list(backend_names)
-    ).values_list(
-        "scope",
-        "user_id",
-        "group_id",
-        "group__name",
-        "group__profile__priority",
-        "notification_type_id",
-        "backend_id",
-        "value",
-    )
+    stored: Iterable[tuple[Any, ...]]
+    if user_id is not None:
+        stored = _one_user_stored.rows(user_id, key=(tuple(type_names), tuple(backend_names)))
+    else:
+        scopes = _SHARED_SCOPES
+        if users is not None:
+            scopes |= Q(scope=Scope.USER, user_id__in=users.values("pk"))
+        stored = _stored_query(scopes, type_names, backend_names)
     user_values: dict[tuple[str, str], dict[int, bool]] = defaultdict(dict)
     group_values: dict[tuple[str, str], dict[int, bool]] = defaultdict(dict)
     tenant_values: dict[tuple[str, str], bool] = {}
     group_names: dict[int, str] = {}
     group_ranks: dict[int, tuple[bool, int, str]] = {}
-    for scope, user_id, group_id, group_name, priority, type_id, backend_id, value in stored:
+    for scope, stored_user_id, group_id, group_name, priority, type_id, backend_id, value in stored:
         key = (type_names[type_id], backend_names[backend_id])
         if scope == Scope.USER:
-            user_values[key][user_id] = value
+            user_values[key][stored_user_id] = value
         elif scope == Scope.GROUP:
             group_values[key][group_id] = value
             group_names[group_id] = group_name
@@ -180,12 +264,16 @@ def notification_settings_load(
             tenant_values[key] = value
 
     memberships: dict[int, list[int]] = {}
-    if users is not None and group_names:
+    pairs: Iterable[tuple[int, int]] = ()
+    if group_names and user_id is not None:
+        pairs = _one_user_memberships.rows(user_id, key=tuple(group_names))
+    elif group_names and users is not None:
         pairs = (
             get_user_model()
             .groups.through.objects.filter(group_id__in=list(group_names), user_id__in=users.values("pk"))
             .values_list("user_id", "group_id")
         )
+    if pairs:
         memberships = sorted_by_rank(pairs, group_ranks)
 
     return NotificationSettings(
@@ -222,7 +310,7 @@ def preference_resolve(*, user: Any, notification: str, backend: str) -> Resolut
     declaration = registry.get(notification)
     if backend not in declaration.backends:
         raise ValueError(f"Notification {notification!r} does not use backend {backend!r}.")
-    loaded = notification_settings_load(users=get_user_model().objects.filter(pk=user.pk), notifications=[notification])
+    loaded = notification_settings_load(user_id=user.pk, notifications=[notification])
     loaded.type_of(notification)
     return loaded.resolve(user.pk, notification, backend)
 
@@ -260,7 +348,7 @@ def _label(declaration: Notification, backend: Backend) -> str:
 
 def user_matrix(user: Any) -> tuple[list[Backend], list[Row]]:
     """Return the backends and one row per notification `user` may receive, with effective values."""
-    loaded = notification_settings_load(users=get_user_model().objects.filter(pk=user.pk))
+    loaded = notification_settings_load(user_id=user.pk)
     rows = []
     for declaration in loaded.declarations.values():
         if not declaration.listed or not loaded.may_receive(user.pk, declaration.name):

@@ -1,5 +1,6 @@
 """Members' pages: the notification matrix, the inbox, and the one-click unsubscribe page (no login)."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
@@ -26,6 +28,7 @@ from apps.core.inline import (
     InlineAction,
     InlineField,
     StaleEdit,
+    inline_field_html,
     inline_response,
     posted_version,
 )
@@ -34,6 +37,7 @@ from apps.core.pagination import paginate
 from apps.core.prepared import PreparedQuery
 from apps.notifications import services, timing
 from apps.notifications.forms import (
+    MatrixCell,
     Refusal,
     UserMatrixForm,
     cell_expected,
@@ -43,7 +47,7 @@ from apps.notifications.forms import (
 )
 from apps.notifications.links import unsubscribe_all_token_read, unsubscribe_token_read
 from apps.notifications.models import Backend, Delivery, NotificationSetting
-from apps.notifications.registry import registry
+from apps.notifications.registry import Notification, registry
 from apps.notifications.resolution import NO_PERMISSION
 from apps.notifications.selectors import (
     Cell,
@@ -245,15 +249,61 @@ def _page(
             return _cell_field(cell, posted, refusal=refused[name], cell_url=cell_url)
         return _cell_field(cell, form, saved=name in saved, cell_url=cell_url)
 
+    # A switch for SMS without a number could never deliver: the column links to the profile instead.
+    phone_missing = not _has_phone(request.user)
+    add_phone_url = reverse("projects:profile") if phone_missing else ""
+    shown = [
+        ShownRow(row.declaration, [_cell_markup(item, row.declaration, add_phone_url) for item in row.cells])
+        for row in matrix_rows(rows, field_of)
+    ]
     context = {
         "backends": backends,
-        "rows": matrix_rows(rows, field_of),
+        "rows": shown,
         "form": form,
-        # A switch for SMS without a number could never deliver: the column links to the profile instead.
-        "phone_missing": not _has_phone(request.user),
+        "phone_missing": phone_missing,
         **timing_context(request.user),
     }
     return render(request, PREFERENCES, context)
+
+
+@dataclass(frozen=True)
+class ShownRow:
+    """A row of the member's matrix as the page shows it: each cell's markup, built once in Python."""
+
+    declaration: Notification
+    cells: list[SafeString]
+
+
+def _cell_markup(item: MatrixCell, declaration: Notification, add_phone_url: str) -> SafeString:
+    """Return what a matrix cell shows (its switch, the link to add a phone, or "not sent this way").
+
+    Built here rather than by the page template: the branches and look-ups per cell, and an include per switch,
+    cost the page more than its other markup. `add_phone_url`: the profile's URL when the member has no phone.
+    """
+    cell, field = item.cell, item.field
+    if field is not None and cell.backend == "sms" and add_phone_url:
+        return format_html(
+            '<a href="{}#phone" data-testid="cell-{}-sms-add-phone">Add a phone number'
+            '<span class="visually-hidden"> to get “{}” by SMS</span></a>\n',
+            add_phone_url,
+            cell.notification,
+            declaration.display_name,
+        )
+    if field is not None:
+        assert cell.resolution is not None  # a cell has a field only with its effective value
+        # The page's form holds the fields: none is its own form, so no CSRF token goes in the markup.
+        return format_html(
+            '{}\n\n  <input type="hidden" name="initial-{}" value="{}">\n',
+            inline_field_html(field),
+            field.name,
+            cell.resolution.value,
+        )
+    return format_html(
+        '<span class="text-body-secondary" title="Not sent this way" data-testid="cell-{}-{}">—'
+        '<span class="visually-hidden">not sent this way</span></span>',
+        cell.notification,
+        cell.backend,
+    )
 
 
 def _has_phone(user: Any) -> bool:

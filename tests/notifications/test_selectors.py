@@ -257,3 +257,41 @@ def test_owner_matrix_shows_the_values_stored_at_its_scope_only(person):
     assert (cells["task_assigned", "sms"].stored, cells["task_assigned", "email"].stored) == (True, None)
     assert cells["security_alert", "email"].locked and not cells["security_alert", "email"].allowed
     assert all(c.stored is None for row in tenant_rows for c in row.cells)
+
+
+def test_the_one_person_loading_equals_the_loading_of_a_queryset_of_that_person(person):
+    # Given people whose cells come from every source: own values, groups, permissions direct or through a
+    # group, a superuser, an inactive member.
+    finance = group("Finance")
+    finance.permissions.add(Permission.objects.get(codename="view_billing"))
+    update_preferences("billing_invoice", group("Sales"), {"in_app": True})
+    update_preferences("task_assigned", finance, {"sms": True})
+    people = [
+        person("alice", groups=("Sales", "Finance")),
+        person("bob", perms=("notifications.view_billing",)),
+        person("carol", groups=("Sales",)),
+        person("dave"),
+    ]
+    update_preferences("task_assigned", people[2], {"email": False})
+    get_user_model().objects.filter(pk=people[3].pk).update(is_superuser=True)
+    inactive = person("erin", groups=("Finance",))
+    get_user_model().objects.filter(pk=inactive.pk).update(is_active=False)
+
+    for someone in [*people, inactive]:
+        # When each is loaded alone, then through a queryset
+        alone = notification_settings_load(user_id=someone.pk)
+        through_queryset = notification_settings_load(users=get_user_model().objects.filter(pk=someone.pk))
+
+        # Then both hold the same rows and resolve every cell alike
+        assert alone == through_queryset
+        for name in alone.declarations:
+            for backend in alone.backends_of(name):
+                assert alone.resolve(someone.pk, name, backend) == through_queryset.resolve(someone.pk, name, backend)
+            assert alone.may_receive(someone.pk, name) == through_queryset.may_receive(someone.pk, name)
+    assert notification_settings_load(user_id=people[0].pk).holders == {"notifications.view_billing": {people[0].pk}}
+
+
+def test_the_one_person_loading_of_a_missing_person_loads_nobody(person):
+    loaded = notification_settings_load(user_id=987_654)
+
+    assert (loaded.user_ids, loaded.active, loaded.holders, loaded.user_values) == ([], set(), {}, {})
