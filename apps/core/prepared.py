@@ -29,6 +29,11 @@ from django.db.models.query import get_related_populators
 PLACEHOLDER = -1_730_190_455  # within a 32-bit integer column's range (the ORM drops values outside it)
 
 
+# Compiled forms kept per query and connection. Keys can come from data (a person's set of groups), so the
+# cache is bounded: past this many, the least recently used form is dropped and compiled again when needed.
+MAX_KEYS = 512
+
+
 def _is_placeholder(param: Any) -> bool:
     return type(param) is int and param == PLACEHOLDER  # not `==` on anything: a list parameter is never it
 
@@ -108,10 +113,13 @@ class PreparedQuery:
     def _for(self, key: Hashable) -> _Compiled:
         connection = connections[self.using]  # this thread's connection
         by_key = self._compiled.setdefault(connection, {})
-        compiled = by_key.get(key)
+        compiled = by_key.pop(key, None)
         if compiled is None:
             queryset = self.build(PLACEHOLDER, key) if self.keyed else self.build(PLACEHOLDER)
-            compiled = by_key[key] = _Compiled(queryset.using(self.using), connection, self.uses)
+            compiled = _Compiled(queryset.using(self.using), connection, self.uses)
+            if len(by_key) >= MAX_KEYS:
+                del by_key[next(iter(by_key))]  # the least recently used
+        by_key[key] = compiled  # last: dicts keep insertion order, so the front is the least recently used
         return compiled
 
     def models(self, value: Any = None, *, key: Hashable = None) -> list[Any]:

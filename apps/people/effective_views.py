@@ -70,7 +70,7 @@ def preference_rows(member: Any) -> list[EffectiveRow]:
 
 def notification_rows(member: Any) -> list[EffectiveRow]:
     """Return every (notification, backend) cell of `member` with its effective value and rule."""
-    loaded = notification_settings_load(users=get_user_model().objects.filter(pk=member.pk))
+    loaded = notification_settings_load(user_id=member.pk)
     rows = []
     for declaration in loaded.declarations.values():
         if not declaration.listed:

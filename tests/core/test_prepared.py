@@ -57,3 +57,23 @@ def test_a_key_that_matches_nothing_answers_no_rows_without_a_query():
     with CaptureQueriesContext(connection) as captured:
         assert nothing.rows(key=()) == []
     assert captured.captured_queries == []
+
+
+def test_compiled_forms_are_bounded_dropping_the_least_recently_used(monkeypatch):
+    monkeypatch.setattr("apps.core.prepared.MAX_KEYS", 2)
+    alice, bob, carol = _users("alice", "bob", "carol")
+    built = []
+
+    def build(_: object, ids: tuple[int, ...]):
+        built.append(ids)
+        return get_user_model().objects.filter(pk__in=list(ids)).values_list("username")
+
+    named = PreparedQuery(build, uses=0, keyed=True)
+    named.rows(key=(alice,))
+    named.rows(key=(bob,))
+    named.rows(key=(alice,))  # alice is now the most recently used
+    assert named.rows(key=(carol,)) == [("carol",)]  # drops bob's
+
+    assert named.rows(key=(alice,)) == [("alice",)]
+    assert named.rows(key=(bob,)) == [("bob",)]
+    assert built == [(alice,), (bob,), (carol,), (bob,)]
