@@ -10,7 +10,10 @@ from enum import StrEnum
 from itertools import combinations
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 
 class Audience(StrEnum):
@@ -63,6 +66,38 @@ def page_label(url_name: str) -> str | None:
     return item.label if item else None
 
 
+# Argument-less routes by (urlconf, script prefix, URL name), None where this urlconf does not route the
+# name: URLs do not change at runtime, so each site kind (tenant or public urlconf) reverses them once per
+# process instead of once per link per request.
+_reversed: dict[tuple[Any, str, str], str | None] = {}
+
+
+@receiver(setting_changed)
+def _reversed_clear(*, setting: str, **kwargs: Any) -> None:
+    # Tests swap urlconfs and prefixes; reverse()'s own caches are cleared on the same signal.
+    if setting in ("ROOT_URLCONF", "FORCE_SCRIPT_NAME"):
+        _reversed.clear()
+
+
+def reverse_fixed(url_name: str) -> str:
+    """Return reverse(url_name) for a route without arguments, reversed once per urlconf and process.
+
+    Raise NoReverseMatch where the current urlconf does not route it, as reverse() does.
+    """
+    key = (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix(), url_name)
+    try:
+        url = _reversed[key]
+    except KeyError:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            url = None
+        _reversed[key] = url
+    if url is None:
+        raise NoReverseMatch(f"{url_name!r} is not routed by this site's urlconf")
+    return url
+
+
 def _site_root(*, on_tenant_site: bool) -> NavItem | None:
     # The start page of a site is the first menu link of its widest audience: the dashboard, the console.
     audience = Audience.MEMBER if on_tenant_site else Audience.SUPERADMIN
@@ -107,7 +142,7 @@ def breadcrumb_trail(
         if url is None:
             return []  # a parent this site does not route: better no trail than a wrong one
         crumbs.append(Crumb(str(label), url))
-    crumbs.append(Crumb(root.label, reverse(root.url_name)))
+    crumbs.append(Crumb(root.label, reverse_fixed(root.url_name)))
     return crumbs[::-1]
 
 
@@ -117,7 +152,7 @@ def _links(audiences: set[Audience]) -> list[tuple[str, str]]:
         if item.audience not in audiences:
             continue
         try:
-            links.append((item.label, reverse(item.url_name)))
+            links.append((item.label, reverse_fixed(item.url_name)))
         except NoReverseMatch:
             continue  # not routed on this site (a tenant link on the public domain, say)
     return links

@@ -1,6 +1,12 @@
 import html
 import re
 
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from django.urls import NoReverseMatch, reverse, set_urlconf
+
+from apps.core import navigation
 from tests.conftest import client_for
 
 TITLE = re.compile(r"<title>(.*?) · ", re.S)
@@ -88,3 +94,43 @@ def test_a_parent_page_with_arguments_is_linked_with_the_childs_arguments(acme, 
     trail = _crumbs(_page(client, delete_path.group(1)))
     assert trail[2] == (crumbs[2][0], detail_path)
     assert trail[3][0].startswith("Delete “")
+
+
+def test_reverse_fixed_reverses_a_name_once_per_urlconf(monkeypatch):
+    calls = []
+
+    def counting_reverse(url_name):
+        calls.append(url_name)
+        return reverse(url_name)
+
+    monkeypatch.setattr(navigation, "reverse", counting_reverse)
+    navigation._reversed.clear()
+    tenant_home = [navigation.reverse_fixed("home") for _ in range(3)]
+    set_urlconf(settings.PUBLIC_SCHEMA_URLCONF)
+    try:
+        with pytest.raises(NoReverseMatch):
+            navigation.reverse_fixed("notifications:inbox")  # a tenant page: not routed on the public domain
+        with pytest.raises(NoReverseMatch):
+            navigation.reverse_fixed("notifications:inbox")
+    finally:
+        set_urlconf(None)
+
+    assert tenant_home == [reverse("home")] * 3
+    assert calls == ["home", "notifications:inbox"]
+
+
+def test_the_menu_follows_a_changed_urlconf_and_a_newly_registered_link():
+    links = navigation.nav_links(is_superadmin=False, is_owner=False, on_tenant_site=True)
+    with override_settings(ROOT_URLCONF=settings.PUBLIC_SCHEMA_URLCONF):
+        public = navigation.nav_links(is_superadmin=False, is_owner=False, on_tenant_site=True)
+    saved = dict(navigation._registry)
+    try:
+        navigation.nav_register(navigation.NavItem("Log in again", "login", navigation.Audience.MEMBER, order=999))
+        added = navigation.nav_links(is_superadmin=False, is_owner=False, on_tenant_site=True)
+    finally:
+        navigation._registry.clear()
+        navigation._registry.update(saved)
+
+    assert ("My preferences", "/preferences/") in links
+    assert ("My preferences", "/preferences/") not in public  # a tenant page: not on the public domain
+    assert added == [*links, ("Log in again", reverse("login"))]
