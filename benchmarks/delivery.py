@@ -28,6 +28,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.support import bench_tenant_ensure, database_ensure  # noqa: E402  (the path above first)
+
 _redis = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379").rstrip("/")
 os.environ.update(
     {
@@ -88,35 +91,6 @@ class Run:
             f"{self.label:<34}{self.rows:>8,} rows {self.seconds:8.2f} s {self.rate:8.0f}/s "
             f"{self.tasks / self.rows:7.4f} tasks/row {self.queries / self.rows:7.4f} queries/row{ratio}"
         )
-
-
-def ensure_database() -> None:
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(os.environ["DATABASE_URL"])
-    with psycopg.connect(
-        host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"], password=config["PASSWORD"] or None,
-        dbname="postgres", autocommit=True,
-    ) as admin:  # fmt: skip
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
-            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
-
-
-def setup_schema() -> None:
-    from django.core.management import call_command
-
-    from apps.tenants.models import Tenant
-    from apps.tenants.services import public_tenant_ensure, tenant_create, tenant_provision
-
-    call_command("migrate_schemas", shared=True, verbosity=0)
-    public_tenant_ensure()
-    tenant = Tenant.objects.filter(schema_name=SCHEMA).first()
-    if tenant is None:
-        tenant = tenant_create(name="Bench", subdomain=SCHEMA)
-    if tenant.state != Tenant.State.READY:
-        tenant_provision(tenant)
-    call_command("migrate_schemas", schema_name=SCHEMA, verbosity=0)
 
 
 def ensure_users(count: int) -> None:
@@ -204,7 +178,7 @@ def main() -> int:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
-    ensure_database()
+    database_ensure()
     import django
 
     django.setup()
@@ -227,7 +201,7 @@ def main() -> int:
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(controller.port),
     }
-    setup_schema()
+    bench_tenant_ensure(SCHEMA)
     print(f"load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1, 5, 15 min)")
     results: dict[str, Run] = {}
     passed = True

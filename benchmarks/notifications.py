@@ -21,41 +21,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.support import bench_tenant_ensure, database_ensure  # noqa: E402  (the path above first)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal_bench_notifications")
 os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", "portal-bench-notifications")
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "false"
 SCHEMA = "bench"
 BATCH = 5000
-
-
-def ensure_database() -> None:
-    """Create the benchmark database if it does not exist yet."""
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(os.environ["DATABASE_URL"])
-    with psycopg.connect(
-        host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"], password=config["PASSWORD"] or None,
-        dbname="postgres", autocommit=True,
-    ) as admin:  # fmt: skip
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone():
-            admin.execute(f'CREATE DATABASE "{config["NAME"]}"')
-
-
-def setup_schema() -> None:
-    from django.core.management import call_command
-
-    from apps.tenants.models import Tenant
-    from apps.tenants.services import public_tenant_ensure, tenant_create, tenant_provision
-
-    call_command("migrate_schemas", shared=True, verbosity=0)
-    public_tenant_ensure()
-    tenant = Tenant.objects.filter(schema_name=SCHEMA).first()
-    if tenant is None:
-        tenant = tenant_create(name="Bench", subdomain=SCHEMA)
-    if tenant.state != Tenant.State.READY:
-        tenant_provision(tenant)
 
 
 def ensure_users(count: int) -> None:
@@ -156,13 +130,13 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
-    ensure_database()
+    database_ensure()
     import django
 
     django.setup()
     from django_tenants.utils import schema_context
 
-    setup_schema()
+    bench_tenant_ensure(SCHEMA)
     with schema_context(SCHEMA):
         ensure_users(max(sizes))
         measure_resolution(sizes)
